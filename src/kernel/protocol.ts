@@ -1,0 +1,219 @@
+/**
+ * The message protocol between a lesson page (main thread) and its kernel (a Web Worker).
+ *
+ * Modelled on Jupyter's messaging: the page sends `execute`, `interrupt` and `input_reply`;
+ * the kernel answers with `status`, `stream`, `display`, `result`, `error` and
+ * `input_request`. `restart` is done by the page itself (it terminates the worker and starts
+ * a new one), so it is not a message. Every message is plain structured-clone data.
+ *
+ * This module has no DOM and no tfjs: both sides import it.
+ */
+
+export const PROTOCOL_VERSION = 1;
+
+/* ------------------------------------------------------------------ page -> kernel */
+
+export interface InitRequest {
+  type: 'init';
+  /** Site base URL ending in '/', e.g. '/rnn-notebook/'. Data files live under `${base}data/`. */
+  base: string;
+  /** Preferred tfjs backend, or undefined for the kernel's measured default. */
+  backend?: string;
+}
+
+export interface ExecuteRequest {
+  type: 'execute';
+  /** Unique per execution request; every reply about this run carries it. */
+  runId: number;
+  /** Stable id of the cell in its page (`data-cell-id`). */
+  cellId: string;
+  /** The cell's source as the reader sees it (JavaScript, optionally with TS annotations). */
+  code: string;
+}
+
+/** Ask the running cell to stop at its next yield point (e.g. after the current batch). */
+export interface InterruptRequest {
+  type: 'interrupt';
+}
+
+/** The reader's answer to an `input_request` (a file picked or dropped on the page). */
+export interface InputReply {
+  type: 'input_reply';
+  requestId: number;
+  /** Undefined when the reader cancelled. */
+  file?: { name: string; type: string; bytes: ArrayBuffer };
+}
+
+export type ToKernel = InitRequest | ExecuteRequest | InterruptRequest | InputReply;
+
+/* ------------------------------------------------------------------ kernel -> page */
+
+export type KernelState = 'starting' | 'idle' | 'busy';
+
+export interface StatusMessage {
+  type: 'status';
+  state: KernelState;
+  /** tfjs backend in use once tfjs has loaded (e.g. 'cpu', 'wasm', 'webgl'). */
+  backend?: string;
+  /** `tf.memory().numTensors` when known. */
+  numTensors?: number;
+}
+
+export interface StreamMessage {
+  type: 'stream';
+  runId: number;
+  /** console.log/info/debug -> stdout; console.warn/error -> stderr. */
+  name: 'stdout' | 'stderr';
+  level: 'log' | 'info' | 'debug' | 'warn' | 'error';
+  text: string;
+}
+
+export interface DisplayMessage {
+  type: 'display';
+  runId: number;
+  /** Outputs with the same displayId replace each other in place (live progress, charts). */
+  displayId?: string;
+  bundle: DisplayBundle;
+}
+
+export interface ResultMessage {
+  type: 'result';
+  runId: number;
+  /** The `In [n]` counter of this run. */
+  executionCount: number;
+  /** The value of the cell's final expression, when there is one and it is not undefined. */
+  bundle?: DisplayBundle;
+  /** `tf.memory().numTensors` after the run (0 when tfjs was never loaded). */
+  numTensors: number;
+  /** True when the run ended early because of an interrupt. */
+  interrupted?: boolean;
+}
+
+export interface ErrorMessage {
+  type: 'error';
+  runId: number;
+  executionCount: number;
+  /** Error class name, e.g. 'SyntaxError', 'TypeError', 'KeyboardInterrupt'. */
+  ename: string;
+  evalue: string;
+  /** 1-based line and column in the cell's own source, when known. */
+  line?: number;
+  column?: number;
+  /** Frames that point into the cell, already mapped: "at <cell>:3:7". No worker frames. */
+  traceback: string[];
+  numTensors: number;
+}
+
+export interface InputRequest {
+  type: 'input_request';
+  runId: number;
+  requestId: number;
+  prompt: string;
+  /** `accept` attribute for the file input, e.g. '.csv,.txt,text/csv,text/plain'. */
+  accept: string;
+}
+
+export type FromKernel =
+  | StatusMessage
+  | StreamMessage
+  | DisplayMessage
+  | ResultMessage
+  | ErrorMessage
+  | InputRequest;
+
+/* ------------------------------------------------------------------ display bundles */
+
+/** Plain text, shown preformatted (repr of values, `tensor.print()` output). */
+export interface TextBundle {
+  kind: 'text';
+  text: string;
+}
+
+/** One row of a Keras-style summary. */
+export interface SummaryRow {
+  /** e.g. 'embedding (Embedding)' — name and class like Keras prints them. */
+  layer: string;
+  /** e.g. '(None, 100, 32)'. */
+  outputShape: string;
+  params: number;
+  /** Functional models only. */
+  connectedTo?: string;
+}
+
+/** `model.summary()`: Keras 3 layout. */
+export interface SummaryBundle {
+  kind: 'summary';
+  /** e.g. 'sequential'. */
+  modelName: string;
+  rows: SummaryRow[];
+  totalParams: number;
+  trainableParams: number;
+  nonTrainableParams: number;
+  /** Bytes of all weights (float32: 4 per param), for "(1.22 MB)". */
+  totalBytes: number;
+  trainableBytes: number;
+  nonTrainableBytes: number;
+}
+
+/** A live `fit` progress line, replaced in place (same displayId) as batches finish. */
+export interface ProgressBundle {
+  kind: 'progress';
+  epoch: number; // 1-based
+  epochs: number;
+  step: number; // batches done in this epoch
+  steps: number; // batches per epoch
+  elapsedMs: number;
+  /** Metrics so far, Keras names: loss, accuracy, val_loss, val_accuracy... */
+  logs: Record<string, number>;
+  /** True once the epoch (including validation) is complete. */
+  done: boolean;
+  /** Set when training was stopped by the reader during this epoch. */
+  stopped?: boolean;
+}
+
+/** Training history, one row per epoch; rendered as a table and a chart. */
+export interface HistoryBundle {
+  kind: 'history';
+  epochs: number[]; // 1-based epoch numbers
+  /** metric name -> one value per epoch. */
+  metrics: Record<string, number[]>;
+}
+
+/** A generic table (e.g. a confusion matrix, a comparison). */
+export interface TableBundle {
+  kind: 'table';
+  caption?: string;
+  columns: string[];
+  rows: (string | number)[][];
+}
+
+/** A download or data-loading progress bar. */
+export interface LoadBundle {
+  kind: 'load';
+  label: string;
+  loaded: number;
+  /** Undefined when the total is unknown. */
+  total?: number;
+  done: boolean;
+}
+
+export type DisplayBundle =
+  | TextBundle
+  | SummaryBundle
+  | ProgressBundle
+  | HistoryBundle
+  | TableBundle
+  | LoadBundle;
+
+/* ------------------------------------------------------------------ helpers */
+
+const TO_KERNEL = new Set(['init', 'execute', 'interrupt', 'input_reply']);
+const FROM_KERNEL = new Set(['status', 'stream', 'display', 'result', 'error', 'input_request']);
+
+export function isToKernel(m: unknown): m is ToKernel {
+  return typeof m === 'object' && m !== null && TO_KERNEL.has((m as { type?: string }).type ?? '');
+}
+
+export function isFromKernel(m: unknown): m is FromKernel {
+  return typeof m === 'object' && m !== null && FROM_KERNEL.has((m as { type?: string }).type ?? '');
+}

@@ -1,0 +1,39 @@
+/**
+ * Builds the site once (Astro + Pagefind) under a sub-path base, serves the output on a
+ * free localhost port and hands the URL to the tests (`inject('baseUrl')`).
+ *
+ * Environment:
+ *   E2E_OUT_DIR   where to build (default: dist-e2e). Use a private dir when several
+ *                 people build at once.
+ *   E2E_NO_BUILD  set to 1 to reuse an existing build in E2E_OUT_DIR.
+ *   E2E_BASE      the sub-path to build under (default: /rnn-notebook/).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startStaticServer } from './static-server';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseUrl: string;
+    outDir: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const root = resolve(__dirname, '../..');
+  const outDir = resolve(root, process.env.E2E_OUT_DIR ?? 'dist-e2e');
+  const base = process.env.E2E_BASE ?? '/rnn-notebook/';
+  if (process.env.E2E_NO_BUILD !== '1' || !existsSync(resolve(outDir, 'index.html'))) {
+    const env = { ...process.env, BASE_PATH: base };
+    execFileSync('npx', ['astro', 'build', '--outDir', outDir], { cwd: root, env, stdio: 'inherit' });
+    execFileSync('npx', ['pagefind', '--site', outDir], { cwd: root, env, stdio: 'inherit' });
+  }
+  const server = await startStaticServer(outDir, base);
+  project.provide('baseUrl', server.url);
+  project.provide('outDir', outDir);
+  return async () => {
+    await server.close();
+  };
+}
