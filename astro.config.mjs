@@ -3,6 +3,9 @@ import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import remarkMath from 'remark-math';
 import rehypeKatex from 'rehype-katex';
+import remarkCells from './src/markdown/remark-cells.ts';
+import remarkBaseLinks from './src/markdown/remark-base-links.ts';
+import rehypeScrollBoxes from './src/markdown/rehype-scroll-boxes.ts';
 
 // Deploying under a sub-path (e.g. GitHub Pages project sites): BASE_PATH=/my-course/ npm run build
 const base = process.env.BASE_PATH ?? '/';
@@ -12,8 +15,17 @@ export default defineConfig({
   trailingSlash: 'ignore',
   integrations: [mdx()],
   markdown: {
-    remarkPlugins: [remarkMath],
-    rehypePlugins: [[rehypeKatex, { throwOnError: false, strict: 'warn' }]],
-    shikiConfig: { themes: { light: 'github-light', dark: 'github-dark' } },
+    // remarkCells runs first so cell code is never touched by the other plugins.
+    remarkPlugins: [remarkCells, remarkMath, [remarkBaseLinks, { base }]],
+    // KaTeX renders at build time (HTML + MathML); a TeX error shows in red on the page,
+    // and the e2e tests fail on any `.katex-error`.
+    rehypePlugins: [[rehypeKatex, { throwOnError: false, strict: 'warn' }], rehypeScrollBoxes],
+    shikiConfig: {
+      // Both themes are emitted as CSS variables (--shiki-light / --shiki-dark); the site's
+      // CSS picks one from the `data-theme` attribute on <html>.
+      themes: { light: 'github-light', dark: 'github-dark' },
+      defaultColor: false,
+      wrap: false,
+    },
   },
 });

@@ -26,7 +26,12 @@ export default async function setup(project: TestProject) {
   const outDir = resolve(root, process.env.E2E_OUT_DIR ?? 'dist-e2e');
   const base = process.env.E2E_BASE ?? '/rnn-notebook/';
   if (process.env.E2E_NO_BUILD !== '1' || !existsSync(resolve(outDir, 'index.html'))) {
-    const env = { ...process.env, BASE_PATH: base };
+    // Vitest sets BASE_URL=/, DEV, NODE_ENV=test… for its own Vite; a child Astro build must not
+    // inherit them (BASE_URL would silently override the base path).
+    const env: NodeJS.ProcessEnv = { ...process.env, BASE_PATH: base };
+    for (const k of Object.keys(env)) {
+      if (/^(BASE_URL|DEV|PROD|SSR|MODE|NODE_ENV|VITEST.*)$/.test(k)) delete env[k];
+    }
     execFileSync('npx', ['astro', 'build', '--outDir', outDir], { cwd: root, env, stdio: 'inherit' });
     execFileSync('npx', ['pagefind', '--site', outDir], { cwd: root, env, stdio: 'inherit' });
   }

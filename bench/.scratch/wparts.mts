@@ -1,0 +1,15 @@
+import { wasmExportsForTests } from '../../src/rnn/kernels/wasm';
+const ex = wasmExportsForTests()!;
+const base = (Number(ex.__heap_base.value)+15)&~15;
+ex.memory.grow(200);
+const N=3200, D=32, gp=20, u=5;
+const f32 = (p:number,n:number)=>new Float32Array(ex.memory.buffer,p,n);
+let top = base; const al=(n:number)=>{const p=top; top+= n*4+64; return p;};
+const pX=al(N*D), pW=al(D*gp), pB=al(gp), pP=al(N*gp), pU=al(u*gp), pBr=al(gp), pH=al(N*u), pG=al(N*gp), pC=al(N*u), pA=al(N*u), pO=al(N*u+32*u), pS=al(500);
+f32(pX,N*D).forEach((_,i,a)=>a[i]=Math.random()-0.5);f32(pW,D*gp).forEach((_,i,a)=>a[i]=Math.random()-0.5);f32(pU,u*gp).forEach((_,i,a)=>a[i]=Math.random()-0.5);
+const R=100;
+let t0=performance.now(); for(let i=0;i<R;i++) ex.matmul_bias(pX,N,D,pW,gp,pB,pP); console.log('matmul_bias ms',((performance.now()-t0)/R).toFixed(3));
+t0=performance.now(); for(let i=0;i<R;i++) ex.seq_forward(1,pP,pU,pBr,32,100,5,gp,1,2,pH,pG,pC,pA,pO,pS); console.log('seq_forward lstm ms',((performance.now()-t0)/R).toFixed(3));
+t0=performance.now(); for(let i=0;i<R;i++) ex.apply_activation(1,pP,N*gp); console.log('tanh 64k ms',((performance.now()-t0)/R).toFixed(3));
+t0=performance.now(); for(let i=0;i<R;i++) ex.matmul_tb(pP,N,gp,pW,D,pX); console.log('matmul_tb ms',((performance.now()-t0)/R).toFixed(3));
+t0=performance.now(); for(let i=0;i<R;i++) ex.matmul_ta_acc(pX,N,D,pP,gp,pW,pB); console.log('matmul_ta ms',((performance.now()-t0)/R).toFixed(3));

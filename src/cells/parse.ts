@@ -1,0 +1,121 @@
+/**
+ * Parses a cell with acorn. Like Observable Framework's parser, a cell is first tried as a
+ * single expression (so `{a: 1, b: 2}` is an object, not a block with a label), then as a
+ * program (module code: strict, top-level `await` allowed). Cells written in TypeScript are
+ * parsed after sucrase strips their annotations; plain JavaScript never goes through sucrase,
+ * so its error positions are acorn's own.
+ */
+import { Parser, tokTypes, type Expression, type Options, type Program } from 'acorn';
+import { offsetToPosition, lineStarts, type Position } from './positions';
+import { stripTypes, type StrippedTypeScript } from './typescript';
+
+export const acornOptions: Options = {
+  ecmaVersion: 'latest',
+  sourceType: 'module',
+  locations: true,
+};
+
+/** A syntax error in a cell, positioned in the cell's own source (1-based). */
+export class CellSyntaxError extends SyntaxError {
+  constructor(message: string, readonly line: number, readonly column: number) {
+    super(message);
+    this.name = 'SyntaxError';
+  }
+}
+
+export interface ParsedCell {
+  /** The source as written. */
+  source: string;
+  /** The JavaScript that was parsed (the source itself, or the source without TS types). */
+  input: string;
+  /** A Program, or a single Expression for expression cells. */
+  root: Program | Expression;
+  /** True when the whole cell is one expression (its value is the cell's value). */
+  expression: boolean;
+  /** Present when TypeScript syntax was stripped; maps positions in `input` back to `source`. */
+  typescript?: StrippedTypeScript;
+}
+
+export function parseCell(source: string): ParsedCell {
+  let jsError: unknown;
+  try {
+    return parseJavaScript(source, source);
+  } catch (error) {
+    jsError = error;
+  }
+  let ts: StrippedTypeScript;
+  try {
+    ts = stripTypes(source);
+  } catch {
+    throw toCellError(jsError, source);
+  }
+  if (ts.code === source) throw toCellError(jsError, source);
+  try {
+    return { ...parseJavaScript(source, ts.code), typescript: ts };
+  } catch (error) {
+    const e = toCellError(error, ts.code);
+    const pos = ts.toSource({ line: e.line, column: e.column });
+    throw new CellSyntaxError(e.message, pos.line, pos.column);
+  }
+}
+
+function parseJavaScript(source: string, input: string): ParsedCell {
+  const expression = maybeParseExpression(input);
+  if (expression) return { source, input, root: expression, expression: true };
+  const program = Parser.parse(input, acornOptions);
+  for (const node of program.body) {
+    if (node.type === 'ImportDeclaration') {
+      throw positioned("Static import is not supported in a cell; use `await import('…')`", node.start);
+    }
+    if (node.type.startsWith('Export')) {
+      throw positioned("Unexpected token 'export': cells share names without exporting them", node.start);
+    }
+  }
+  return { source, input, root: program, expression: false };
+}
+
+/** Parses `input` as one expression; null when it is not exactly one expression. */
+function maybeParseExpression(input: string): Expression | null {
+  // The parser's constructor is not part of acorn's typed API, but it is public in practice.
+  const parser = new (Parser as unknown as new (o: Options, s: string, p: number) => AcornParser)(
+    acornOptions,
+    input,
+    0,
+  );
+  try {
+    parser.nextToken();
+    const node = parser.parseExpression();
+    if (parser.type !== tokTypes.eof) return null;
+    // A named function or class reads as a declaration: it must define its name.
+    if ((node.type === 'FunctionExpression' || node.type === 'ClassExpression') && node.id) return null;
+    return node;
+  } catch {
+    return null;
+  }
+}
+
+interface AcornParser {
+  nextToken(): void;
+  parseExpression(): Expression;
+  type: unknown;
+}
+
+class Positioned extends Error {
+  constructor(message: string, readonly pos: number) {
+    super(message);
+  }
+}
+
+function positioned(message: string, pos: number): Positioned {
+  return new Positioned(message, pos);
+}
+
+/** Turns an acorn error (message "Unexpected token (3:5)", `pos`) into a CellSyntaxError. */
+function toCellError(error: unknown, input: string): CellSyntaxError {
+  if (error instanceof CellSyntaxError) return error;
+  const e = error as { message?: string; pos?: number };
+  const message = String(e?.message ?? error).replace(/ \(\d+:\d+\)$/, '');
+  const pos: Position =
+    typeof e?.pos === 'number' ? offsetToPosition(lineStarts(input), e.pos) : { line: 1, column: 1 };
+  return new CellSyntaxError(message, pos.line, pos.column);
+}

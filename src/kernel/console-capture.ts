@@ -1,0 +1,48 @@
+/**
+ * Console capture: while the kernel lives, `console.log/info/debug` become `stdout` stream
+ * messages and `console.warn/error` `stderr` ones, in call order, for the run in progress
+ * (or the last run, for output from timers a cell left behind). Each message is one call's
+ * text followed by a newline, as in Jupyter streams.
+ */
+import type { StreamMessage } from './protocol';
+
+export type Level = StreamMessage['level'];
+const LEVELS: Level[] = ['log', 'info', 'debug', 'warn', 'error'];
+
+export class ConsoleCapture {
+  private readonly originals = new Map<Level, (...args: unknown[]) => void>();
+
+  constructor(
+    private readonly target: Console,
+    private readonly emit: (level: Level, args: unknown[]) => boolean,
+  ) {}
+
+  install(): void {
+    if (this.originals.size) return;
+    for (const level of LEVELS) {
+      const original = this.target[level].bind(this.target);
+      this.originals.set(level, original);
+      const emit = this.emit;
+      this.target[level] = (...args: unknown[]) => {
+        // Output with no run to attach to goes to the real console.
+        if (!emit(level, args)) original(...args);
+      };
+    }
+  }
+
+  uninstall(): void {
+    for (const [level, original] of this.originals) this.target[level] = original;
+    this.originals.clear();
+  }
+
+  /** True for the console methods (captured or not), e.g. a printFn left at its default. */
+  isConsoleMethod(fn: unknown): boolean {
+    if (typeof fn !== 'function') return false;
+    for (const level of LEVELS) if (this.target[level] === fn) return true;
+    return [...this.originals.values()].includes(fn as never);
+  }
+}
+
+export function streamName(level: Level): StreamMessage['name'] {
+  return level === 'warn' || level === 'error' ? 'stderr' : 'stdout';
+}

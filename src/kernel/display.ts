@@ -1,0 +1,141 @@
+/**
+ * Value -> DisplayBundle: what the page shows for a cell's final expression or `display(x)`.
+ *
+ * - a tfjs LayersModel -> its Keras-style summary (summary.ts);
+ * - a tensor -> exactly what `tensor.print()` prints (`tensor.toString()`);
+ * - a tfjs History (what `fit` returns) -> a HistoryBundle with Keras metric names;
+ * - a string -> itself; anything else -> readable text (inspect.ts), long arrays truncated.
+ *
+ * tfjs is never imported here: the kernel passes the loaded module in when it has one.
+ */
+import type { DisplayBundle, HistoryBundle } from './protocol';
+import { inspect } from './inspect';
+import { isModelLike, kerasModelName, summarize } from './summary';
+
+/** The parts of the tfjs module display needs. */
+export interface TfForDisplay {
+  Tensor: abstract new (...args: never[]) => object;
+}
+
+interface TensorLike {
+  shape: number[];
+  dtype: string;
+  size: number;
+  isDisposed: boolean;
+  toString(verbose?: boolean): string;
+  dataSync(): ArrayLike<number | string>;
+}
+
+export function isTensor(value: unknown, tf: TfForDisplay | undefined): value is TensorLike {
+  return !!tf && value instanceof tf.Tensor;
+}
+
+/** Keras's metric names for tfjs's: `acc` -> `accuracy`, `val_acc` -> `val_accuracy`. */
+export function kerasMetricName(name: string): string {
+  if (name === 'acc') return 'accuracy';
+  if (name === 'val_acc') return 'val_accuracy';
+  return name;
+}
+
+/** Renames tfjs log keys to Keras names and keeps only numbers. */
+export function kerasLogs(logs: Record<string, unknown> | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(logs ?? {})) {
+    if (k === 'batch' || k === 'size') continue;
+    if (typeof v === 'number') out[kerasMetricName(k)] = v;
+  }
+  return out;
+}
+
+interface HistoryLike {
+  epoch: number[];
+  history: Record<string, unknown[]>;
+}
+
+function isHistory(value: unknown): value is HistoryLike {
+  const v = value as Partial<HistoryLike> | null;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    Array.isArray(v.epoch) &&
+    typeof v.history === 'object' &&
+    v.history !== null &&
+    typeof (v as { onEpochEnd?: unknown }).onEpochEnd === 'function'
+  );
+}
+
+export function historyBundle(h: HistoryLike): HistoryBundle {
+  const metrics: Record<string, number[]> = {};
+  for (const [k, values] of Object.entries(h.history)) {
+    metrics[kerasMetricName(k)] = values.map((v) => (typeof v === 'number' ? v : Number.NaN));
+  }
+  return { kind: 'history', epochs: h.epoch.map((e) => e + 1), metrics };
+}
+
+/** Exactly what `tensor.print()` would print. */
+export function tensorText(t: TensorLike): string {
+  if (t.isDisposed) return `Tensor (disposed) shape=[${t.shape.join(',')}] dtype=${t.dtype}`;
+  return t.toString();
+}
+
+/** A one-line description of tensors and models inside a structure. */
+function describer(tf: TfForDisplay | undefined) {
+  return (value: object): string | undefined => {
+    if (isTensor(value, tf)) {
+      const head = `Tensor(shape=[${value.shape.join(',')}], dtype=${value.dtype})`;
+      if (value.isDisposed) return `${head} (disposed)`;
+      if (value.size <= 10) {
+        const data = Array.from(value.dataSync(), (x) => (typeof x === 'string' ? `'${x}'` : String(x)));
+        return `${head} [${data.join(', ')}]`;
+      }
+      return head;
+    }
+    if (isModelLike(value)) return `${value.getClassName()} "${kerasModelName(value)}"`;
+    return undefined;
+  };
+}
+
+/** The bundle for a value, or undefined when nothing should be shown (undefined). */
+export function toBundle(value: unknown, tf?: TfForDisplay): DisplayBundle | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') return { kind: 'text', text: value };
+  if (isTensor(value, tf)) return { kind: 'text', text: tensorText(value) };
+  if (isModelLike(value)) return summarize(value);
+  if (isHistory(value)) return historyBundle(value);
+  if (Array.isArray(value) && value.length > 0 && value.length <= 10 && value.every((v) => isTensor(v, tf))) {
+    return { kind: 'text', text: value.map((t) => tensorText(t as TensorLike)).join('\n') };
+  }
+  return { kind: 'text', text: inspect(value, { describe: describer(tf) }) };
+}
+
+/** Text for console.log arguments: strings raw, the rest inspected; `%s %d %i %f %o %O %c` honoured. */
+export function formatLogArgs(args: unknown[], tf?: TfForDisplay): string {
+  const show = (v: unknown): string => {
+    if (typeof v === 'string') return v;
+    if (isTensor(v, tf)) return tensorText(v);
+    return inspect(v, { describe: describer(tf) });
+  };
+  if (typeof args[0] === 'string' && /%[sdifoOc%]/.test(args[0])) {
+    let i = 1;
+    const head = args[0].replace(/%([sdifoOc%])/g, (m, k: string) => {
+      if (k === '%') return '%';
+      if (i >= args.length) return m;
+      const v = args[i++];
+      switch (k) {
+        case 's':
+          return typeof v === 'string' ? v : show(v);
+        case 'd':
+        case 'i':
+          return String(k === 'i' ? Math.trunc(Number(v)) : Number(v));
+        case 'f':
+          return String(Number(v));
+        case 'c':
+          return '';
+        default:
+          return show(v);
+      }
+    });
+    return [head, ...args.slice(i).map(show)].join(' ');
+  }
+  return args.map(show).join(' ');
+}

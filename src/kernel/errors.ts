@@ -1,0 +1,79 @@
+/**
+ * Runtime errors, mapped back to the cells. Every compiled cell carries
+ * `//# sourceURL=cell-<id>-<run>.js`, so V8 (and Firefox, Safari) name it in stack frames;
+ * frames in any cell are mapped through that cell's position map, every other frame (tfjs,
+ * the kernel, the bundler) is dropped. Messages lose the transpiler's `__nb.` prefixes, so a
+ * reader sees `model.fitt is not a function`, not `__nb.model.fitt is not a function`.
+ */
+import type { Position } from '../cells/index';
+import { inspect } from './inspect';
+
+/** A compiled cell the kernel has run, for mapping stack frames. */
+export interface ScriptInfo {
+  cellId: string;
+  toCell(pos: Position): Position | undefined;
+}
+
+export interface MappedError {
+  ename: string;
+  evalue: string;
+  line?: number;
+  column?: number;
+  traceback: string[];
+}
+
+const FRAME = /(cell-[A-Za-z0-9_-]+-\d+\.js):(\d+):(\d+)/;
+/** The name the transpiler gives a cell's own function. */
+export const CELL_FUNCTION = '__cell__';
+
+/** Removes the transpiler's artefacts from an error message. */
+export function cleanMessage(message: string): string {
+  return message
+    .replace(/__rt\.ref\("([^"]+)"(?:, true)?\)/g, '$1')
+    .replace(/__rt\.(?:ref|wait)\(\.\.\.\)/g, '(intermediate value)')
+    .replace(/\b__nb\./g, '');
+}
+
+function frameName(line: string): string | undefined {
+  const v8 = /^\s*at\s+(?:async\s+)?(?:new\s+)?([^\s(]+)\s+\(/.exec(line);
+  if (v8) return v8[1];
+  const gecko = /^([^@\s]*)@/.exec(line);
+  if (gecko && gecko[1]) return gecko[1];
+  return undefined;
+}
+
+/**
+ * Maps an error thrown while running cell `currentURL`. The error's line/column is the
+ * top-most frame inside that cell; the traceback lists every cell frame, innermost first.
+ */
+export function mapRuntimeError(
+  error: unknown,
+  scripts: Map<string, ScriptInfo>,
+  currentURL: string,
+): MappedError {
+  const isError = error instanceof Error || (typeof error === 'object' && error !== null && 'stack' in error);
+  const e = error as Error;
+  const ename = isError ? e.name || 'Error' : 'Error';
+  const evalue = isError ? cleanMessage(String(e.message ?? '')) : inspect(error);
+  const traceback: string[] = [];
+  let line: number | undefined;
+  let column: number | undefined;
+  const stack = isError && typeof e.stack === 'string' ? e.stack : '';
+  for (const raw of stack.split('\n')) {
+    const m = FRAME.exec(raw);
+    if (!m) continue;
+    const script = scripts.get(m[1]);
+    if (!script) continue;
+    const pos = script.toCell({ line: Number(m[2]), column: Number(m[3]) });
+    if (!pos) continue;
+    const name = frameName(raw);
+    const where = m[1] === currentURL ? '<cell>' : `<cell ${script.cellId}>`;
+    const loc = `${where}:${pos.line}:${pos.column}`;
+    traceback.push(!name || name === CELL_FUNCTION || name === 'eval' ? `at ${loc}` : `at ${name} (${loc})`);
+    if (line === undefined && m[1] === currentURL) {
+      line = pos.line;
+      column = pos.column;
+    }
+  }
+  return { ename, evalue, line, column, traceback };
+}

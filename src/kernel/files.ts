@@ -1,0 +1,62 @@
+/**
+ * `files.pick({ accept, prompt })` in a cell: asks the page for a file with an
+ * `input_request` and resolves when the matching `input_reply` arrives. Cancelling rejects
+ * with a plain Error ("No file was chosen"); Stop rejects every pending request.
+ */
+import type { InputReply, InputRequest } from './protocol';
+
+export interface PickedFile {
+  name: string;
+  type: string;
+  bytes: ArrayBuffer;
+  /** The bytes decoded as UTF-8. */
+  text(): string;
+}
+
+export interface PickOptions {
+  accept?: string;
+  prompt?: string;
+}
+
+interface Pending {
+  resolve(file: PickedFile): void;
+  reject(error: Error): void;
+}
+
+export class FileRequests {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+
+  constructor(private readonly post: (msg: InputRequest) => void) {}
+
+  pick(runId: number, options: PickOptions = {}): Promise<PickedFile> {
+    const requestId = this.nextId++;
+    const promise = new Promise<PickedFile>((resolve, reject) => this.pending.set(requestId, { resolve, reject }));
+    this.post({
+      type: 'input_request',
+      runId,
+      requestId,
+      prompt: options.prompt ?? 'Choose a file',
+      accept: options.accept ?? '',
+    });
+    return promise;
+  }
+
+  reply(msg: InputReply): void {
+    const p = this.pending.get(msg.requestId);
+    if (!p) return;
+    this.pending.delete(msg.requestId);
+    if (!msg.file) {
+      p.reject(new Error('No file was chosen'));
+      return;
+    }
+    const { name, type, bytes } = msg.file;
+    p.resolve({ name, type, bytes, text: () => new TextDecoder().decode(bytes) });
+  }
+
+  /** Rejects every pending request (the run was stopped). */
+  cancelAll(error: Error): void {
+    for (const p of this.pending.values()) p.reject(error);
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * `model.fit` instrumentation, installed once on `tf.LayersModel.prototype` inside the worker
+ * (Sequential's fit delegates to it). A callback appended after the reader's own callbacks:
+ *
+ * - shows one live ProgressBundle per epoch (displayId `fit-<run>-<n>-epoch-<e>`), updated
+ *   at most every `progressIntervalMs` and at the end of the epoch, with Keras metric names
+ *   and Keras-style running means during the epoch;
+ * - then a HistoryBundle (displayId `fit-<run>-<n>-history`) updated after each epoch;
+ * - yields a macrotask every `yieldIntervalMs` of wall time so `interrupt` messages get in;
+ * - on interrupt sets `stopTraining`, so tfjs stops after the current batch; the partial
+ *   epoch's progress line is marked `stopped`, the history (and the History that fit
+ *   returns) keeps only completed epochs, and fit then throws KeyboardInterrupt.
+ *
+ * tfjs gets `verbose: 0` and, unless the reader chose otherwise, `yieldEvery: 'never'`.
+ */
+import type * as tfTypes from '@tensorflow/tfjs';
+import { kerasLogs } from './display';
+import { KeyboardInterrupt } from './interrupt';
+import type { DisplayBundle, ProgressBundle } from './protocol';
+
+type Tf = typeof tfTypes;
+
+export interface FitHost {
+  /** The current run id, or undefined when no run is active. */
+  runId(): number | undefined;
+  display(bundle: DisplayBundle, displayId: string): void;
+  /** True once the current run was asked to stop. */
+  interrupted(): boolean;
+  /** Registers a fit in progress; `stop` is called on interrupt. Returns an unregister function. */
+  track(done: Promise<unknown>, stop: () => void): void;
+  macrotask(): Promise<void>;
+  now(): number;
+  yieldIntervalMs: number;
+  progressIntervalMs: number;
+}
+
+const INSTALLED = Symbol.for('rnn-notebook.fit-instrumented');
+
+interface CallbackLike {
+  setParams(params: unknown): void;
+  onBatchEnd(batch: number, logs?: unknown): Promise<void>;
+}
+
+function isCallbackInstance(c: unknown): c is CallbackLike {
+  return (
+    typeof c === 'object' &&
+    c !== null &&
+    typeof (c as CallbackLike).setParams === 'function' &&
+    typeof (c as CallbackLike).onBatchEnd === 'function'
+  );
+}
+
+export function instrumentFit(tf: Tf, host: FitHost): void {
+  const proto = tf.LayersModel.prototype as unknown as Record<PropertyKey, unknown>;
+  if (proto[INSTALLED]) return;
+  proto[INSTALLED] = true;
+  const original = tf.LayersModel.prototype.fit;
+  let fitCount = 0;
+
+  async function fitImpl(
+    this: tfTypes.LayersModel,
+    x: unknown,
+    y: unknown,
+    args: tfTypes.ModelFitArgs = {},
+  ): Promise<tfTypes.History> {
+    const runId = host.runId();
+    if (runId === undefined) return original.call(this, x as never, y as never, args);
+    const model = this;
+    const fitId = `fit-${runId}-${++fitCount}`;
+    let stoppedByReader = false;
+    let steps = 0;
+    let epochs = args.epochs ?? 1;
+    let epoch = 0;
+    let step = 0;
+    let epochStart = 0;
+    let lastPost = -Infinity;
+    let lastYield = host.now();
+    let sums: Record<string, number> = {};
+    let seen = 0;
+    let lastEpochComplete = true;
+    const history: { epochs: number[]; metrics: Record<string, number[]> } = { epochs: [], metrics: {} };
+
+    const stop = () => {
+      stoppedByReader = true;
+      model.stopTraining = true;
+    };
+    const progress = (done: boolean, logs: Record<string, number>, stopped: boolean) => {
+      const bundle: ProgressBundle = {
+        kind: 'progress',
+        epoch,
+        epochs,
+        step,
+        steps,
+        elapsedMs: Math.round(host.now() - epochStart),
+        logs,
+        done,
+      };
+      if (stopped) bundle.stopped = true;
+      host.display(bundle, `${fitId}-epoch-${epoch}`);
+      lastPost = host.now();
+    };
+    const means = () => {
+      const out: Record<string, number> = {};
+      for (const [k, v] of Object.entries(sums)) out[k] = seen > 0 ? v / seen : Number.NaN;
+      return out;
+    };
+    const maybeYield = async (force: boolean) => {
+      if (force || host.now() - lastYield >= host.yieldIntervalMs) {
+        await host.macrotask();
+        lastYield = host.now();
+      }
+      if (host.interrupted() && !stoppedByReader) stop();
+    };
+
+    const ours = new tf.CustomCallback(
+      {
+        onTrainBegin: async () => {
+          const params = (ours as unknown as { params: Record<string, number> }).params ?? {};
+          const batchSize = params.batchSize || args.batchSize || 32;
+          steps = params.samples != null ? Math.ceil(params.samples / batchSize) : 0;
+          epochs = params.epochs ?? epochs;
+        },
+        onEpochBegin: async (e: number) => {
+          epoch = e + 1;
+          step = 0;
+          sums = {};
+          seen = 0;
+          epochStart = host.now();
+          progress(false, {}, false);
+        },
+        onBatchEnd: async (batch: number, logs?: tfTypes.Logs) => {
+          step = batch + 1;
+          const size = typeof logs?.size === 'number' ? logs.size : 1;
+          seen += size;
+          for (const [k, v] of Object.entries(kerasLogs(logs))) sums[k] = (sums[k] ?? 0) + v * size;
+          if (host.now() - lastPost >= host.progressIntervalMs) progress(false, means(), false);
+          await maybeYield(false);
+        },
+        onEpochEnd: async (_e: number, logs?: tfTypes.Logs) => {
+          lastEpochComplete = steps === 0 || step >= steps;
+          if (lastEpochComplete) {
+            const epochLogs = kerasLogs(logs);
+            progress(true, epochLogs, stoppedByReader);
+            history.epochs.push(epoch);
+            for (const [k, v] of Object.entries(epochLogs)) (history.metrics[k] ??= []).push(v);
+            host.display(
+              { kind: 'history', epochs: [...history.epochs], metrics: cloneMetrics(history.metrics) },
+              `${fitId}-history`,
+            );
+          } else {
+            progress(false, means(), true);
+          }
+          await maybeYield(true);
+        },
+      },
+      'never',
+    );
+
+    const user = args.callbacks == null ? [] : Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks];
+    const callbacks = user.map((c) =>
+      isCallbackInstance(c) ? c : new tf.CustomCallback(c as tfTypes.CustomCallbackArgs, args.yieldEvery),
+    );
+    const fitArgs: tfTypes.ModelFitArgs = {
+      ...args,
+      verbose: 0,
+      yieldEvery: args.yieldEvery ?? 'never',
+      callbacks: [...(callbacks as tfTypes.CustomCallback[]), ours],
+    };
+    if (host.interrupted()) throw new KeyboardInterrupt();
+    const running = original.call(this, x as never, y as never, fitArgs);
+    host.track(running, stop);
+    const result = await running;
+    if (stoppedByReader) {
+      if (!lastEpochComplete) dropLastEpoch(result);
+      throw new KeyboardInterrupt();
+    }
+    return result;
+  }
+
+  /** The promise is marked handled: a fit that is not awaited must not fail the page. */
+  function fit(this: tfTypes.LayersModel, x: unknown, y: unknown, args?: tfTypes.ModelFitArgs) {
+    const p = fitImpl.call(this, x, y, args);
+    p.catch(() => {});
+    return p;
+  }
+
+  tf.LayersModel.prototype.fit = fit as typeof original;
+}
+
+function cloneMetrics(m: Record<string, number[]>): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  for (const [k, v] of Object.entries(m)) out[k] = [...v];
+  return out;
+}
+
+/** Removes a partial (interrupted) epoch from a tfjs History. */
+function dropLastEpoch(h: tfTypes.History): void {
+  if (!h || !Array.isArray(h.epoch) || h.epoch.length === 0) return;
+  h.epoch.pop();
+  for (const values of Object.values(h.history)) values.pop();
+}

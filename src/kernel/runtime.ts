@@ -1,0 +1,105 @@
+/**
+ * Bringing up tfjs and `src/rnn` inside the worker, once, on the first execute: choose the
+ * backend, configure the data layer, patch `summary` (so it shows a SummaryBundle) and `fit`
+ * (fit.ts), and fill the builtins every cell sees.
+ */
+import type * as tfTypes from '@tensorflow/tfjs';
+import { summarize, summaryText, type ModelLike } from './summary';
+
+export type Tf = typeof tfTypes;
+
+/** What the loader gives the kernel. `rnn` is the namespace of `src/rnn/index.ts`. */
+export interface LoadedModules {
+  tf: Tf;
+  rnn?: Record<string, unknown>;
+}
+
+/** The rnn exports the kernel uses, when present. */
+interface RnnLike {
+  configureData?(config: {
+    baseUrl?: string;
+    onProgress?(label: string, loaded: number, total: number, done: boolean): void;
+    warn?(message: string): void;
+  }): void;
+  useFastestBackend?(): Promise<void>;
+  preferredBackend?: string;
+}
+
+/**
+ * Sets the backend: `requested` when given, else the rnn library's measured choice
+ * (`rnn.useFastestBackend()`, which also readies its WebAssembly kernels), else 'cpu'.
+ * Falls back to 'cpu' (with a warning) when the requested backend cannot start.
+ */
+export async function chooseBackend(mods: LoadedModules, requested: string | undefined, warn: (m: string) => void) {
+  const { tf } = mods;
+  const rnn = mods.rnn as RnnLike | undefined;
+  if (requested) {
+    let ok = false;
+    try {
+      ok = await tf.setBackend(requested);
+    } catch {
+      ok = false;
+    }
+    if (!ok) {
+      warn(`The '${requested}' backend is not available here; using 'cpu'.`);
+      await tf.setBackend('cpu');
+    }
+  } else if (rnn?.useFastestBackend) {
+    await rnn.useFastestBackend();
+  } else {
+    await tf.setBackend('cpu');
+  }
+  await tf.ready();
+  return tf.getBackend();
+}
+
+export function configureData(
+  mods: LoadedModules,
+  base: string,
+  onProgress: (label: string, loaded: number, total: number, done: boolean) => void,
+  warn: (message: string) => void,
+): void {
+  const rnn = mods.rnn as RnnLike | undefined;
+  // src/rnn resolves `data/imdb/…` under the site base itself (see src/rnn/data/config.ts).
+  rnn?.configureData?.({ baseUrl: base, onProgress, warn });
+}
+
+const SUMMARY_PATCHED = Symbol.for('rnn-notebook.summary-patched');
+
+/**
+ * `model.summary()` with no printFn (or a console method) shows a SummaryBundle; a custom
+ * printFn receives the Keras 3 text line by line instead.
+ */
+export function patchSummary(
+  tf: Tf,
+  show: (bundle: ReturnType<typeof summarize>) => boolean,
+  isConsoleMethod: (fn: unknown) => boolean,
+): void {
+  for (const cls of [tf.LayersModel, tf.Sequential]) {
+    const proto = cls.prototype as unknown as Record<PropertyKey, unknown> & { summary: (...a: unknown[]) => void };
+    if (Object.prototype.hasOwnProperty.call(proto, SUMMARY_PATCHED)) continue;
+    proto[SUMMARY_PATCHED] = true;
+    const original = proto.summary;
+    proto.summary = function (this: ModelLike, lineLength?: unknown, positions?: unknown, printFn?: unknown) {
+      const bundle = summarize(this);
+      if (printFn === undefined || isConsoleMethod(printFn)) {
+        if (show(bundle)) return;
+        return original.call(this, lineLength, positions, printFn);
+      }
+      for (const line of summaryText(bundle).split('\n')) (printFn as (s: string) => void)(line);
+    };
+  }
+}
+
+/** Names a cell sees besides its own: `tf`, `rnn` and the rnn helpers the lessons use. */
+export function moduleBuiltins(mods: LoadedModules): Record<string, unknown> {
+  const out: Record<string, unknown> = { tf: mods.tf };
+  const rnn = mods.rnn;
+  if (rnn) {
+    out.rnn = rnn;
+    for (const name of ['imdb', 'datasets', 'padSequences', 'Tokenizer']) {
+      if (rnn[name] !== undefined) out[name] = rnn[name];
+    }
+  }
+  return out;
+}

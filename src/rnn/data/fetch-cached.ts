@@ -1,0 +1,158 @@
+/**
+ * Fetching the IMDB files: progress reporting while bytes arrive, SHA-256 verification against
+ * the manifest, and the browser Cache API (`rnn-notebook-data-v1`) so a second visit reads
+ * from disk instead of the network. Works in a Web Worker and in Node (where `caches` does
+ * not exist and is simply skipped).
+ */
+import { dataConfig } from './config';
+import { DataUnavailableError } from './errors';
+import { sha256Hex, type FileEntry } from './imdb-format';
+
+export const CACHE_NAME = 'rnn-notebook-data-v1';
+
+function cacheStorage(): CacheStorage | null {
+  if (!dataConfig().useCache) return null;
+  const c = (globalThis as { caches?: CacheStorage }).caches;
+  return c && typeof c.open === 'function' ? c : null;
+}
+
+async function openCache(): Promise<Cache | null> {
+  const storage = cacheStorage();
+  if (!storage) return null;
+  try {
+    return await storage.open(CACHE_NAME);
+  } catch {
+    return null; // e.g. opaque origins or private modes without storage
+  }
+}
+
+function fileName(url: string): string {
+  return url.replace(/[?#].*$/, '').split('/').pop() || url;
+}
+
+/** Adds bytes read from several files into one progress bar. */
+export class ProgressTracker {
+  private loaded = new Map<string, number>();
+  constructor(
+    private readonly label: string,
+    private readonly total: number,
+  ) {}
+
+  update(key: string, bytes: number): void {
+    this.loaded.set(key, bytes);
+    let sum = 0;
+    for (const v of this.loaded.values()) sum += v;
+    dataConfig().onProgress(this.label, Math.min(sum, this.total), this.total, false);
+  }
+
+  finish(): void {
+    dataConfig().onProgress(this.label, this.total, this.total, true);
+  }
+}
+
+async function readBody(response: Response, onBytes: (n: number) => void): Promise<Uint8Array> {
+  if (!response.body || typeof response.body.getReader !== 'function') {
+    const buf = new Uint8Array(await response.arrayBuffer());
+    onBytes(buf.length);
+    return buf;
+  }
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.length;
+    onBytes(size);
+  }
+  const out = new Uint8Array(size);
+  let p = 0;
+  for (const c of chunks) {
+    out.set(c, p);
+    p += c.length;
+  }
+  return out;
+}
+
+async function verify(bytes: Uint8Array, entry: FileEntry | null): Promise<string | null> {
+  if (!entry) return null;
+  if (bytes.length !== entry.bytes) return `${bytes.length} bytes instead of ${entry.bytes}`;
+  const hash = await sha256Hex(bytes);
+  return hash === entry.sha256 ? null : `SHA-256 ${hash.slice(0, 12)}… instead of ${entry.sha256.slice(0, 12)}…`;
+}
+
+export interface FetchOptions {
+  /** Expected size and hash (from the manifest); the file is rejected if it differs. */
+  entry?: FileEntry | null;
+  /** Where progress goes. */
+  tracker?: ProgressTracker;
+  /** Ask the network first and fall back to the cache (used for the manifest). */
+  networkFirst?: boolean;
+}
+
+/**
+ * Fetches one data file as bytes. Cached copies are keyed by URL plus the expected hash, so a
+ * re-converted data set is never confused with an old one. Throws `DataUnavailableError`.
+ */
+export async function fetchDataFile(url: string, options: FetchOptions = {}): Promise<Uint8Array> {
+  const { entry = null, tracker, networkFirst = false } = options;
+  const name = fileName(url);
+  const cache = await openCache();
+  const key = entry ? `${url}?sha256=${entry.sha256}` : url;
+
+  const fromCache = async (): Promise<Uint8Array | null> => {
+    if (!cache) return null;
+    try {
+      const hit = await cache.match(key);
+      if (!hit) return null;
+      const bytes = new Uint8Array(await hit.arrayBuffer());
+      if ((await verify(bytes, entry)) === null) {
+        tracker?.update(name, bytes.length);
+        return bytes;
+      }
+      await cache.delete(key);
+    } catch {
+      /* a broken cache entry is simply fetched again */
+    }
+    return null;
+  };
+
+  if (!networkFirst) {
+    const cached = await fromCache();
+    if (cached) return cached;
+  }
+
+  let response: Response;
+  try {
+    response = await dataConfig().fetch(url, networkFirst ? { cache: 'no-cache' } : undefined);
+  } catch (err) {
+    const cached = networkFirst ? await fromCache() : null;
+    if (cached) return cached;
+    throw new DataUnavailableError('Could not fetch the IMDB data', url, (err as Error)?.message ?? String(err));
+  }
+  if (!response.ok) {
+    const cached = networkFirst ? await fromCache() : null;
+    if (cached) return cached;
+    const what = response.status === 404 ? 'The IMDB data is not on this site (never downloaded?)' : 'Could not fetch the IMDB data';
+    throw new DataUnavailableError(what, url, `HTTP ${response.status}`);
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = await readBody(response, (n) => tracker?.update(name, n));
+  } catch (err) {
+    throw new DataUnavailableError('The download of the IMDB data broke off', url, (err as Error)?.message);
+  }
+  const problem = await verify(bytes, entry);
+  if (problem) {
+    throw new DataUnavailableError('An IMDB data file on the site is corrupt or out of date', url, problem);
+  }
+  if (cache) {
+    try {
+      await cache.put(key, new Response(bytes as unknown as BodyInit, { headers: { 'content-type': 'application/octet-stream' } }));
+    } catch {
+      /* quota exceeded: works, just not cached */
+    }
+  }
+  return bytes;
+}

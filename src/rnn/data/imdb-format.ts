@@ -1,0 +1,133 @@
+/**
+ * The compact IMDB format the site serves from `public/data/imdb/` (written by `npm run data`,
+ * read by `imdb.loadData`). Shared by the converter (Node) and the in-page loader (worker).
+ *
+ * Files (all little-endian):
+ * - `manifest.json`: the `ImdbManifest` below (sizes and SHA-256 of every other file);
+ * - `train-ids.bin`, `test-ids.bin`: every review's raw word ranks, concatenated, each rank
+ *   as an unsigned LEB128 varint (1 byte below 128, 2 below 16384, 3 above: ~1.6 bytes a word);
+ *   rank 0 marks a word whose rank is unknown (the tfjs copy replaced one word by OOV);
+ * - `train-lengths.bin`, `test-lengths.bin`: uint32 review lengths, in words;
+ * - `train-labels.bin`, `test-labels.bin`: uint8 labels (0 negative, 1 positive);
+ * - `word-index.json`: Keras's word -> rank map (optional).
+ *
+ * Reviews are stored in the original order of Keras's `imdb.npz` (before its seeded shuffle)
+ * and as raw ranks (1 = most frequent word), so `loadData` can apply Keras's options exactly.
+ */
+
+export const IMDB_FORMAT = 'rnn-notebook-imdb';
+export const IMDB_FORMAT_VERSION = 1;
+export const IMDB_DIR = 'data/imdb/';
+export const MANIFEST_FILE = 'manifest.json';
+export const WORD_INDEX_FILE = 'word-index.json';
+export const SPLITS = ['train', 'test'] as const;
+export type SplitName = (typeof SPLITS)[number];
+export const DATA_COMMAND = 'npm run data';
+
+export function splitFiles(split: SplitName) {
+  return { ids: `${split}-ids.bin`, lengths: `${split}-lengths.bin`, labels: `${split}-labels.bin` };
+}
+
+export interface FileEntry {
+  bytes: number;
+  sha256: string;
+}
+
+export interface ImdbManifest {
+  format: typeof IMDB_FORMAT;
+  version: number;
+  /** Where the data came from, e.g. "imdb.npz (Keras)" or "imdb_tfjs_data.zip (TensorFlow.js examples)". */
+  source: string;
+  sourceSha256?: string;
+  createdAt: string;
+  /** Largest raw rank in the ids. */
+  maxRank: number;
+  splits: Record<SplitName, { reviews: number; words: number }>;
+  /** Every file but the manifest, by name. */
+  files: Record<string, FileEntry>;
+}
+
+/** One split in memory: ranks of all reviews back to back, review i = ids[offsets[i]..offsets[i+1]). */
+export interface RawSplit {
+  ids: Int32Array;
+  offsets: Uint32Array;
+  labels: Uint8Array;
+}
+
+export interface RawImdb {
+  train: RawSplit;
+  test: RawSplit;
+}
+
+/** Encodes non-negative integers as unsigned LEB128 varints. */
+export function encodeVarints(values: ArrayLike<number>): Uint8Array {
+  let size = 0;
+  for (let i = 0; i < values.length; i++) {
+    let v = values[i];
+    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RangeError(`cannot store id ${v}`);
+    do {
+      size++;
+      v = Math.floor(v / 128);
+    } while (v > 0);
+  }
+  const out = new Uint8Array(size);
+  let p = 0;
+  for (let i = 0; i < values.length; i++) {
+    let v = values[i];
+    while (v >= 128) {
+      out[p++] = (v & 127) | 128;
+      v = Math.floor(v / 128);
+    }
+    out[p++] = v;
+  }
+  return out;
+}
+
+/** Decodes exactly `count` varints; throws if the bytes end early or are left over. */
+export function decodeVarints(bytes: Uint8Array, count: number): Int32Array {
+  const out = new Int32Array(count);
+  let p = 0;
+  for (let i = 0; i < count; i++) {
+    let v = 0;
+    let shift = 0;
+    let b: number;
+    do {
+      if (p >= bytes.length) throw new Error(`ids file ends after ${i} of ${count} words`);
+      b = bytes[p++];
+      v += (b & 127) * 2 ** shift;
+      shift += 7;
+    } while (b & 128);
+    out[i] = v;
+  }
+  if (p !== bytes.length) throw new Error(`ids file has ${bytes.length - p} bytes after the last word`);
+  return out;
+}
+
+/** Review lengths -> offsets (length n + 1). */
+export function lengthsToOffsets(lengths: Uint32Array): Uint32Array {
+  const offsets = new Uint32Array(lengths.length + 1);
+  for (let i = 0; i < lengths.length; i++) offsets[i + 1] = offsets[i] + lengths[i];
+  return offsets;
+}
+
+/** Little-endian uint32 view of bytes (copied when unaligned or on a big-endian machine). */
+export function readUint32LE(bytes: Uint8Array): Uint32Array {
+  if (bytes.length % 4 !== 0) throw new Error(`lengths file has ${bytes.length} bytes, not a multiple of 4`);
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Uint32Array(bytes.length / 4);
+  for (let i = 0; i < out.length; i++) out[i] = dv.getUint32(i * 4, true);
+  return out;
+}
+
+export function writeUint32LE(values: ArrayLike<number>): Uint8Array {
+  const out = new Uint8Array(values.length * 4);
+  const dv = new DataView(out.buffer);
+  for (let i = 0; i < values.length; i++) dv.setUint32(i * 4, values[i], true);
+  return out;
+}
+
+/** SHA-256 as lowercase hex, with Web Crypto (browsers, workers and Node 20). */
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as unknown as BufferSource);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}

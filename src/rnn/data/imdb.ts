@@ -1,0 +1,254 @@
+/**
+ * `imdb`: Keras's `keras.datasets.imdb` in the page. The data comes from the compact files
+ * `npm run data` writes into `public/data/imdb/` (see imdb-format.ts), fetched from the site's
+ * own origin with a progress bar, verified against the manifest's SHA-256 and kept in the
+ * Cache API; decoded reviews stay in memory for the worker's lifetime.
+ *
+ * When the files are not there, `loadData` throws a `DataUnavailableError` naming the missing
+ * file and the command, unless `fallback: 'toy'` is given: then it warns once and returns the
+ * toy sentiment task in the same shape; `decode`, `encode` and `getWordIndex` then use the toy
+ * vocabulary so the rest of the lesson works unchanged.
+ */
+import { dataConfig, onConfigChange, siteUrl } from './config';
+import { DataUnavailableError } from './errors';
+import { fetchDataFile, ProgressTracker } from './fetch-cached';
+import {
+  decodeVarints,
+  IMDB_DIR,
+  IMDB_FORMAT,
+  lengthsToOffsets,
+  MANIFEST_FILE,
+  readUint32LE,
+  SPLITS,
+  splitFiles,
+  WORD_INDEX_FILE,
+  type ImdbManifest,
+  type RawImdb,
+  type RawSplit,
+} from './imdb-format';
+import { applyKerasOptions, type ImdbData, type LoadDataOptions } from './imdb-pipeline';
+import { textToWordSequence } from './tokenizer';
+import { toySentimentRaw, toyWordIndex } from './toy-sentiment';
+
+let rawPromise: Promise<{ manifest: ImdbManifest; raw: RawImdb }> | null = null;
+let wordIndexPromise: Promise<Record<string, number>> | null = null;
+let manifestPromise: Promise<ImdbManifest> | null = null;
+/** What `decode`/`encode` use: the real IMDB vocabulary or the toy one after a fallback. */
+let active: { source: 'imdb' | 'toy'; numWords: number | null; vocabSize: number } = { source: 'imdb', numWords: null, vocabSize: 10000 };
+
+onConfigChange(() => {
+  rawPromise = null;
+  wordIndexPromise = null;
+  manifestPromise = null;
+});
+
+function dataUrl(file: string): string {
+  return siteUrl(IMDB_DIR + file);
+}
+
+async function loadManifest(): Promise<ImdbManifest> {
+  const url = dataUrl(MANIFEST_FILE);
+  const bytes = await fetchDataFile(url, { networkFirst: true });
+  let manifest: ImdbManifest;
+  try {
+    manifest = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw new DataUnavailableError('The IMDB data is not on this site', url, 'the server did not return the JSON manifest');
+  }
+  if (manifest?.format !== IMDB_FORMAT || !manifest.files || !manifest.splits) {
+    throw new DataUnavailableError('The IMDB manifest is not in the expected format', url, `format ${String(manifest?.format)}`);
+  }
+  return manifest;
+}
+
+/** The manifest, fetched once per configuration (network first, then the cache). */
+function getManifest(): Promise<ImdbManifest> {
+  if (!manifestPromise) {
+    manifestPromise = loadManifest();
+    manifestPromise.catch(() => (manifestPromise = null));
+  }
+  return manifestPromise;
+}
+
+function entryFor(manifest: ImdbManifest, file: string) {
+  const entry = manifest.files[file];
+  if (!entry) throw new DataUnavailableError('The IMDB manifest does not list a file', dataUrl(file), 'manifest incomplete');
+  return entry;
+}
+
+async function fetchRaw(): Promise<{ manifest: ImdbManifest; raw: RawImdb }> {
+  const manifest = await getManifest();
+  const names = SPLITS.flatMap((s) => Object.values(splitFiles(s)));
+  const total = names.reduce((sum, f) => sum + entryFor(manifest, f).bytes, 0);
+  const tracker = new ProgressTracker('IMDB reviews', total);
+  const files = await Promise.all(names.map((f) => fetchDataFile(dataUrl(f), { entry: entryFor(manifest, f), tracker })));
+  tracker.finish();
+  const byName = new Map(names.map((n, i) => [n, files[i]]));
+  const split = (s: (typeof SPLITS)[number]): RawSplit => {
+    const f = splitFiles(s);
+    const lengths = readUint32LE(byName.get(f.lengths)!);
+    const offsets = lengthsToOffsets(lengths);
+    const labels = byName.get(f.labels)!;
+    if (labels.length !== lengths.length) throw new Error(`IMDB ${s}: ${labels.length} labels for ${lengths.length} reviews`);
+    const ids = decodeVarints(byName.get(f.ids)!, offsets[lengths.length]);
+    return { ids, offsets, labels };
+  };
+  return { manifest, raw: { train: split('train'), test: split('test') } };
+}
+
+/** The raw IMDB reviews, fetched once per configuration. */
+export function loadRawImdb(): Promise<{ manifest: ImdbManifest; raw: RawImdb }> {
+  if (!rawPromise) {
+    rawPromise = fetchRaw();
+    rawPromise.catch(() => (rawPromise = null)); // let a later call retry
+  }
+  return rawPromise;
+}
+
+function useToy(reason: unknown, vocabSize: number, numWords: number | null): void {
+  const why = reason instanceof Error ? reason.message.split('. Run')[0] : String(reason);
+  if (active.source !== 'toy') {
+    dataConfig().warn(
+      `IMDB is not available (${why}). Using the toy sentiment stand-in instead: same shape and id ` +
+        `conventions, a small made-up vocabulary. Run \`npm run data\` to get the real reviews.`,
+    );
+  }
+  active = { source: 'toy', numWords, vocabSize };
+}
+
+/**
+ * Keras's `imdb.load_data`: `[[xTrain, yTrain], [xTest, yTest]]` with reviews as lists of ids
+ * and 0/1 labels. Options and defaults as Keras (`startChar` 1, `oovChar` 2, `indexFrom` 3,
+ * `seed` 113), plus `limit` (first N reviews of each split) and `fallback: 'toy'`.
+ */
+export async function loadData(options: LoadDataOptions = {}): Promise<ImdbData> {
+  let raw: RawImdb;
+  try {
+    raw = (await loadRawImdb()).raw;
+  } catch (err) {
+    if (options.fallback !== 'toy') throw err;
+    const vocabSize = options.numWords ?? 10000;
+    useToy(err, vocabSize, options.numWords ?? null);
+    const toyRaw = toySentimentRaw({
+      numSamples: options.limit ?? 2500,
+      vocabSize: Math.max(40, vocabSize),
+      maxlen: options.maxlen ? Math.max(6, options.maxlen) : 100,
+      seed: options.seed ?? 113,
+    });
+    return applyKerasOptions(toyRaw, { ...options, numWords: options.numWords ?? vocabSize, seed: null }).data;
+  }
+  const { data, numWords } = applyKerasOptions(raw, options);
+  active = { source: 'imdb', numWords: options.numWords ?? numWords, vocabSize: numWords };
+  return data;
+}
+
+async function fetchWordIndex(): Promise<Record<string, number>> {
+  const manifest = await getManifest();
+  const entry = manifest.files[WORD_INDEX_FILE];
+  if (!entry) {
+    throw new DataUnavailableError('The IMDB word index is not on this site', dataUrl(WORD_INDEX_FILE), 'converted without imdb_word_index.json');
+  }
+  const tracker = new ProgressTracker('IMDB word index', entry.bytes);
+  const bytes = await fetchDataFile(dataUrl(WORD_INDEX_FILE), { entry, tracker });
+  tracker.finish();
+  return JSON.parse(new TextDecoder().decode(bytes));
+}
+
+export interface WordIndexOptions {
+  /** 'toy': give the toy vocabulary when IMDB's word index is unavailable. */
+  fallback?: 'toy' | null;
+}
+
+/**
+ * Keras's `imdb.get_word_index()`: word -> rank (1 = most frequent). Add `indexFrom` (3) to a
+ * rank to get the id used in `loadData`'s reviews. After a toy fallback: the toy vocabulary.
+ */
+export async function getWordIndex(options: WordIndexOptions = {}): Promise<Record<string, number>> {
+  if (active.source === 'toy') return toyWordIndex(active.vocabSize);
+  if (!wordIndexPromise) {
+    wordIndexPromise = fetchWordIndex();
+    wordIndexPromise.catch(() => (wordIndexPromise = null));
+  }
+  try {
+    return await wordIndexPromise;
+  } catch (err) {
+    if (options.fallback !== 'toy') throw err;
+    useToy(err, active.vocabSize, active.numWords);
+    return toyWordIndex(active.vocabSize);
+  }
+}
+
+const reverseCache = new WeakMap<Record<string, number>, Map<number, string>>();
+function reverseIndex(index: Record<string, number>): Map<number, string> {
+  let rev = reverseCache.get(index);
+  if (!rev) {
+    rev = new Map();
+    for (const [w, r] of Object.entries(index)) if (!rev.has(r)) rev.set(r, w);
+    reverseCache.set(index, rev);
+  }
+  return rev;
+}
+
+export interface DecodeOptions extends WordIndexOptions {
+  startChar?: number | null;
+  oovChar?: number | null;
+  indexFrom?: number;
+  /** Show padding ids (0) as `[PAD]` instead of leaving them out (default false). */
+  showPadding?: boolean;
+}
+
+type IdsLike = ArrayLike<number> | { dataSync(): ArrayLike<number> };
+
+/** Review ids back to words: `[START]` for the start mark, `[OOV]` for out-of-vocabulary, `?` for unknown ids. */
+export async function decode(ids: IdsLike, options: DecodeOptions = {}): Promise<string> {
+  const { startChar = 1, oovChar = 2, indexFrom = 3, showPadding = false } = options;
+  const values = 'dataSync' in ids && typeof ids.dataSync === 'function' ? ids.dataSync() : (ids as ArrayLike<number>);
+  const rev = reverseIndex(await getWordIndex(options));
+  const words: string[] = [];
+  for (const id of Array.from(values)) {
+    if (id === 0 && startChar !== 0 && oovChar !== 0) {
+      if (showPadding) words.push('[PAD]');
+    } else if (startChar !== null && id === startChar) words.push('[START]');
+    else if (oovChar !== null && id === oovChar) words.push('[OOV]');
+    else words.push(rev.get(id - indexFrom) ?? '?');
+  }
+  return words.join(' ');
+}
+
+export interface EncodeOptions extends WordIndexOptions {
+  /** Ids at or above this become `oovChar` (default: the `numWords` of the last `loadData`). */
+  numWords?: number | null;
+  skipTop?: number;
+  startChar?: number | null;
+  oovChar?: number;
+  indexFrom?: number;
+}
+
+/**
+ * A reader's sentence to ids the way `loadData` encodes reviews: Keras text filtering and
+ * lower-casing, words looked up in the word index and shifted by `indexFrom`, unknown or
+ * too-rare words as `oovChar`, the start mark first. Pad it with `padSequences` to score it.
+ */
+export async function encode(text: string, options: EncodeOptions = {}): Promise<number[]> {
+  const { startChar = 1, oovChar = 2, indexFrom = 3, skipTop = 0 } = options;
+  const numWords = options.numWords === undefined ? active.numWords : options.numWords;
+  const index = await getWordIndex(options);
+  const out: number[] = startChar !== null ? [startChar] : [];
+  for (const w of textToWordSequence(text)) {
+    const rank = Object.prototype.hasOwnProperty.call(index, w) ? index[w] : undefined;
+    if (rank === undefined) {
+      out.push(oovChar);
+      continue;
+    }
+    const id = rank + indexFrom;
+    out.push((numWords && id >= numWords) || id < skipTop ? oovChar : id);
+  }
+  return out;
+}
+
+/** Where `decode`/`encode` currently look words up ('imdb' or 'toy'). */
+export function activeVocabulary(): 'imdb' | 'toy' {
+  return active.source;
+}
+
+export const imdb = { loadData, getWordIndex, decode, encode };

@@ -1,0 +1,47 @@
+/**
+ * Chooses the fused kernel implementation: WebAssembly SIMD when the engine supports it
+ * (measured several times faster, see BENCHMARKS.md), typed-array JavaScript otherwise.
+ *
+ * The WebAssembly module is small and compiled synchronously on first use where that is
+ * allowed (Node, Web Workers). Browsers forbid synchronous compilation of modules over
+ * 4 KB on the main thread; there, call `await ready()` once (the kernels fall back to JS
+ * until the module is compiled).
+ */
+import { jsKernels } from './js';
+import type { SequenceKernels } from './types';
+import { compileWasmKernelsAsync, tryCompileWasmKernelsSync } from './wasm';
+
+export type KernelChoice = 'auto' | 'wasm' | 'js';
+
+let choice: KernelChoice = 'auto';
+let wasm: SequenceKernels | null | undefined;
+
+/** Forces an implementation ('js' or 'wasm') or restores automatic choice ('auto'). */
+export function setKernelImplementation(which: KernelChoice): void {
+  if (which !== 'auto' && which !== 'wasm' && which !== 'js') {
+    throw new Error(`setKernelImplementation: expected 'auto', 'wasm' or 'js', got '${String(which)}'.`);
+  }
+  choice = which;
+}
+
+/** The implementation the layers will use for the next call. */
+export function getKernels(): SequenceKernels {
+  if (choice === 'js') return jsKernels;
+  if (wasm === undefined) wasm = tryCompileWasmKernelsSync();
+  if (wasm) return wasm;
+  if (choice === 'wasm') throw new Error('WebAssembly SIMD kernels are not available in this environment.');
+  return jsKernels;
+}
+
+/** Name of the implementation in use ('wasm-simd' or 'js'). */
+export function kernelImplementationName(): string {
+  return getKernels().name;
+}
+
+/** Compiles the WebAssembly kernels asynchronously (needed on a browser main thread). */
+export async function ready(): Promise<void> {
+  if (wasm) return;
+  wasm = (await compileWasmKernelsAsync()) ?? wasm ?? null;
+}
+
+export { jsKernels };

@@ -1,0 +1,392 @@
+/**
+ * Fused recurrent kernels in plain JavaScript over Float32Arrays.
+ *
+ * These are the portable implementation (and the fallback when WebAssembly SIMD is not
+ * available). One call runs a whole layer over a whole batch:
+ *
+ * 1. the input projection of every timestep at once, P = x·W + b, one [B·T, D]×[D, G] product;
+ * 2. the sequential recurrence per sequence, keeping the activated gates for backward;
+ * 3. backward walks time in reverse per sequence, producing dZ (the gradient of the gate
+ *    pre-activations) for every step, then finishes with three products:
+ *    dW = xᵀ·dZ, db = Σ dZ, dx = dZ·Wᵀ.
+ *
+ * Equations follow Keras (keras/src/layers/rnn/{simple_rnn,lstm,gru}.py); the gradients
+ * are derived by hand and checked against a float64 reference with finite differences
+ * (tests/golden/rnn).
+ */
+import { actGradFromOutput, applyAct } from './activations';
+import {
+  biasLength,
+  gatesOf,
+  outputSteps,
+  type ForwardResult,
+  type SequenceGrads,
+  type SequenceKernels,
+  type SequenceSpec,
+} from './types';
+
+/** out[n, g] = Σ_k a[n, k]·w[k, g] + bias[g]  (a: [n, d], w: [d, g]). */
+export function matmulBias(
+  a: Float32Array,
+  n: number,
+  d: number,
+  w: Float32Array,
+  g: number,
+  bias: Float32Array | null,
+  out: Float32Array,
+): void {
+  const acc = new Float64Array(g);
+  for (let r = 0; r < n; r++) {
+    if (bias) for (let j = 0; j < g; j++) acc[j] = bias[j];
+    else acc.fill(0);
+    const ar = r * d;
+    for (let k = 0; k < d; k++) {
+      const av = a[ar + k];
+      if (av === 0) continue;
+      const wk = k * g;
+      for (let j = 0; j < g; j++) acc[j] += av * w[wk + j];
+    }
+    const or = r * g;
+    for (let j = 0; j < g; j++) out[or + j] = acc[j];
+  }
+}
+
+/** dw[k, g] += Σ_n a[n, k]·dz[n, g]  (the weight gradient of a projection). */
+export function matmulTransAAcc(
+  a: Float32Array,
+  n: number,
+  d: number,
+  dz: Float32Array,
+  g: number,
+  dw: Float32Array,
+): void {
+  for (let r = 0; r < n; r++) {
+    const ar = r * d;
+    const zr = r * g;
+    for (let k = 0; k < d; k++) {
+      const av = a[ar + k];
+      if (av === 0) continue;
+      const wk = k * g;
+      for (let j = 0; j < g; j++) dw[wk + j] += av * dz[zr + j];
+    }
+  }
+}
+
+/** dx[n, k] = Σ_g dz[n, g]·w[k, g]  (the input gradient of a projection). */
+export function matmulTransB(
+  dz: Float32Array,
+  n: number,
+  g: number,
+  w: Float32Array,
+  d: number,
+  dx: Float32Array,
+): void {
+  for (let r = 0; r < n; r++) {
+    const zr = r * g;
+    const xr = r * d;
+    for (let k = 0; k < d; k++) {
+      const wk = k * g;
+      let s = 0;
+      for (let j = 0; j < g; j++) s += dz[zr + j] * w[wk + j];
+      dx[xr + k] = s;
+    }
+  }
+}
+
+/** db[g] += Σ_n dz[n, g]. */
+export function columnSumAcc(dz: Float32Array, n: number, g: number, db: Float32Array, offset = 0): void {
+  for (let r = 0; r < n; r++) {
+    const zr = r * g;
+    for (let j = 0; j < g; j++) db[offset + j] += dz[zr + j];
+  }
+}
+
+interface JsTape {
+  x: Float32Array;
+  kernel: Float32Array;
+  recurrentKernel: Float32Array;
+  bias: Float32Array;
+  /** Hidden states [B, T, u]. */
+  h: Float32Array;
+  /** Activated gates [B, T, G] (LSTM i,f,c,o; GRU z,r,hh; SimpleRNN unused). */
+  gates: Float32Array;
+  /** LSTM: cell states [B, T, u]; GRU resetAfter: recurrent part of the candidate [B, T, u]. */
+  c: Float32Array;
+  /** LSTM: act(c) [B, T, u]. */
+  ac: Float32Array;
+}
+
+function forward(
+  spec: SequenceSpec,
+  x: Float32Array,
+  kernel: Float32Array,
+  recurrentKernel: Float32Array,
+  bias: Float32Array,
+): ForwardResult {
+  const { batch: B, steps: T, inputDim: D, units: u, act, ract, cell } = spec;
+  const G = gatesOf(cell) * u;
+  const N = B * T;
+  const P = new Float32Array(N * G);
+  matmulBias(x, N, D, kernel, G, bias.subarray(0, G), P);
+  const U = recurrentKernel;
+  const h = new Float32Array(N * u);
+  const gates = cell === 'simple' ? new Float32Array(0) : new Float32Array(N * G);
+  const c = cell === 'lstm' || (cell === 'gru' && spec.resetAfter) ? new Float32Array(N * u) : new Float32Array(0);
+  const ac = cell === 'lstm' ? new Float32Array(N * u) : new Float32Array(0);
+  const OT = outputSteps(spec);
+  const output = new Float32Array(B * OT * u);
+  const hp = new Float64Array(u);
+  const cp = new Float64Array(u);
+  const z = new Float64Array(G);
+  const rhp = new Float64Array(u);
+  const brec = cell === 'gru' && spec.resetAfter ? bias.subarray(G, 2 * G) : null;
+
+  for (let b = 0; b < B; b++) {
+    hp.fill(0);
+    cp.fill(0);
+    for (let t = 0; t < T; t++) {
+      const row = b * T + t;
+      const pr = row * G;
+      const hr = row * u;
+      if (cell === 'lstm') {
+        for (let j = 0; j < G; j++) z[j] = P[pr + j];
+        for (let k = 0; k < u; k++) {
+          const hk = hp[k];
+          if (hk === 0) continue;
+          const uk = k * G;
+          for (let j = 0; j < G; j++) z[j] += hk * U[uk + j];
+        }
+        for (let j = 0; j < u; j++) {
+          const ig = applyAct(ract, z[j]);
+          const fg = applyAct(ract, z[u + j]);
+          const gg = applyAct(act, z[2 * u + j]);
+          const og = applyAct(ract, z[3 * u + j]);
+          const cn = Math.fround(fg * cp[j] + ig * gg);
+          const a = Math.fround(applyAct(act, cn));
+          const hn = Math.fround(og * a);
+          gates[pr + j] = ig;
+          gates[pr + u + j] = fg;
+          gates[pr + 2 * u + j] = gg;
+          gates[pr + 3 * u + j] = og;
+          c[hr + j] = cn;
+          ac[hr + j] = a;
+          h[hr + j] = hn;
+          cp[j] = cn;
+        }
+      } else if (cell === 'gru' && brec) {
+        for (let j = 0; j < G; j++) z[j] = brec[j];
+        for (let k = 0; k < u; k++) {
+          const hk = hp[k];
+          if (hk === 0) continue;
+          const uk = k * G;
+          for (let j = 0; j < G; j++) z[j] += hk * U[uk + j];
+        }
+        for (let j = 0; j < u; j++) {
+          const zg = applyAct(ract, P[pr + j] + z[j]);
+          const rg = applyAct(ract, P[pr + u + j] + z[u + j]);
+          const hh = Math.fround(applyAct(act, P[pr + 2 * u + j] + rg * z[2 * u + j]));
+          gates[pr + j] = zg;
+          gates[pr + u + j] = rg;
+          gates[pr + 2 * u + j] = hh;
+          c[hr + j] = z[2 * u + j];
+          h[hr + j] = zg * hp[j] + (1 - zg) * hh;
+        }
+      } else if (cell === 'gru') {
+        for (let j = 0; j < 2 * u; j++) z[j] = P[pr + j];
+        for (let k = 0; k < u; k++) {
+          const hk = hp[k];
+          if (hk === 0) continue;
+          const uk = k * G;
+          for (let j = 0; j < 2 * u; j++) z[j] += hk * U[uk + j];
+        }
+        for (let j = 0; j < u; j++) {
+          const rg = Math.fround(applyAct(ract, z[u + j]));
+          gates[pr + u + j] = rg;
+          rhp[j] = rg * hp[j];
+        }
+        for (let j = 0; j < u; j++) z[2 * u + j] = P[pr + 2 * u + j];
+        for (let k = 0; k < u; k++) {
+          const rk = rhp[k];
+          if (rk === 0) continue;
+          const uk = k * G + 2 * u;
+          for (let j = 0; j < u; j++) z[2 * u + j] += rk * U[uk + j];
+        }
+        for (let j = 0; j < u; j++) {
+          const zg = applyAct(ract, z[j]);
+          const hh = Math.fround(applyAct(act, z[2 * u + j]));
+          gates[pr + j] = zg;
+          gates[pr + 2 * u + j] = hh;
+          h[hr + j] = zg * hp[j] + (1 - zg) * hh;
+        }
+      } else {
+        for (let j = 0; j < u; j++) z[j] = P[pr + j];
+        for (let k = 0; k < u; k++) {
+          const hk = hp[k];
+          if (hk === 0) continue;
+          const uk = k * G;
+          for (let j = 0; j < u; j++) z[j] += hk * U[uk + j];
+        }
+        for (let j = 0; j < u; j++) h[hr + j] = applyAct(act, z[j]);
+      }
+      const or = (b * OT + t) * u;
+      for (let j = 0; j < u; j++) {
+        hp[j] = h[hr + j];
+        output[or + j] = h[hr + j];
+      }
+    }
+    if (cell === 'lstm') {
+      const or = (b * OT + T) * u;
+      for (let j = 0; j < u; j++) output[or + j] = cp[j];
+    }
+  }
+  const tape: JsTape = { x, kernel, recurrentKernel, bias, h, gates, c, ac };
+  return { output, tape };
+}
+
+function backward(spec: SequenceSpec, tapeIn: unknown, dOut: Float32Array): SequenceGrads {
+  const tape = tapeIn as JsTape;
+  const { batch: B, steps: T, inputDim: D, units: u, act, ract, cell } = spec;
+  const { x, kernel, recurrentKernel: U, h, gates, c, ac } = tape;
+  const G = gatesOf(cell) * u;
+  const N = B * T;
+  const OT = outputSteps(spec);
+  const dZ = new Float32Array(N * G);
+  const dU = new Float32Array(u * G);
+  const dBias = new Float32Array(biasLength(spec));
+  const dhn = new Float64Array(u);
+  const dcn = new Float64Array(u);
+  const dz = new Float64Array(G);
+  const drec = new Float64Array(G);
+  const dhd = new Float64Array(u);
+  const hpz = new Float64Array(u);
+  const resetAfter = cell === 'gru' && spec.resetAfter;
+
+  for (let b = 0; b < B; b++) {
+    dhn.fill(0);
+    if (cell === 'lstm') {
+      const or = (b * OT + T) * u;
+      for (let j = 0; j < u; j++) dcn[j] = dOut[or + j];
+    }
+    for (let t = T - 1; t >= 0; t--) {
+      const row = b * T + t;
+      const pr = row * G;
+      const hr = row * u;
+      const or = (b * OT + t) * u;
+      const prevRow = t > 0 ? hr - u : -1;
+      for (let k = 0; k < u; k++) hpz[k] = prevRow >= 0 ? h[prevRow + k] : 0;
+      if (cell === 'lstm') {
+        for (let j = 0; j < u; j++) {
+          const dh = dOut[or + j] + dhn[j];
+          const ig = gates[pr + j];
+          const fg = gates[pr + u + j];
+          const gg = gates[pr + 2 * u + j];
+          const og = gates[pr + 3 * u + j];
+          const a = ac[hr + j];
+          const cprev = prevRow >= 0 ? c[prevRow + j] : 0;
+          const dc = dcn[j] + dh * og * actGradFromOutput(act, a);
+          dcn[j] = dc * fg;
+          dz[j] = dc * gg * actGradFromOutput(ract, ig);
+          dz[u + j] = dc * cprev * actGradFromOutput(ract, fg);
+          dz[2 * u + j] = dc * ig * actGradFromOutput(act, gg);
+          dz[3 * u + j] = dh * a * actGradFromOutput(ract, og);
+        }
+        for (let j = 0; j < G; j++) {
+          dZ[pr + j] = dz[j];
+          drec[j] = dz[j];
+        }
+        for (let k = 0; k < u; k++) dhd[k] = 0;
+      } else if (resetAfter) {
+        for (let j = 0; j < u; j++) {
+          const dh = dOut[or + j] + dhn[j];
+          const zg = gates[pr + j];
+          const rg = gates[pr + u + j];
+          const hh = gates[pr + 2 * u + j];
+          const dzz = dh * (hpz[j] - hh) * actGradFromOutput(ract, zg);
+          const dah = dh * (1 - zg) * actGradFromOutput(act, hh);
+          const dr = dah * c[hr + j] * actGradFromOutput(ract, rg);
+          dZ[pr + j] = dzz;
+          dZ[pr + u + j] = dr;
+          dZ[pr + 2 * u + j] = dah;
+          drec[j] = dzz;
+          drec[u + j] = dr;
+          drec[2 * u + j] = dah * rg;
+          dhd[j] = dh * zg;
+        }
+        for (let j = 0; j < G; j++) dBias[G + j] += drec[j];
+      } else if (cell === 'gru') {
+        for (let j = 0; j < u; j++) {
+          const dh = dOut[or + j] + dhn[j];
+          const zg = gates[pr + j];
+          const hh = gates[pr + 2 * u + j];
+          dz[j] = dh * (hpz[j] - hh) * actGradFromOutput(ract, zg);
+          dz[2 * u + j] = dh * (1 - zg) * actGradFromOutput(act, hh);
+          dhd[j] = dh * zg;
+        }
+        for (let k = 0; k < u; k++) {
+          const uk = k * G + 2 * u;
+          let drhp = 0;
+          for (let j = 0; j < u; j++) drhp += dz[2 * u + j] * U[uk + j];
+          const rk = gates[pr + u + k];
+          const rh = rk * hpz[k];
+          if (rh !== 0) for (let j = 0; j < u; j++) dU[uk + j] += rh * dz[2 * u + j];
+          dz[u + k] = drhp * hpz[k] * actGradFromOutput(ract, rk);
+          dhd[k] += drhp * rk;
+        }
+        for (let j = 0; j < G; j++) dZ[pr + j] = dz[j];
+        for (let j = 0; j < 2 * u; j++) drec[j] = dz[j];
+        for (let j = 2 * u; j < G; j++) drec[j] = 0;
+      } else {
+        for (let j = 0; j < u; j++) {
+          const dh = dOut[or + j] + dhn[j];
+          const d = dh * actGradFromOutput(act, h[hr + j]);
+          dZ[pr + j] = d;
+          drec[j] = d;
+          dhd[j] = 0;
+        }
+      }
+      // Recurrent kernel gradient and the gradient flowing to h_{t-1}.
+      const gRec = cell === 'gru' && !resetAfter ? 2 * u : G;
+      for (let k = 0; k < u; k++) {
+        const hk = hpz[k];
+        const uk = k * G;
+        let s = dhd[k];
+        for (let j = 0; j < gRec; j++) {
+          s += drec[j] * U[uk + j];
+          if (hk !== 0) dU[uk + j] += hk * drec[j];
+        }
+        dhn[k] = s;
+      }
+    }
+  }
+  const dKernel = new Float32Array(D * G);
+  matmulTransAAcc(x, N, D, dZ, G, dKernel);
+  columnSumAcc(dZ, N, G, dBias, 0);
+  const dx = new Float32Array(N * D);
+  matmulTransB(dZ, N, G, kernel, D, dx);
+  return { dx, dKernel, dRecurrent: dU, dBias };
+}
+
+/** Dense Keras Adam step (see optimizers/adam.ts for the formula). */
+export function adamJs(
+  w: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  alpha: number,
+  beta1: number,
+  beta2: number,
+  epsilon: number,
+): void {
+  const a1 = 1 - beta1;
+  const a2 = 1 - beta2;
+  for (let i = 0; i < w.length; i++) {
+    const gi = g[i];
+    const mi = m[i] + (gi - m[i]) * a1;
+    const vi = v[i] + (gi * gi - v[i]) * a2;
+    m[i] = mi;
+    v[i] = vi;
+    w[i] -= (alpha * mi) / (Math.sqrt(vi) + epsilon);
+  }
+}
+
+export const jsKernels: SequenceKernels = { name: 'js', forward, backward, adam: adamJs };

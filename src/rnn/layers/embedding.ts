@@ -1,0 +1,134 @@
+/**
+ * Keras `Embedding` with a fast gradient.
+ *
+ * The lookup is one tape node (`tf.customGrad`): forward copies rows, backward scatter-adds
+ * the output gradient into a dense [inputDim, outputDim] gradient (what Keras's dense Adam
+ * consumes). Stock tfjs differentiates `gather` through `unsortedSegmentSum`, whose cpu
+ * kernel loops over every vocabulary entry (~25 s per batch at a 10,000-word vocabulary).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { resolveInitializer, serializeInitializer, type InitializerLike, type InitializerSpec } from '../initializers';
+import { uniqueLayerName } from '../names';
+
+type Shape = (number | null)[];
+
+/** Arguments of `rnn.embedding` (tf.layers spelling, Keras defaults). */
+export interface EmbeddingLayerArgs {
+  /** Vocabulary size: ids are in [0, inputDim). Required. */
+  inputDim: number;
+  /** Size of each embedding vector. Required. */
+  outputDim: number;
+  /** Length of input sequences, when constant (sets the input shape [inputLength]). */
+  inputLength?: number | null;
+  /** Default 'randomUniform' in [-0.05, 0.05] (Keras 'uniform'). */
+  embeddingsInitializer?: InitializerSpec;
+  /** Not supported: must be false (the recurrent layers do not consume masks). */
+  maskZero?: boolean;
+  embeddingsRegularizer?: unknown;
+  embeddingsConstraint?: unknown;
+  activityRegularizer?: unknown;
+  /** Layer name; default Keras-style (`embedding`, `embedding_1`, ...). */
+  name?: string;
+  inputShape?: Shape;
+  batchInputShape?: Shape;
+  trainable?: boolean;
+}
+
+/** Gathers rows of `table` ([V, E]) for every id; out-of-range ids throw (Keras on CPU does too). */
+function gatherRows(ids: ArrayLike<number>, table: Float32Array, V: number, E: number): Float32Array {
+  const out = new Float32Array(ids.length * E);
+  for (let n = 0; n < ids.length; n++) {
+    const id = ids[n];
+    if (!(id >= 0 && id < V) || id !== Math.floor(id)) {
+      throw new Error(`Embedding: id ${id} is outside [0, ${V}) (inputDim ${V}).`);
+    }
+    out.set(table.subarray(id * E, id * E + E), n * E);
+  }
+  return out;
+}
+
+export class Embedding extends tf.layers.Layer {
+  static className = 'Embedding';
+  readonly inputDim: number;
+  readonly outputDim: number;
+  readonly inputLength: number | null;
+  private readonly embeddingsInit: InitializerLike;
+  private embeddings: tf.LayerVariable | null = null;
+
+  constructor(args: EmbeddingLayerArgs) {
+    for (const key of ['inputDim', 'outputDim'] as const) {
+      const v = args?.[key];
+      if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
+        throw new Error(`Embedding: argument '${key}' must be a positive integer, got ${String(v)}.`);
+      }
+    }
+    if (args.maskZero) throw new Error(`Embedding: argument 'maskZero' is not supported (the fused recurrent layers ignore masks).`);
+    for (const key of ['embeddingsRegularizer', 'embeddingsConstraint', 'activityRegularizer'] as const) {
+      if (args[key] != null) throw new Error(`Embedding: argument '${key}' is not supported.`);
+    }
+    const base: Record<string, unknown> = { name: args.name ?? uniqueLayerName('embedding') };
+    if (args.inputShape) base.inputShape = args.inputShape;
+    else if (args.batchInputShape) base.batchInputShape = args.batchInputShape;
+    else base.batchInputShape = [null, args.inputLength ?? null];
+    if (args.trainable != null) base.trainable = args.trainable;
+    super(base as never);
+    this.inputDim = args.inputDim;
+    this.outputDim = args.outputDim;
+    this.inputLength = args.inputLength ?? null;
+    this.embeddingsInit = resolveInitializer(args.embeddingsInitializer, 'randomUniform', 'embeddingsInitializer');
+  }
+
+  /** Keras class name printed by summaries. */
+  get kerasClassName(): string {
+    return 'Embedding';
+  }
+
+  override build(): void {
+    this.embeddings = this.addWeight('embeddings', [this.inputDim, this.outputDim], 'float32', this.embeddingsInit as never);
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    return [...shape, this.outputDim];
+  }
+
+  override computeMask(): tf.Tensor | tf.Tensor[] {
+    return null as unknown as tf.Tensor;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    const ids = Array.isArray(inputs) ? inputs[0] : inputs;
+    const V = this.inputDim;
+    const E = this.outputDim;
+    const op = tf.customGrad((...args: unknown[]) => {
+      const [idT, table] = args as tf.Tensor[];
+      const idData = idT.dataSync();
+      const value = tf.tensor(gatherRows(idData, table.dataSync() as Float32Array, V, E), [...idT.shape, E]);
+      const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
+        const g = dy.dataSync() as Float32Array;
+        const dTable = new Float32Array(V * E);
+        for (let n = 0; n < idData.length; n++) {
+          const row = idData[n] * E;
+          const src = n * E;
+          for (let e = 0; e < E; e++) dTable[row + e] += g[src + e];
+        }
+        return [tf.zerosLike(idT), tf.tensor2d(dTable, [V, E])];
+      };
+      return { value, gradFunc };
+    });
+    return op(ids, this.embeddings!.read()) as tf.Tensor;
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return {
+      ...super.getConfig(),
+      inputDim: this.inputDim,
+      outputDim: this.outputDim,
+      inputLength: this.inputLength,
+      embeddingsInitializer: serializeInitializer(this.embeddingsInit),
+    };
+  }
+}
+
+tf.serialization.registerClass(Embedding);

@@ -1,0 +1,460 @@
+/*
+ * Fused recurrent kernels for WebAssembly SIMD128 (compiled by `npm run build:wasm`,
+ * embedded as base64 in kernels.wasm.ts; no compiler is needed at test or run time).
+ *
+ * Same equations and the same results (to float32 rounding) as src/rnn/kernels/js.ts; the
+ * test tests/unit/rnn-kernels.test.ts checks that they agree. Memory is laid out by the
+ * JS wrapper (wasm.ts); every function takes plain pointers.
+ *
+ * Internal layouts pad the gate dimension G to Gp = round_up(G, 4) so that rows of the
+ * projection P, of dZ and of the (repacked) kernels are whole SIMD vectors. Pad lanes are
+ * kept at zero.
+ */
+#include <wasm_simd128.h>
+
+typedef __SIZE_TYPE__ size_t;
+
+void *memset(void *dst, int c, size_t n) {
+  unsigned char *d = (unsigned char *)dst;
+  while (n--) *d++ = (unsigned char)c;
+  return dst;
+}
+void *memcpy(void *dst, const void *src, size_t n) {
+  unsigned char *d = (unsigned char *)dst;
+  const unsigned char *s = (const unsigned char *)src;
+  while (n--) *d++ = *s++;
+  return dst;
+}
+
+#define ACT_LINEAR 0
+#define ACT_TANH 1
+#define ACT_SIGMOID 2
+#define ACT_RELU 3
+
+/* ---- vector math: Cephes-style expf and tanhf (about 1-2 ulp) ---- */
+
+static inline v128_t exp4(v128_t x) {
+  const v128_t hi = wasm_f32x4_splat(88.3762626647949f);
+  const v128_t lo = wasm_f32x4_splat(-88.3762626647949f);
+  x = wasm_f32x4_min(wasm_f32x4_max(x, lo), hi);
+  v128_t fx = wasm_f32x4_add(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504088896341f)), wasm_f32x4_splat(0.5f));
+  fx = wasm_f32x4_floor(fx);
+  x = wasm_f32x4_sub(x, wasm_f32x4_mul(fx, wasm_f32x4_splat(0.693359375f)));
+  x = wasm_f32x4_sub(x, wasm_f32x4_mul(fx, wasm_f32x4_splat(-2.12194440e-4f)));
+  v128_t z = wasm_f32x4_mul(x, x);
+  v128_t y = wasm_f32x4_splat(1.9875691500E-4f);
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, x), wasm_f32x4_splat(1.3981999507E-3f));
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, x), wasm_f32x4_splat(8.3334519073E-3f));
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, x), wasm_f32x4_splat(4.1665795894E-2f));
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, x), wasm_f32x4_splat(1.6666665459E-1f));
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, x), wasm_f32x4_splat(5.0000001201E-1f));
+  y = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(y, z), x), wasm_f32x4_splat(1.0f));
+  v128_t n = wasm_i32x4_trunc_sat_f32x4(fx);
+  n = wasm_i32x4_shl(wasm_i32x4_add(n, wasm_i32x4_splat(127)), 23);
+  return wasm_f32x4_mul(y, n);
+}
+
+static inline v128_t sigmoid4(v128_t x) {
+  const v128_t one = wasm_f32x4_splat(1.0f);
+  return wasm_f32x4_div(one, wasm_f32x4_add(one, exp4(wasm_f32x4_neg(x))));
+}
+
+static inline v128_t tanh4(v128_t x) {
+  const v128_t one = wasm_f32x4_splat(1.0f);
+  v128_t ax = wasm_f32x4_abs(x);
+  /* large |x|: 1 - 2 / (exp(2|x|) + 1), with the sign of x */
+  v128_t e = exp4(wasm_f32x4_add(ax, ax));
+  v128_t big = wasm_f32x4_sub(one, wasm_f32x4_div(wasm_f32x4_splat(2.0f), wasm_f32x4_add(e, one)));
+  v128_t signbit = wasm_v128_and(x, wasm_i32x4_splat((int)0x80000000));
+  big = wasm_v128_or(big, signbit);
+  /* small |x| < 0.625: odd polynomial */
+  v128_t z = wasm_f32x4_mul(x, x);
+  v128_t p = wasm_f32x4_splat(-5.70498872745E-3f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), wasm_f32x4_splat(2.06390887954E-2f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), wasm_f32x4_splat(-5.37397155531E-2f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), wasm_f32x4_splat(1.33314422036E-1f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), wasm_f32x4_splat(-3.33332819422E-1f));
+  v128_t small = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(p, z), x), x);
+  v128_t isSmall = wasm_f32x4_lt(ax, wasm_f32x4_splat(0.625f));
+  return wasm_v128_bitselect(small, big, isSmall);
+}
+
+static inline v128_t act4(int code, v128_t x) {
+  switch (code) {
+    case ACT_TANH: return tanh4(x);
+    case ACT_SIGMOID: return sigmoid4(x);
+    case ACT_RELU: return wasm_f32x4_max(x, wasm_f32x4_splat(0.0f));
+    default: return x;
+  }
+}
+
+static inline float dact(int code, float y) {
+  switch (code) {
+    case ACT_TANH: return 1.0f - y * y;
+    case ACT_SIGMOID: return y * (1.0f - y);
+    case ACT_RELU: return y > 0.0f ? 1.0f : 0.0f;
+    default: return 1.0f;
+  }
+}
+
+/* Applies an activation to n floats of a buffer padded to a multiple of 4. */
+static void act_inplace(int code, float *buf, int n) {
+  for (int j = 0; j < n; j += 4) wasm_v128_store(buf + j, act4(code, wasm_v128_load(buf + j)));
+}
+
+/* Exposed for the accuracy test of the vector math. */
+void apply_activation(int code, float *buf, int n) { act_inplace(code, buf, (n + 3) & ~3); }
+
+static inline int round4(int n) { return (n + 3) & ~3; }
+
+static inline float hsum(v128_t v) {
+  return wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1) + wasm_f32x4_extract_lane(v, 2) +
+         wasm_f32x4_extract_lane(v, 3);
+}
+
+/* Repacks a row-major [rows, g] matrix into [rows, gp] with zero pad lanes. */
+void pad_rows(const float *src, int rows, int g, float *dst) {
+  int gp = round4(g);
+  for (int r = 0; r < rows; r++) {
+    for (int j = 0; j < g; j++) dst[r * gp + j] = src[r * g + j];
+    for (int j = g; j < gp; j++) dst[r * gp + j] = 0.0f;
+  }
+}
+
+/* Inverse of pad_rows. */
+void unpad_rows(const float *src, int rows, int g, float *dst) {
+  int gp = round4(g);
+  for (int r = 0; r < rows; r++)
+    for (int j = 0; j < g; j++) dst[r * g + j] = src[r * gp + j];
+}
+
+/* P[n, gp] = A[n, d] · Wp[d, gp] + bp[gp]. */
+void matmul_bias(const float *a, int n, int d, const float *wp, int gp, const float *bp, float *p) {
+  int nv = gp >> 2;
+  if (nv <= 8) {
+    for (int r = 0; r < n; r++) {
+      v128_t acc[8];
+      for (int v = 0; v < nv; v++) acc[v] = wasm_v128_load(bp + 4 * v);
+      const float *ar = a + r * d;
+      for (int k = 0; k < d; k++) {
+        v128_t av = wasm_f32x4_splat(ar[k]);
+        const float *wk = wp + k * gp;
+        for (int v = 0; v < nv; v++) acc[v] = wasm_f32x4_add(acc[v], wasm_f32x4_mul(av, wasm_v128_load(wk + 4 * v)));
+      }
+      for (int v = 0; v < nv; v++) wasm_v128_store(p + r * gp + 4 * v, acc[v]);
+    }
+    return;
+  }
+  for (int r = 0; r < n; r++) {
+    float *pr = p + r * gp;
+    for (int j = 0; j < gp; j += 4) wasm_v128_store(pr + j, wasm_v128_load(bp + j));
+    const float *ar = a + r * d;
+    for (int k = 0; k < d; k++) {
+      v128_t av = wasm_f32x4_splat(ar[k]);
+      const float *wk = wp + k * gp;
+      for (int j = 0; j < gp; j += 4)
+        wasm_v128_store(pr + j, wasm_f32x4_add(wasm_v128_load(pr + j), wasm_f32x4_mul(av, wasm_v128_load(wk + j))));
+    }
+  }
+}
+
+/* dWp[d, gp] += A[n, d]ᵀ · dZ[n, gp];  dbp[gp] += Σ_n dZ[n, :]. */
+void matmul_ta_acc(const float *a, int n, int d, const float *dz, int gp, float *dwp, float *dbp) {
+  for (int r = 0; r < n; r++) {
+    const float *zr = dz + r * gp;
+    const float *ar = a + r * d;
+    for (int j = 0; j < gp; j += 4)
+      wasm_v128_store(dbp + j, wasm_f32x4_add(wasm_v128_load(dbp + j), wasm_v128_load(zr + j)));
+    for (int k = 0; k < d; k++) {
+      float av = ar[k];
+      if (av == 0.0f) continue;
+      v128_t avv = wasm_f32x4_splat(av);
+      float *wk = dwp + k * gp;
+      for (int j = 0; j < gp; j += 4)
+        wasm_v128_store(wk + j, wasm_f32x4_add(wasm_v128_load(wk + j), wasm_f32x4_mul(avv, wasm_v128_load(zr + j))));
+    }
+  }
+}
+
+/* dX[n, d] = dZ[n, gp] · Wp[d, gp]ᵀ. */
+void matmul_tb(const float *dz, int n, int gp, const float *wp, int d, float *dx) {
+  int nv = gp >> 2;
+  for (int r = 0; r < n; r++) {
+    const float *zr = dz + r * gp;
+    if (nv <= 8) {
+      v128_t zv[8];
+      for (int v = 0; v < nv; v++) zv[v] = wasm_v128_load(zr + 4 * v);
+      for (int k = 0; k < d; k++) {
+        const float *wk = wp + k * gp;
+        v128_t s = wasm_f32x4_mul(zv[0], wasm_v128_load(wk));
+        for (int v = 1; v < nv; v++) s = wasm_f32x4_add(s, wasm_f32x4_mul(zv[v], wasm_v128_load(wk + 4 * v)));
+        dx[r * d + k] = hsum(s);
+      }
+    } else {
+      for (int k = 0; k < d; k++) {
+        const float *wk = wp + k * gp;
+        v128_t s = wasm_f32x4_splat(0.0f);
+        for (int j = 0; j < gp; j += 4) s = wasm_f32x4_add(s, wasm_f32x4_mul(wasm_v128_load(zr + j), wasm_v128_load(wk + j)));
+        dx[r * d + k] = hsum(s);
+      }
+    }
+  }
+}
+
+/* z[gp] = init[gp] + Σ_k h[k] · Up[k, gp]  (columns [0, cols) rounded to vectors). */
+static inline void recur_add(float *z, const float *h, const float *up, int u, int gp, int colsp) {
+  for (int k = 0; k < u; k++) {
+    float hk = h[k];
+    if (hk == 0.0f) continue;
+    v128_t hv = wasm_f32x4_splat(hk);
+    const float *uk = up + k * gp;
+    for (int j = 0; j < colsp; j += 4)
+      wasm_v128_store(z + j, wasm_f32x4_add(wasm_v128_load(z + j), wasm_f32x4_mul(hv, wasm_v128_load(uk + j))));
+  }
+}
+
+/*
+ * Forward recurrence for every cell kind.
+ *   cell: 0 simple, 1 lstm, 2 gru (reset after), 3 gru (reset before)
+ *   p [B·T, gp] projections (bias included); up [u, gp] padded recurrent kernel;
+ *   brec [gp] recurrent bias (GRU reset after; zeros otherwise)
+ *   outputs: h [B·T, u]; gates [B·T, gp] (activated); c [B·T, u] (LSTM c / GRU rec_h);
+ *   ac [B·T, u] (LSTM act(c)); out [B, OT, u] (OT = T + 1 for LSTM)
+ *   scratch: at least 4·gp + 8·u + 64 floats
+ */
+void seq_forward(int cell, const float *p, const float *up, const float *brec, int B, int T, int u, int gp, int act,
+                 int ract, float *h, float *gates, float *c, float *ac, float *out, float *scratch) {
+  int up4 = round4(u);
+  float *z = scratch;
+  float *hp = z + gp + 4;
+  float *cp = hp + up4 + 4;
+  float *tmp = cp + up4 + 4;
+  float *rh = tmp + gp + 4;
+  int OT = cell == 1 ? T + 1 : T;
+  for (int b = 0; b < B; b++) {
+    for (int j = 0; j < up4 + 4; j++) hp[j] = cp[j] = rh[j] = 0.0f;
+    for (int t = 0; t < T; t++) {
+      int row = b * T + t;
+      const float *pr = p + row * gp;
+      float *gr = gates + row * gp;
+      float *hr = h + row * u;
+      if (cell == 1) {
+        for (int j = 0; j < gp; j += 4) wasm_v128_store(z + j, wasm_v128_load(pr + j));
+        recur_add(z, hp, up, u, gp, gp);
+        /* z holds [i | f | c | o] with block starts at multiples of u: activate per block. */
+        for (int k = 0; k < 4; k++) {
+          for (int j = 0; j < u; j++) tmp[j] = z[k * u + j];
+          act_inplace(k == 2 ? act : ract, tmp, up4);
+          for (int j = 0; j < u; j++) gr[k * u + j] = tmp[j];
+        }
+        for (int j = 0; j < u; j++) {
+          float cn = gr[u + j] * cp[j] + gr[j] * gr[2 * u + j];
+          tmp[j] = cn;
+          cp[j] = cn;
+          c[row * u + j] = cn;
+        }
+        act_inplace(act, tmp, up4);
+        for (int j = 0; j < u; j++) {
+          ac[row * u + j] = tmp[j];
+          hr[j] = gr[3 * u + j] * tmp[j];
+        }
+      } else if (cell == 2) {
+        for (int j = 0; j < gp; j += 4) wasm_v128_store(z + j, wasm_v128_load(brec + j));
+        recur_add(z, hp, up, u, gp, gp);
+        /* z, r pre-activations */
+        for (int j = 0; j < 2 * u; j++) tmp[j] = pr[j] + z[j];
+        for (int j = 2 * u; j < round4(2 * u); j++) tmp[j] = 0.0f;
+        act_inplace(ract, tmp, round4(2 * u));
+        for (int j = 0; j < 2 * u; j++) gr[j] = tmp[j];
+        for (int j = 0; j < u; j++) {
+          c[row * u + j] = z[2 * u + j];
+          rh[j] = pr[2 * u + j] + gr[u + j] * z[2 * u + j];
+        }
+        act_inplace(act, rh, up4);
+        for (int j = 0; j < u; j++) {
+          float zg = gr[j];
+          gr[2 * u + j] = rh[j];
+          hr[j] = zg * hp[j] + (1.0f - zg) * rh[j];
+        }
+      } else if (cell == 3) {
+        for (int j = 0; j < gp; j += 4) wasm_v128_store(z + j, wasm_v128_load(pr + j));
+        /* only the z and r columns take h_prev·U here */
+        for (int k = 0; k < u; k++) {
+          float hk = hp[k];
+          if (hk == 0.0f) continue;
+          for (int j = 0; j < 2 * u; j++) z[j] += hk * up[k * gp + j];
+        }
+        for (int j = 0; j < 2 * u; j++) tmp[j] = z[j];
+        for (int j = 2 * u; j < round4(2 * u); j++) tmp[j] = 0.0f;
+        act_inplace(ract, tmp, round4(2 * u));
+        for (int j = 0; j < 2 * u; j++) gr[j] = tmp[j];
+        for (int j = 0; j < u; j++) rh[j] = gr[u + j] * hp[j];
+        for (int j = 0; j < u; j++) {
+          float s = z[2 * u + j];
+          for (int k = 0; k < u; k++) s += rh[k] * up[k * gp + 2 * u + j];
+          tmp[j] = s;
+        }
+        for (int j = u; j < up4; j++) tmp[j] = 0.0f;
+        act_inplace(act, tmp, up4);
+        for (int j = 0; j < u; j++) {
+          float zg = gr[j];
+          gr[2 * u + j] = tmp[j];
+          hr[j] = zg * hp[j] + (1.0f - zg) * tmp[j];
+        }
+      } else {
+        for (int j = 0; j < gp; j += 4) wasm_v128_store(z + j, wasm_v128_load(pr + j));
+        recur_add(z, hp, up, u, gp, gp);
+        act_inplace(act, z, gp);
+        for (int j = 0; j < u; j++) hr[j] = z[j];
+      }
+      float *orow = out + (b * OT + t) * u;
+      for (int j = 0; j < u; j++) {
+        hp[j] = hr[j];
+        orow[j] = hr[j];
+      }
+    }
+    if (cell == 1) {
+      float *orow = out + (b * OT + T) * u;
+      for (int j = 0; j < u; j++) orow[j] = cp[j];
+    }
+  }
+}
+
+/*
+ * Backward recurrence: writes dZ [B·T, gp] (gradient of the input-projection
+ * pre-activations), accumulates dUp [u, gp] and dbrec [gp] (GRU reset after).
+ * scratch: at least 4·gp + 8·u + 64 floats.
+ */
+void seq_backward(int cell, const float *dout, const float *up, int B, int T, int u, int gp, int act, int ract,
+                  const float *h, const float *gates, const float *c, const float *ac, float *dz, float *dup,
+                  float *dbrec, float *scratch) {
+  int up4 = round4(u);
+  float *dhn = scratch;
+  float *dcn = dhn + up4 + 4;
+  float *drec = dcn + up4 + 4;
+  float *dhd = drec + gp + 4;
+  float *hpz = dhd + up4 + 4;
+  int OT = cell == 1 ? T + 1 : T;
+  int gRec = cell == 3 ? 2 * u : gp;
+  for (int b = 0; b < B; b++) {
+    for (int j = 0; j < up4 + 4; j++) dhn[j] = dcn[j] = 0.0f;
+    if (cell == 1)
+      for (int j = 0; j < u; j++) dcn[j] = dout[(b * OT + T) * u + j];
+    for (int t = T - 1; t >= 0; t--) {
+      int row = b * T + t;
+      const float *gr = gates + row * gp;
+      const float *orow = dout + (b * OT + t) * u;
+      float *dzr = dz + row * gp;
+      int prev = t > 0 ? (row - 1) * u : -1;
+      for (int k = 0; k < u; k++) hpz[k] = prev >= 0 ? h[prev + k] : 0.0f;
+      for (int j = 0; j < gp + 4; j++) drec[j] = 0.0f;
+      if (cell == 1) {
+        for (int j = 0; j < u; j++) {
+          float dh = orow[j] + dhn[j];
+          float ig = gr[j], fg = gr[u + j], gg = gr[2 * u + j], og = gr[3 * u + j];
+          float a = ac[row * u + j];
+          float cprev = prev >= 0 ? c[prev + j] : 0.0f;
+          float dc = dcn[j] + dh * og * dact(act, a);
+          dcn[j] = dc * fg;
+          drec[j] = dc * gg * dact(ract, ig);
+          drec[u + j] = dc * cprev * dact(ract, fg);
+          drec[2 * u + j] = dc * ig * dact(act, gg);
+          drec[3 * u + j] = dh * a * dact(ract, og);
+          dhd[j] = 0.0f;
+        }
+        for (int j = 0; j < gp; j += 4) wasm_v128_store(dzr + j, wasm_v128_load(drec + j));
+      } else if (cell == 2) {
+        for (int j = 0; j < u; j++) {
+          float dh = orow[j] + dhn[j];
+          float zg = gr[j], rg = gr[u + j], hh = gr[2 * u + j];
+          float dzz = dh * (hpz[j] - hh) * dact(ract, zg);
+          float dah = dh * (1.0f - zg) * dact(act, hh);
+          float dr = dah * c[row * u + j] * dact(ract, rg);
+          dzr[j] = dzz;
+          dzr[u + j] = dr;
+          dzr[2 * u + j] = dah;
+          drec[j] = dzz;
+          drec[u + j] = dr;
+          drec[2 * u + j] = dah * rg;
+          dhd[j] = dh * zg;
+        }
+        for (int j = 3 * u; j < gp; j++) dzr[j] = 0.0f;
+        for (int j = 0; j < gp; j += 4)
+          wasm_v128_store(dbrec + j, wasm_f32x4_add(wasm_v128_load(dbrec + j), wasm_v128_load(drec + j)));
+      } else if (cell == 3) {
+        for (int j = 0; j < u; j++) {
+          float dh = orow[j] + dhn[j];
+          float zg = gr[j], hh = gr[2 * u + j];
+          dzr[j] = dh * (hpz[j] - hh) * dact(ract, zg);
+          dzr[2 * u + j] = dh * (1.0f - zg) * dact(act, hh);
+          dhd[j] = dh * zg;
+        }
+        for (int k = 0; k < u; k++) {
+          const float *uk = up + k * gp + 2 * u;
+          float *duk = dup + k * gp + 2 * u;
+          float drhp = 0.0f;
+          for (int j = 0; j < u; j++) drhp += dzr[2 * u + j] * uk[j];
+          float rk = gr[u + k];
+          float rhv = rk * hpz[k];
+          if (rhv != 0.0f)
+            for (int j = 0; j < u; j++) duk[j] += rhv * dzr[2 * u + j];
+          dzr[u + k] = drhp * hpz[k] * dact(ract, rk);
+          dhd[k] += drhp * rk;
+        }
+        for (int j = 3 * u; j < gp; j++) dzr[j] = 0.0f;
+        for (int j = 0; j < 2 * u; j++) drec[j] = dzr[j];
+      } else {
+        for (int j = 0; j < u; j++) {
+          float d = (orow[j] + dhn[j]) * dact(act, h[row * u + j]);
+          dzr[j] = d;
+          drec[j] = d;
+          dhd[j] = 0.0f;
+        }
+        for (int j = u; j < gp; j++) dzr[j] = 0.0f;
+      }
+      /* dU += h_prevᵀ·drec;  dh_prev = dhd + drec·Uᵀ */
+      int colsp = round4(gRec);
+      for (int k = 0; k < u; k++) {
+        const float *uk = up + k * gp;
+        float *duk = dup + k * gp;
+        v128_t s = wasm_f32x4_splat(0.0f);
+        float hk = hpz[k];
+        v128_t hv = wasm_f32x4_splat(hk);
+        for (int j = 0; j < colsp; j += 4) {
+          v128_t dv = wasm_v128_load(drec + j);
+          s = wasm_f32x4_add(s, wasm_f32x4_mul(dv, wasm_v128_load(uk + j)));
+          if (hk != 0.0f) wasm_v128_store(duk + j, wasm_f32x4_add(wasm_v128_load(duk + j), wasm_f32x4_mul(hv, dv)));
+        }
+        dhn[k] = dhd[k] + hsum(s);
+      }
+    }
+  }
+}
+
+/* Dense Keras Adam step over n floats. */
+void adam(float *w, const float *g, float *m, float *v, int n, float alpha, float beta1, float beta2, float eps) {
+  const v128_t a1 = wasm_f32x4_splat(1.0f - beta1);
+  const v128_t a2 = wasm_f32x4_splat(1.0f - beta2);
+  const v128_t al = wasm_f32x4_splat(alpha);
+  const v128_t ep = wasm_f32x4_splat(eps);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t gi = wasm_v128_load(g + i);
+    v128_t mi = wasm_v128_load(m + i);
+    v128_t vi = wasm_v128_load(v + i);
+    mi = wasm_f32x4_add(mi, wasm_f32x4_mul(wasm_f32x4_sub(gi, mi), a1));
+    vi = wasm_f32x4_add(vi, wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_mul(gi, gi), vi), a2));
+    wasm_v128_store(m + i, mi);
+    wasm_v128_store(v + i, vi);
+    v128_t upd = wasm_f32x4_div(wasm_f32x4_mul(al, mi), wasm_f32x4_add(wasm_f32x4_sqrt(vi), ep));
+    wasm_v128_store(w + i, wasm_f32x4_sub(wasm_v128_load(w + i), upd));
+  }
+  for (; i < n; i++) {
+    float gi = g[i];
+    float mi = m[i] + (gi - m[i]) * (1.0f - beta1);
+    float vi = v[i] + (gi * gi - v[i]) * (1.0f - beta2);
+    m[i] = mi;
+    v[i] = vi;
+    w[i] -= alpha * mi / (__builtin_sqrtf(vi) + eps);
+  }
+}

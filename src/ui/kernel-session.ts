@@ -1,0 +1,281 @@
+/**
+ * The page's side of the kernel: owns the Web Worker, queues cell runs and sends them one at
+ * a time, routes every reply to the cell that asked, and implements Stop and Restart.
+ *
+ * - The worker is created on the first run only, so a lesson page loads no kernel code (and
+ *   no TensorFlow.js) until the reader runs something.
+ * - Runs are queued here, not in the worker, so Stop can cancel queued cells instantly.
+ * - Stop sends `interrupt`; if the running cell has not finished after a grace period
+ *   (code that never yields, like `while (true) {}`), the worker is terminated and a fresh
+ *   one started. That works on any static host: no SharedArrayBuffer, no COOP/COEP headers.
+ * - An error cancels the cells queued after it, like Jupyter's Run all.
+ *
+ * The worker is injected (`createWorker`) so this logic runs in Node tests with a fake.
+ */
+import type {
+  DisplayMessage,
+  ErrorMessage,
+  FromKernel,
+  InputReply,
+  InputRequest,
+  KernelState,
+  ResultMessage,
+  StreamMessage,
+  ToKernel,
+} from '../kernel/protocol';
+import { isFromKernel } from '../kernel/protocol';
+
+/** What the page shows as the kernel's state; `off` until the first run creates the worker. */
+export type SessionState = 'off' | KernelState;
+
+export type RunOutcome =
+  | { kind: 'result'; msg: ResultMessage }
+  | { kind: 'error'; msg: ErrorMessage }
+  /** Removed from the queue before it ran (Stop, Restart, or an earlier cell's error). */
+  | { kind: 'cancelled'; reason: string }
+  /** The worker was terminated while this cell ran. */
+  | { kind: 'killed'; reason: string };
+
+/** Where one run's messages go (a cell). */
+export interface RunSink {
+  started(runId: number): void;
+  message(msg: StreamMessage | DisplayMessage | InputRequest): void;
+  finished(outcome: RunOutcome): void;
+}
+
+export interface WorkerLike {
+  postMessage(message: ToKernel, transfer?: Transferable[]): void;
+  terminate(): void;
+  onmessage: ((ev: MessageEvent) => unknown) | null;
+  onerror: ((ev: ErrorEvent) => unknown) | null;
+}
+
+export interface SessionStatus {
+  state: SessionState;
+  backend?: string;
+  numTensors?: number;
+  /** Runs waiting in the queue (not counting the one running). */
+  queued: number;
+}
+
+export interface SessionEvents {
+  status(s: SessionStatus): void;
+  notice(text: string, kind: 'info' | 'warn'): void;
+}
+
+export interface SessionOptions {
+  /** How long Stop waits for the running cell before terminating the worker. */
+  graceMs?: number;
+}
+
+export interface RunHandle {
+  readonly cellId: string;
+  /** Removes the run if queued, interrupts it if running. */
+  cancel(): void;
+}
+
+interface Job {
+  cellId: string;
+  code: string;
+  sink: RunSink;
+  runId: number;
+  inputRequests: Set<number>;
+}
+
+export const RESTART_NOTICE = 'Earlier definitions are gone; Run all restores them.';
+
+export class KernelSession {
+  private worker: WorkerLike | null = null;
+  private queue: Job[] = [];
+  private current: Job | null = null;
+  private nextRunId = 1;
+  private graceTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly graceMs: number;
+  private st: SessionStatus = { state: 'off', queued: 0 };
+
+  constructor(
+    private readonly createWorker: () => WorkerLike,
+    private readonly base: string,
+    private readonly events: SessionEvents,
+    opts: SessionOptions = {},
+  ) {
+    this.graceMs = opts.graceMs ?? 2000;
+  }
+
+  get status(): SessionStatus {
+    return { ...this.st };
+  }
+
+  /** True while a run is executing or waiting. */
+  get active(): boolean {
+    return this.current !== null || this.queue.length > 0;
+  }
+
+  /** Queues a run of `code` for `cellId`; messages about it go to `sink`. */
+  enqueue(cellId: string, code: string, sink: RunSink): RunHandle {
+    const job: Job = { cellId, code, sink, runId: 0, inputRequests: new Set() };
+    this.queue.push(job);
+    this.emit();
+    queueMicrotask(() => this.pump());
+    return { cellId, cancel: () => this.cancelJob(job) };
+  }
+
+  /** Stop: cancels every queued run and interrupts the running one. */
+  stop(): void {
+    this.cancelQueued('Cancelled by Stop.');
+    if (this.current) this.interrupt(this.current);
+    this.emit();
+  }
+
+  /** Terminates the worker (if any) and starts a fresh kernel; queued runs are cancelled. */
+  restart(reason = 'Kernel restarted.'): void {
+    this.cancelQueued(`Cancelled: ${reason}`);
+    const running = this.current;
+    const hadWorker = this.worker !== null;
+    this.killWorker();
+    if (running) running.sink.finished({ kind: 'killed', reason });
+    // Before the first run there is nothing to restart, and no reason to load the kernel yet.
+    if (hadWorker) this.startWorker();
+    this.events.notice(`${reason} ${RESTART_NOTICE}`, 'info');
+    this.emit();
+  }
+
+  /** Answers a kernel `input_request` (a picked file, or undefined when cancelled). */
+  reply(requestId: number, file?: InputReply['file']): void {
+    this.current?.inputRequests.delete(requestId);
+    const msg: InputReply = { type: 'input_reply', requestId, file };
+    this.worker?.postMessage(msg, file ? [file.bytes] : []);
+  }
+
+  /** Terminates the worker for good (page unload). */
+  dispose(): void {
+    this.cancelQueued('Page closed.');
+    this.killWorker();
+  }
+
+  /* ---------------------------------------------------------------- internals */
+
+  private emit(patch: Partial<SessionStatus> = {}): void {
+    this.st = { ...this.st, ...patch, queued: this.queue.length };
+    this.events.status(this.status);
+  }
+
+  private startWorker(): WorkerLike {
+    const w = this.createWorker();
+    w.onmessage = (ev) => {
+      if (this.worker === w && isFromKernel(ev.data)) this.onMessage(ev.data);
+    };
+    w.onerror = (ev) => {
+      if (this.worker === w) this.onWorkerError(ev);
+    };
+    this.worker = w;
+    this.emit({ state: 'starting', backend: undefined, numTensors: undefined });
+    w.postMessage({ type: 'init', base: this.base });
+    return w;
+  }
+
+  private killWorker(): void {
+    this.clearGrace();
+    if (this.worker) {
+      this.worker.onmessage = null;
+      this.worker.onerror = null;
+      this.worker.terminate();
+    }
+    this.worker = null;
+    this.current = null;
+    this.emit({ state: 'off', backend: undefined, numTensors: undefined });
+  }
+
+  private pump(): void {
+    if (this.current || this.queue.length === 0) return;
+    const job = this.queue.shift()!;
+    const worker = this.worker ?? this.startWorker();
+    job.runId = this.nextRunId++;
+    this.current = job;
+    this.emit({ state: this.st.state === 'idle' ? 'busy' : this.st.state });
+    job.sink.started(job.runId);
+    worker.postMessage({ type: 'execute', runId: job.runId, cellId: job.cellId, code: job.code });
+  }
+
+  private onMessage(msg: FromKernel): void {
+    if (msg.type === 'status') {
+      this.emit({
+        state: msg.state,
+        backend: msg.backend ?? this.st.backend,
+        numTensors: msg.numTensors ?? this.st.numTensors,
+      });
+      return;
+    }
+    const job = this.current;
+    if (!job || msg.runId !== job.runId) return; // late message of a cancelled run
+    switch (msg.type) {
+      case 'stream':
+      case 'display':
+        job.sink.message(msg);
+        return;
+      case 'input_request':
+        job.inputRequests.add(msg.requestId);
+        job.sink.message(msg);
+        return;
+      case 'result':
+      case 'error': {
+        this.clearGrace();
+        this.current = null;
+        this.emit({ numTensors: msg.numTensors });
+        if (msg.type === 'result') job.sink.finished({ kind: 'result', msg });
+        else {
+          if (msg.ename !== 'KeyboardInterrupt') this.cancelQueued(`Not run: cell "${job.cellId}" raised ${msg.ename}.`);
+          job.sink.finished({ kind: 'error', msg });
+        }
+        this.emit();
+        this.pump();
+        return;
+      }
+    }
+  }
+
+  private onWorkerError(ev: ErrorEvent): void {
+    ev.preventDefault?.();
+    const what = ev.message || 'the kernel failed to start or crashed';
+    const running = this.current;
+    this.cancelQueued(`Cancelled: ${what}`);
+    this.killWorker();
+    running?.sink.finished({ kind: 'killed', reason: `Kernel error: ${what}` });
+    this.events.notice(`Kernel error: ${what}. A fresh kernel starts on the next Run. ${RESTART_NOTICE}`, 'warn');
+  }
+
+  private cancelJob(job: Job): void {
+    const i = this.queue.indexOf(job);
+    if (i >= 0) {
+      this.queue.splice(i, 1);
+      job.sink.finished({ kind: 'cancelled', reason: 'Cancelled by Stop.' });
+      this.emit();
+    } else if (job === this.current) {
+      this.interrupt(job);
+    }
+  }
+
+  private cancelQueued(reason: string): void {
+    const jobs = this.queue;
+    this.queue = [];
+    for (const j of jobs) j.sink.finished({ kind: 'cancelled', reason });
+  }
+
+  private interrupt(job: Job): void {
+    this.worker?.postMessage({ type: 'interrupt' });
+    // A pending file picker would otherwise keep the run waiting forever.
+    for (const id of job.inputRequests) this.reply(id, undefined);
+    if (this.graceTimer) return;
+    this.graceTimer = setTimeout(() => {
+      this.graceTimer = null;
+      if (this.current !== job) return;
+      const secs = Math.round(this.graceMs / 100) / 10;
+      this.restart(`The running code did not stop within ${secs} s, so the kernel was restarted.`);
+    }, this.graceMs);
+  }
+
+  private clearGrace(): void {
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    this.graceTimer = null;
+  }
+}

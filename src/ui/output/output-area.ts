@@ -1,0 +1,210 @@
+/**
+ * One cell's output area. Outputs are appended in the order the kernel sends them; displays
+ * with a displayId replace their earlier version in place. DOM work is batched into one
+ * update per animation frame, and repeated updates of the same display (a progress line after
+ * every batch) collapse into the latest one, so a fast training loop cannot flood the page.
+ */
+import type { DisplayBundle, ErrorMessage, InputRequest, StreamMessage } from '../../kernel/protocol';
+import { h } from '../dom';
+import { renderError, renderNote } from './error';
+import { renderFileRequest, type PickedFile } from './file-request';
+import { HistoryView } from './history';
+import { LoadView } from './load';
+import { ProgressView } from './progress';
+import { renderSummary } from './summary';
+import { renderTable } from './table';
+
+interface View {
+  el: HTMLElement;
+  kind: DisplayBundle['kind'];
+  update(b: DisplayBundle): void;
+  destroy?(): void;
+}
+
+/** Wraps a bundle in a view that can be updated in place. */
+function createView(b: DisplayBundle): View {
+  switch (b.kind) {
+    case 'progress': {
+      const v = new ProgressView();
+      return { el: v.el, kind: b.kind, update: (x) => v.update(x as typeof b) };
+    }
+    case 'history': {
+      const v = new HistoryView();
+      return { el: v.el, kind: b.kind, update: (x) => v.update(x as typeof b), destroy: () => v.destroy() };
+    }
+    case 'load': {
+      const v = new LoadView();
+      return { el: v.el, kind: b.kind, update: (x) => v.update(x as typeof b) };
+    }
+    default: {
+      const box = h('div', { class: 'nb-display' });
+      return {
+        el: box,
+        kind: b.kind,
+        update: (x) => box.replaceChildren(renderStatic(x)),
+      };
+    }
+  }
+}
+
+function renderStatic(b: DisplayBundle): HTMLElement {
+  switch (b.kind) {
+    case 'summary':
+      return renderSummary(b);
+    case 'table':
+      return renderTable(b);
+    case 'text':
+      return h('pre', { class: 'nb-text' }, b.text);
+    default:
+      return h('pre', { class: 'nb-text' }, JSON.stringify(b));
+  }
+}
+
+/** Longest stream text kept per block; older text is trimmed with a note. */
+const STREAM_LIMIT = 200_000;
+
+export class OutputArea {
+  private readonly views = new Map<string, View>();
+  private readonly all: View[] = [];
+  private ops: (() => void)[] = [];
+  private latest = new Map<string, DisplayBundle>();
+  private frame = 0;
+  private lastStream: { pre: HTMLElement; key: string; length: number } | null = null;
+  private pendingStream: { key: string; text: string; msg: StreamMessage } | null = null;
+
+  constructor(readonly root: HTMLElement) {}
+
+  /** Removes every output (and pending update). */
+  clear(): void {
+    this.ops = [];
+    this.latest.clear();
+    this.pendingStream = null;
+    for (const v of this.all) v.destroy?.();
+    this.all.length = 0;
+    this.views.clear();
+    this.lastStream = null;
+    this.root.replaceChildren();
+    this.root.classList.remove('has-output');
+  }
+
+  get isEmpty(): boolean {
+    return this.root.childElementCount === 0 && this.ops.length === 0;
+  }
+
+  stream(msg: StreamMessage): void {
+    const text = msg.text.endsWith('\n') ? msg.text : `${msg.text}\n`;
+    const key = `${msg.name}:${msg.level}`;
+    if (this.pendingStream && this.pendingStream.key === key) {
+      this.pendingStream.text += text;
+      return;
+    }
+    const pending = { key, text, msg };
+    this.push(() => {
+      if (this.pendingStream === pending) this.pendingStream = null;
+      this.writeStream(pending.key, pending.text, pending.msg);
+    });
+    this.pendingStream = pending;
+  }
+
+  display(bundle: DisplayBundle, displayId?: string): void {
+    if (displayId === undefined) {
+      this.push(() => this.addView(bundle));
+      return;
+    }
+    const queued = this.latest.has(displayId);
+    this.latest.set(displayId, bundle);
+    if (queued) return; // the queued op will render the newest bundle
+    this.push(() => {
+      const b = this.latest.get(displayId);
+      this.latest.delete(displayId);
+      if (!b) return;
+      const existing = this.views.get(displayId);
+      if (existing && existing.kind === b.kind) {
+        existing.update(b);
+      } else if (existing) {
+        const fresh = createView(b);
+        fresh.update(b);
+        existing.el.replaceWith(fresh.el);
+        existing.destroy?.();
+        this.views.set(displayId, fresh);
+        this.all.push(fresh);
+      } else {
+        this.views.set(displayId, this.addView(b));
+      }
+    });
+  }
+
+  /** The value of the cell's last expression (`Out [n]`). */
+  result(bundle: DisplayBundle): void {
+    this.push(() => {
+      const v = this.addView(bundle);
+      v.el.classList.add('nb-result');
+    });
+  }
+
+  error(msg: ErrorMessage): void {
+    this.push(() => this.addElement(renderError(msg)));
+  }
+
+  note(text: string, kind: 'note' | 'warn' = 'note'): void {
+    this.push(() => this.addElement(renderNote(text, kind)));
+  }
+
+  fileRequest(req: InputRequest, answer: (file: PickedFile | undefined) => void): void {
+    this.push(() => {
+      const box = renderFileRequest(req, answer);
+      this.addElement(box);
+      box.querySelector<HTMLElement>('.nb-dropzone')?.scrollIntoView?.({ block: 'nearest' });
+    });
+  }
+
+  /** Applies pending updates now (e.g. before the run's final state is shown). */
+  flush(): void {
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    const ops = this.ops;
+    this.ops = [];
+    for (const op of ops) op();
+  }
+
+  private push(op: () => void): void {
+    // Anything queued after a stream block ends it, so later text cannot jump ahead.
+    this.pendingStream = null;
+    this.ops.push(op);
+    if (!this.frame) this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.flush();
+    });
+  }
+
+  private addView(b: DisplayBundle): View {
+    const v = createView(b);
+    v.update(b);
+    this.all.push(v);
+    this.addElement(v.el);
+    return v;
+  }
+
+  private addElement(el: HTMLElement): void {
+    this.lastStream = null;
+    this.root.append(el);
+    this.root.classList.add('has-output');
+  }
+
+  private writeStream(key: string, text: string, msg: StreamMessage): void {
+    let s = this.lastStream;
+    if (!s || s.key !== key) {
+      const cls = `nb-stream nb-${msg.name}${msg.level === 'warn' || msg.level === 'error' ? ` nb-${msg.level}` : ''}`;
+      const pre = h('pre', { class: cls, 'data-level': msg.level });
+      this.addElement(pre);
+      s = this.lastStream = { pre, key, length: 0 };
+    }
+    s.pre.append(text);
+    s.length += text.length;
+    if (s.length > STREAM_LIMIT) {
+      const keep = (s.pre.textContent ?? '').slice(-STREAM_LIMIT / 2);
+      s.pre.textContent = `… (earlier output trimmed)\n${keep}`;
+      s.length = s.pre.textContent.length;
+    }
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * The core equations are on the LSTM and GRU lessons, rendered by KaTeX (checked through the
+ * TeX annotation KaTeX keeps in its MathML). Spellings follow the lessons: `\tilde{c}_t`,
+ * `\tilde{h}_t`, `\odot`, `\sigma`; whitespace is ignored.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launch, openPage } from './browser';
+import { squash, texOf } from './site-helpers';
+
+const baseUrl = inject('baseUrl');
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function equations(slug: string): Promise<string[]> {
+  const { page } = await openPage(browser, `${baseUrl}lessons/${slug}/`);
+  const tex = (await texOf(page)).map(squash);
+  await page.context().close();
+  return tex;
+}
+
+/** True when some single formula on the page contains every one of `parts`. */
+function someFormulaHas(tex: string[], ...parts: string[]): boolean {
+  return tex.some((t) => parts.every((p) => t.includes(squash(p))));
+}
+
+describe('LSTM lesson equations', () => {
+  it('has the gates, the candidate, the cell state and the output', async () => {
+    const tex = await equations('lstm');
+    expect(tex.length).toBeGreaterThan(0);
+    expect(someFormulaHas(tex, 'f_t', '\\sigma'), 'forget gate f_t = σ(…)').toBe(true);
+    expect(someFormulaHas(tex, 'i_t', '\\sigma'), 'input gate i_t = σ(…)').toBe(true);
+    expect(someFormulaHas(tex, 'o_t', '\\sigma'), 'output gate o_t = σ(…)').toBe(true);
+    expect(
+      tex.some((t) => /\\tilde\{?c\}?_t=?/.test(t) && t.includes('\\tanh')),
+      'candidate \\tilde{c}_t = tanh(…)',
+    ).toBe(true);
+    expect(
+      someFormulaHas(tex, 'c_t', 'f_t\\odotc_{t-1}', 'i_t\\odot\\tilde{c}_t') ||
+        someFormulaHas(tex, 'c_t', 'f_t\\odotc_{t-1}', 'i_t\\odot\\tildec_t'),
+      'cell update c_t = f_t ⊙ c_{t-1} + i_t ⊙ \\tilde{c}_t',
+    ).toBe(true);
+    expect(someFormulaHas(tex, 'h_t', 'o_t\\odot\\tanh'), 'output h_t = o_t ⊙ tanh(c_t)').toBe(true);
+  });
+});
+
+describe('GRU lesson equations', () => {
+  it('has the update and reset gates and the interpolating state update', async () => {
+    const tex = await equations('gru');
+    expect(tex.length).toBeGreaterThan(0);
+    expect(someFormulaHas(tex, 'z_t', '\\sigma'), 'update gate z_t = σ(…)').toBe(true);
+    expect(someFormulaHas(tex, 'r_t', '\\sigma'), 'reset gate r_t = σ(…)').toBe(true);
+    expect(someFormulaHas(tex, '\\tilde{h}_t', '\\tanh', 'r_t\\odot'), 'candidate \\tilde{h}_t').toBe(true);
+    expect(
+      someFormulaHas(tex, 'h_t', 'z_t\\odoth_{t-1}+(1-z_t)\\odot\\tilde{h}_t'),
+      'h_t = z_t ⊙ h_{t-1} + (1 - z_t) ⊙ \\tilde{h}_t',
+    ).toBe(true);
+  });
+});

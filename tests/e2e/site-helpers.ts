@@ -1,0 +1,48 @@
+/**
+ * Shared helpers for the site's browser tests: discovering the pages of the build from the
+ * home page, running axe-core, and the lessons that docs/ARCHITECTURE.md promises.
+ */
+import { resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { openPage } from './browser';
+
+export const EXPECTED_LESSONS = [
+  { slug: 'simple-rnn', title: 'Recurrent networks and the simple RNN' },
+  { slug: 'lstm', title: 'Long short-term memory (LSTM)' },
+  { slug: 'gru', title: 'Gated recurrent units (GRU)' },
+  { slug: 'rnn-vs-lstm-vs-gru', title: 'RNN vs LSTM vs GRU' },
+  { slug: 'stacked-rnns', title: 'Deep (stacked) RNNs' },
+  { slug: 'bidirectional-rnns', title: 'Bidirectional RNNs' },
+];
+
+/** Absolute URLs of the lessons linked from the home page's lesson list, in page order. */
+export async function discoverLessons(browser: Browser, baseUrl: string): Promise<string[]> {
+  const { page } = await openPage(browser, baseUrl);
+  const hrefs = await page.$$eval('main .lesson-list a[href]', (as) => as.map((a) => (a as HTMLAnchorElement).href));
+  await page.context().close();
+  return hrefs;
+}
+
+/** Runs axe-core on the page and returns its violations as readable lines. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: resolve(__dirname, '../../node_modules/axe-core/axe.min.js') });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    const r = await axe.run();
+    return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length}x, e.g. ${JSON.stringify(v.nodes[0]?.target)})`);
+  });
+  return violations;
+}
+
+/** How many CSS pixels the page is wider than the viewport (0 = no horizontal page scroll). */
+export function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
+
+/** The TeX source of every KaTeX formula on the page, from the MathML annotations. */
+export function texOf(page: Page): Promise<string[]> {
+  return page.$$eval('.katex annotation[encoding="application/x-tex"]', (els) => els.map((e) => e.textContent ?? ''));
+}
+
+/** Removes all whitespace, so `\odot h_{t-1}` and `\odot  h_{t-1}` compare equal. */
+export const squash = (tex: string) => tex.replace(/\s+/g, '');

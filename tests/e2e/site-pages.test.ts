@@ -1,0 +1,130 @@
+/**
+ * Every page of the build (home, search, 404 and every lesson linked from the home page):
+ * renders with an h1 and no errors, KaTeX succeeded, axe-core finds nothing in light and
+ * dark, no horizontal page scroll at 375 px, and every same-origin link and #fragment resolves.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launch, openPage } from './browser';
+import { axeViolations, discoverLessons, EXPECTED_LESSONS, horizontalOverflow } from './site-helpers';
+
+const baseUrl = inject('baseUrl');
+let browser: Browser;
+let lessons: string[] = [];
+/** Links found on the visited pages, and the element ids of each visited page. */
+const links = new Map<string, string>(); // absolute href -> page it was found on
+const ids = new Map<string, Set<string>>(); // page URL (no hash) -> ids
+
+beforeAll(async () => {
+  browser = await launch();
+  lessons = await discoverLessons(browser, baseUrl);
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('the lessons', () => {
+  it('the home page lists at least the six lessons of docs/ARCHITECTURE.md, in order', async () => {
+    const { page } = await openPage(browser, baseUrl);
+    const listed = await page.$$eval('main .lesson-list a', (as) =>
+      as.map((a) => ({ href: (a as HTMLAnchorElement).href, title: a.textContent?.trim() ?? '' })),
+    );
+    await page.context().close();
+    const slugs = listed.map((l) => new URL(l.href).pathname.replace(/\/$/, '').split('/').pop());
+    for (const { slug, title } of EXPECTED_LESSONS) {
+      const i = slugs.indexOf(slug);
+      expect(i, `lesson ${slug} is listed on the home page`).toBeGreaterThanOrEqual(0);
+      expect(listed[i].title).toBe(title);
+      expect(listed[i].href).toBe(`${baseUrl}lessons/${slug}/`);
+    }
+    const positions = EXPECTED_LESSONS.map((l) => slugs.indexOf(l.slug));
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+  });
+});
+
+describe('every page', () => {
+  const pages = () => [baseUrl, `${baseUrl}search/`, ...lessons];
+
+  it('renders an h1 without console or page errors, and KaTeX reported no errors', async () => {
+    expect(lessons.length).toBeGreaterThan(0);
+    for (const url of pages()) {
+      const { page, errors } = await openPage(browser, url);
+      expect(await page.locator('h1').count(), url).toBe(1);
+      expect((await page.locator('h1').innerText()).trim().length, url).toBeGreaterThan(0);
+      expect(await page.locator('.katex-error').count(), `KaTeX errors on ${url}`).toBe(0);
+      for (const href of await page.$$eval('a[href]', (as) => as.map((a) => (a as HTMLAnchorElement).href))) {
+        if (!links.has(href)) links.set(href, url);
+      }
+      ids.set(url, new Set(await page.$$eval('[id]', (els) => els.map((e) => e.id))));
+      await page.waitForTimeout(50);
+      expect(errors, url).toEqual([]);
+      await page.context().close();
+    }
+  });
+
+  it('lesson pages render their equations with KaTeX at build time and load no math script', async () => {
+    for (const url of lessons) {
+      const { page } = await openPage(browser, url);
+      const scripts = await page.$$eval('script[src]', (s) => s.map((e) => (e as HTMLScriptElement).src));
+      expect(scripts.filter((s) => /katex|mathjax/i.test(s)), url).toEqual([]);
+      if (await page.locator('.katex').count()) {
+        // The KaTeX stylesheet and its fonts come from this site, not a CDN.
+        await page.evaluate(() => document.fonts.ready);
+        const fonts = await page.evaluate(() =>
+          performance.getEntriesByType('resource').map((e) => e.name).filter((n) => /KaTeX_.*\.woff2?$/.test(n)),
+        );
+        expect(fonts.length, `KaTeX fonts loaded on ${url}`).toBeGreaterThan(0);
+        for (const f of fonts) expect(f.startsWith(`${baseUrl}_astro/`), f).toBe(true);
+      }
+      await page.context().close();
+    }
+  });
+
+  it('has no axe-core violations, in the light and the dark theme', async () => {
+    for (const url of [...pages(), `${baseUrl}no-such-page/`]) {
+      for (const colorScheme of ['light', 'dark'] as const) {
+        const { page } = await openPage(browser, url, { colorScheme });
+        expect(await axeViolations(page), `${url} (${colorScheme})`).toEqual([]);
+        await page.context().close();
+      }
+    }
+  });
+
+  it('has no horizontal page scroll on a 375 px phone', async () => {
+    for (const url of pages()) {
+      const { page } = await openPage(browser, url, { width: 375, height: 800 });
+      expect(await horizontalOverflow(page), url).toBeLessThanOrEqual(0);
+      await page.context().close();
+    }
+  });
+
+  it('every same-origin link returns 200 and every #fragment exists on its page', async () => {
+    expect(links.size).toBeGreaterThan(0);
+    const origin = new URL(baseUrl).origin;
+    const checked = new Map<string, number>();
+    for (const [href, from] of links) {
+      const url = new URL(href);
+      if (url.origin !== origin) continue;
+      const target = url.href.replace(/#.*$/, '');
+      if (!checked.has(target)) checked.set(target, (await fetch(target)).status);
+      expect(checked.get(target), `${href} (linked from ${from})`).toBe(200);
+      if (url.hash.length > 1) {
+        if (!ids.has(target)) {
+          const { page } = await openPage(browser, target);
+          ids.set(target, new Set(await page.$$eval('[id]', (els) => els.map((e) => e.id))));
+          await page.context().close();
+        }
+        const id = decodeURIComponent(url.hash.slice(1));
+        expect(ids.get(target)?.has(id), `#${id} exists on ${target} (linked from ${from})`).toBe(true);
+      }
+    }
+  });
+
+  it('serves the 404 page for unknown paths, with links back under the base path', async () => {
+    const res = await fetch(`${baseUrl}no-such-page/`);
+    expect(res.status).toBe(404);
+    const html = await res.text();
+    expect(html).toContain('Page not found');
+    expect(html).toContain(`href="${new URL(baseUrl).pathname}"`);
+  });
+});

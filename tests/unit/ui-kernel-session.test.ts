@@ -1,0 +1,201 @@
+/**
+ * The page-side kernel session with a fake worker: lazy start, one run at a time, routing by
+ * runId, Stop (interrupt, then terminate after the grace period), Restart, and errors
+ * cancelling the queue.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { FromKernel, ToKernel } from '../../src/kernel/protocol';
+import { KernelSession, type RunOutcome, type RunSink, type SessionStatus, type WorkerLike } from '../../src/ui/kernel-session';
+
+class FakeWorker implements WorkerLike {
+  sent: ToKernel[] = [];
+  transfers: Transferable[][] = [];
+  terminated = false;
+  onmessage: ((ev: MessageEvent) => unknown) | null = null;
+  onerror: ((ev: ErrorEvent) => unknown) | null = null;
+  postMessage(m: ToKernel, transfer: Transferable[] = []) {
+    this.sent.push(m);
+    this.transfers.push(transfer);
+  }
+  terminate() {
+    this.terminated = true;
+  }
+  reply(m: FromKernel) {
+    this.onmessage?.({ data: m } as MessageEvent);
+  }
+  executes() {
+    return this.sent.filter((m) => m.type === 'execute') as Extract<ToKernel, { type: 'execute' }>[];
+  }
+}
+
+function recorder() {
+  const log: string[] = [];
+  const outcomes: RunOutcome[] = [];
+  const sink: RunSink = {
+    started: (id) => log.push(`started ${id}`),
+    message: (m) => log.push(m.type),
+    finished: (o) => {
+      outcomes.push(o);
+      log.push(`finished ${o.kind}`);
+    },
+  };
+  return { log, outcomes, sink };
+}
+
+const flush = () => new Promise<void>((r) => queueMicrotask(r));
+
+describe('KernelSession', () => {
+  let workers: FakeWorker[];
+  let statuses: SessionStatus[];
+  let notices: string[];
+  let session: KernelSession;
+
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    workers = [];
+    statuses = [];
+    notices = [];
+    session = new KernelSession(
+      () => {
+        const w = new FakeWorker();
+        workers.push(w);
+        return w;
+      },
+      '/rnn-notebook/',
+      { status: (s) => statuses.push(s), notice: (t) => notices.push(t) },
+      { graceMs: 2000 },
+    );
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('creates the worker on the first run only, and sends init first', async () => {
+    expect(workers).toHaveLength(0);
+    const a = recorder();
+    session.enqueue('a', '1 + 1', a.sink);
+    await flush();
+    expect(workers).toHaveLength(1);
+    expect(workers[0]!.sent[0]).toEqual({ type: 'init', base: '/rnn-notebook/' });
+    expect(workers[0]!.sent[1]).toMatchObject({ type: 'execute', cellId: 'a', code: '1 + 1' });
+  });
+
+  it('runs one cell at a time and routes messages by runId', async () => {
+    const a = recorder();
+    const b = recorder();
+    session.enqueue('a', 'A', a.sink);
+    session.enqueue('b', 'B', b.sink);
+    await flush();
+    const w = workers[0]!;
+    expect(w.executes()).toHaveLength(1);
+    const runA = w.executes()[0]!.runId;
+    w.reply({ type: 'stream', runId: runA, name: 'stdout', level: 'log', text: 'hi' });
+    w.reply({ type: 'stream', runId: 999, name: 'stdout', level: 'log', text: 'stray' });
+    w.reply({ type: 'status', state: 'idle', backend: 'cpu', numTensors: 3 });
+    w.reply({ type: 'result', runId: runA, executionCount: 1, numTensors: 4 });
+    expect(a.log).toEqual([`started ${runA}`, 'stream', 'finished result']);
+    expect(w.executes()).toHaveLength(2);
+    const runB = w.executes()[1]!.runId;
+    expect(runB).not.toBe(runA);
+    expect(b.log).toEqual([`started ${runB}`]);
+    expect(session.status).toMatchObject({ backend: 'cpu', numTensors: 4 });
+  });
+
+  it('an error cancels the queued cells', async () => {
+    const a = recorder();
+    const b = recorder();
+    session.enqueue('a', 'throw 1', a.sink);
+    session.enqueue('b', 'B', b.sink);
+    await flush();
+    const w = workers[0]!;
+    const runA = w.executes()[0]!.runId;
+    w.reply({ type: 'error', runId: runA, executionCount: 1, ename: 'Error', evalue: '1', traceback: [], numTensors: 0 });
+    expect(a.outcomes[0]!.kind).toBe('error');
+    expect(b.outcomes[0]!.kind).toBe('cancelled');
+    expect(w.executes()).toHaveLength(1);
+  });
+
+  it('Stop cancels the queue and interrupts; a run that ends in time keeps the worker', async () => {
+    const a = recorder();
+    const b = recorder();
+    session.enqueue('a', 'fit', a.sink);
+    session.enqueue('b', 'B', b.sink);
+    await flush();
+    const w = workers[0]!;
+    session.stop();
+    expect(b.outcomes[0]!.kind).toBe('cancelled');
+    expect(w.sent.at(-1)).toEqual({ type: 'interrupt' });
+    vi.advanceTimersByTime(500);
+    w.reply({ type: 'result', runId: w.executes()[0]!.runId, executionCount: 1, numTensors: 0, interrupted: true });
+    vi.advanceTimersByTime(5000);
+    expect(w.terminated).toBe(false);
+    expect(workers).toHaveLength(1);
+    expect(a.outcomes[0]).toMatchObject({ kind: 'result' });
+  });
+
+  it('Stop on code that never yields terminates the worker after the grace period', async () => {
+    const a = recorder();
+    session.enqueue('a', 'while (true) {}', a.sink);
+    await flush();
+    const w = workers[0]!;
+    session.stop();
+    vi.advanceTimersByTime(1999);
+    expect(w.terminated).toBe(false);
+    vi.advanceTimersByTime(1);
+    expect(w.terminated).toBe(true);
+    expect(a.outcomes[0]!.kind).toBe('killed');
+    expect(workers).toHaveLength(2); // a fresh kernel
+    expect(workers[1]!.sent[0]).toEqual({ type: 'init', base: '/rnn-notebook/' });
+    expect(notices.at(-1)).toMatch(/did not stop within 2 s.*Run all restores them/);
+    // Late messages of the dead worker are ignored; the new kernel runs the next cell.
+    const b = recorder();
+    session.enqueue('b', '1', b.sink);
+    await flush();
+    expect(workers[1]!.executes()).toHaveLength(1);
+  });
+
+  it('Stop answers a pending file request with a cancel', async () => {
+    const a = recorder();
+    session.enqueue('a', 'await files.pick()', a.sink);
+    await flush();
+    const w = workers[0]!;
+    const runId = w.executes()[0]!.runId;
+    w.reply({ type: 'input_request', runId, requestId: 7, prompt: 'pick', accept: '.txt' });
+    session.stop();
+    expect(w.sent.slice(-2)).toEqual([{ type: 'interrupt' }, { type: 'input_reply', requestId: 7, file: undefined }]);
+  });
+
+  it('transfers the bytes of a picked file', async () => {
+    const a = recorder();
+    session.enqueue('a', 'x', a.sink);
+    await flush();
+    const bytes = new ArrayBuffer(8);
+    session.reply(3, { name: 'a.txt', type: 'text/plain', bytes });
+    const w = workers[0]!;
+    expect(w.sent.at(-1)).toMatchObject({ type: 'input_reply', requestId: 3 });
+    expect(w.transfers.at(-1)).toEqual([bytes]);
+  });
+
+  it('Restart kills the running cell and starts a fresh worker; before any run it starts none', async () => {
+    session.restart();
+    expect(workers).toHaveLength(0);
+    const a = recorder();
+    session.enqueue('a', 'x', a.sink);
+    await flush();
+    session.restart();
+    expect(workers[0]!.terminated).toBe(true);
+    expect(workers).toHaveLength(2);
+    expect(a.outcomes[0]!.kind).toBe('killed');
+    expect(statuses.at(-1)!.state).toBe('starting');
+  });
+
+  it('a crashed worker fails the running cell and the next run starts a new one', async () => {
+    const a = recorder();
+    session.enqueue('a', 'x', a.sink);
+    await flush();
+    workers[0]!.onerror?.({ message: 'boom', preventDefault() {} } as ErrorEvent);
+    expect(a.outcomes[0]).toMatchObject({ kind: 'killed' });
+    expect(session.status.state).toBe('off');
+    session.enqueue('b', 'y', recorder().sink);
+    await flush();
+    expect(workers).toHaveLength(2);
+  });
+});
