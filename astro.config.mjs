@@ -14,6 +14,9 @@ export default defineConfig({
   base,
   trailingSlash: 'ignore',
   integrations: [mdx()],
+  // The kernel worker lazily imports tfjs and src/rnn: ES-module workers allow code-splitting.
+  // (Required by src/ui/notebook.ts's `new Worker(new URL('../kernel/worker.ts', ...))`.)
+  vite: { worker: { format: 'es' } },
   markdown: {
     // remarkCells runs first so cell code is never touched by the other plugins.
     remarkPlugins: [remarkCells, remarkMath, [remarkBaseLinks, { base }]],
@@ -23,7 +26,7 @@ export default defineConfig({
     shikiConfig: {
       // Both themes are emitted as CSS variables (--shiki-light / --shiki-dark); the site's
       // CSS picks one from the `data-theme` attribute on <html>.
-      themes: { light: 'github-light', dark: 'github-dark' },
+      themes: { light: 'github-light-default', dark: 'github-dark-default' },
       defaultColor: false,
       wrap: false,
     },

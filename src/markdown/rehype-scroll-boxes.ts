@@ -1,15 +1,35 @@
 /**
- * Wraps every table of a lesson in `<div class="table-scroll">`, so a wide table scrolls
- * inside its own box on a phone instead of widening the page. (Display equations get the
- * same treatment in CSS: `.katex-display` scrolls horizontally.) The layout's script makes a
- * box keyboard-focusable only when it actually overflows.
+ * Tables in lessons: each is wrapped in `<div class="table-scroll">`, so a wide table scrolls
+ * inside its own box on a phone instead of widening the page (display equations get the same
+ * treatment in CSS: `.katex-display` scrolls horizontally; the layout's script makes a box
+ * keyboard-focusable only when it overflows). An empty header cell (the top-left corner of a
+ * comparison table, `| | LSTM | GRU |`) becomes a `<td>`: a header without text is announced
+ * as an empty column header by screen readers.
  */
-import type { Element, Root, RootContent } from 'hast';
+import type { Element, ElementContent, Root, RootContent } from 'hast';
+
+function textOf(node: ElementContent): string {
+  if (node.type === 'text') return node.value;
+  if (node.type === 'element') return node.children.map(textOf).join('');
+  return '';
+}
+
+function fixEmptyHeaders(node: Element): void {
+  for (const child of node.children) {
+    if (child.type !== 'element') continue;
+    if (child.tagName === 'th' && textOf(child).trim() === '' && !child.children.some((c) => c.type === 'element')) {
+      child.tagName = 'td';
+    } else {
+      fixEmptyHeaders(child);
+    }
+  }
+}
 
 function walk(node: Root | Element): void {
   node.children.forEach((child: RootContent, i: number) => {
     if (child.type !== 'element') return;
     if (child.tagName === 'table') {
+      fixEmptyHeaders(child);
       node.children[i] = {
         type: 'element',
         tagName: 'div',

@@ -26,7 +26,7 @@ import {
   type LSTMLayerArgs,
   type SimpleRNNLayerArgs,
 } from './layers/recurrent';
-import { installFastSegmentSum } from './kernels/segment-sum';
+import { installFastCpuKernels } from './kernels/cpu-kernels';
 
 export * from './data/index';
 
@@ -44,10 +44,10 @@ export type {
 export type { RecurrentLayerArgs } from './layers/recurrent';
 export type { MergeMode } from './layers/bidirectional';
 export { resetLayerNames } from './names';
-export { installFastSegmentSum } from './kernels/segment-sum';
+export { installFastCpuKernels } from './kernels/cpu-kernels';
 export { setKernelImplementation, kernelImplementationName, ready, type KernelChoice } from './kernels/index';
 
-installFastSegmentSum();
+installFastCpuKernels();
 
 /** Keras `SimpleRNN` with fused kernels. */
 export function simpleRNN(args: SimpleRNNLayerArgs): SimpleRNN {

@@ -3,6 +3,7 @@
  * on the page. It imports no TensorFlow.js and no kernel code: the kernel worker is created on
  * the first Run, and CodeMirror and Chart.js load on first use.
  */
+/// <reference types="astro/client" />
 import '../styles/notebook.css';
 import { NotebookPage } from './page';
 

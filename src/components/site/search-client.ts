@@ -48,6 +48,8 @@ export async function initSearch(): Promise<void> {
     autofocus: true,
     translations: { placeholder: 'Search the lessons' },
   });
+  // Pagefind's input only has a placeholder; give it a real accessible name.
+  root.querySelector('input')?.setAttribute('aria-label', 'Search the lessons');
   const q = new URLSearchParams(location.search).get('q');
   if (q) ui.triggerSearch(q);
 }

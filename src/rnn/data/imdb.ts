@@ -40,6 +40,7 @@ onConfigChange(() => {
   rawPromise = null;
   wordIndexPromise = null;
   manifestPromise = null;
+  active = { source: 'imdb', numWords: null, vocabSize: 10000 };
 });
 
 function dataUrl(file: string): string {

@@ -16,6 +16,7 @@
  */
 import { actGradFromOutput, applyAct } from './activations';
 import {
+  type AdamState,
   biasLength,
   gatesOf,
   outputSteps,
@@ -344,6 +345,14 @@ function backward(spec: SequenceSpec, tapeIn: unknown, dOut: Float32Array): Sequ
           dhd[j] = 0;
         }
       }
+      // Flush gradients that vanished below float32's normal range: subnormal floats are
+      // ~100x slower on x86, and TensorFlow's CPU kernels flush them to zero as well.
+      for (let j = 0; j < G; j++) {
+        const v = dZ[pr + j];
+        if (v !== 0 && v < 1.2e-38 && v > -1.2e-38) dZ[pr + j] = 0;
+        const r = drec[j];
+        if (r < 1.2e-38 && r > -1.2e-38) drec[j] = 0;
+      }
       // Recurrent kernel gradient and the gradient flowing to h_{t-1}.
       const gRec = cell === 'gru' && !resetAfter ? 2 * u : G;
       for (let k = 0; k < u; k++) {
@@ -389,4 +398,23 @@ export function adamJs(
   }
 }
 
-export const jsKernels: SequenceKernels = { name: 'js', forward, backward, adam: adamJs };
+/** Adam moments in Float32Arrays, updated by `adamJs`. */
+export function createJsAdamState(size: number): AdamState {
+  let m = new Float32Array(size);
+  let v = new Float32Array(size);
+  return {
+    size,
+    step: (w, g, alpha, beta1, beta2, epsilon) => adamJs(w, g, m, v, alpha, beta1, beta2, epsilon),
+    read: () => ({ m: m.slice(), v: v.slice() }),
+    write: (m2, v2) => {
+      m = Float32Array.from(m2);
+      v = Float32Array.from(v2);
+    },
+    dispose: () => {
+      m = new Float32Array(0);
+      v = new Float32Array(0);
+    },
+  };
+}
+
+export const jsKernels: SequenceKernels = { name: 'js', forward, backward, createAdamState: createJsAdamState };

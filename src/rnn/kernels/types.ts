@@ -73,15 +73,17 @@ export interface SequenceKernels {
   ): ForwardResult;
   /** `dOutput` has the shape of the forward output. */
   backward(spec: SequenceSpec, tape: unknown, dOutput: Float32Array): SequenceGrads;
-  /** Dense Keras-style Adam step over one variable (in place on w, m, v). */
-  adam(
-    w: Float32Array,
-    g: Float32Array,
-    m: Float32Array,
-    v: Float32Array,
-    alpha: number,
-    beta1: number,
-    beta2: number,
-    epsilon: number,
-  ): void;
+  /** Creates the Adam moment buffers for a variable of `size` floats. */
+  createAdamState(size: number): AdamState;
+}
+
+/** Adam moments of one variable, owned by a kernel implementation. */
+export interface AdamState {
+  readonly size: number;
+  /** One dense Keras Adam step: updates `w` in place (see optimizers/adam.ts). */
+  step(w: Float32Array, g: Float32Array, alpha: number, beta1: number, beta2: number, epsilon: number): void;
+  /** Copies of the first and second moments. */
+  read(): { m: Float32Array; v: Float32Array };
+  write(m: Float32Array, v: Float32Array): void;
+  dispose(): void;
 }

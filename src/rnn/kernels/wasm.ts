@@ -9,8 +9,8 @@
  * number of layers can run forward before their backward passes run.
  */
 import { KERNELS_WASM_BASE64 } from '../wasm/kernels.wasm';
-import { adamJs } from './js';
 import {
+  type AdamState,
   biasLength,
   gatesOf,
   outputSteps,
@@ -42,10 +42,15 @@ function cellCode(spec: SequenceSpec): number {
   return spec.resetAfter ? 2 : 3;
 }
 
-/** A bump allocator over the module memory: plan sizes, then `commit` and take views. */
+/**
+ * Memory: [heap base | persistent blocks (Adam moments) | per-call bump arena]. The arena
+ * is reset at the start of every kernel call; persistent blocks are reused by size once
+ * freed.
+ */
 class Arena {
-  private readonly base: number;
+  private base: number;
   private top: number;
+  private readonly free = new Map<number, number[]>();
   constructor(private readonly ex: Exports) {
     this.base = (Number(ex.__heap_base.value) + 15) & ~15;
     this.top = this.base;
@@ -53,11 +58,33 @@ class Arena {
   reset(): void {
     this.top = this.base;
   }
+  private static bytes(n: number): number {
+    return ((n * 4 + 15) & ~15) + 16;
+  }
   /** Reserves `n` floats (16-byte aligned, 16 bytes of slack); returns the byte offset. */
   alloc(n: number): number {
     const ptr = this.top;
-    this.top += ((n * 4 + 15) & ~15) + 16;
+    this.top += Arena.bytes(n);
     return ptr;
+  }
+  /** A block that survives resets (zero-filled). */
+  allocPersistent(n: number): number {
+    const size = Arena.bytes(n);
+    const reuse = this.free.get(size)?.pop();
+    const ptr = reuse ?? this.base;
+    if (reuse === undefined) {
+      this.base += size;
+      this.top = this.base;
+    }
+    this.commit();
+    this.f32(ptr, n).fill(0);
+    return ptr;
+  }
+  freePersistent(ptr: number, n: number): void {
+    const size = Arena.bytes(n);
+    const list = this.free.get(size) ?? [];
+    list.push(ptr);
+    this.free.set(size, list);
   }
   /** Grows the memory to hold everything allocated so far. */
   commit(): void {
@@ -194,7 +221,39 @@ function makeKernels(ex: Exports): SequenceKernels {
     };
   }
 
-  return { name: 'wasm-simd', forward, backward, adam: adamJs };
+  function createAdamState(size: number): AdamState {
+    let pM = arena.allocPersistent(size);
+    let pV = arena.allocPersistent(size);
+    let live = true;
+    return {
+      size,
+      step(w, g, alpha, beta1, beta2, epsilon) {
+        if (!live) throw new Error('adam: optimizer state was disposed.');
+        arena.reset();
+        const pW = arena.alloc(size);
+        const pG = arena.alloc(size);
+        arena.commit();
+        arena.f32(pW, size).set(w);
+        arena.f32(pG, size).set(g);
+        ex.adam(pW, pG, pM, pV, size, alpha, beta1, beta2, epsilon);
+        w.set(arena.f32(pW, size));
+      },
+      read: () => ({ m: arena.f32(pM, size).slice(), v: arena.f32(pV, size).slice() }),
+      write(m, v) {
+        arena.f32(pM, size).set(m);
+        arena.f32(pV, size).set(v);
+      },
+      dispose() {
+        if (!live) return;
+        live = false;
+        arena.freePersistent(pM, size);
+        arena.freePersistent(pV, size);
+        pM = pV = 0;
+      },
+    };
+  }
+
+  return { name: 'wasm-simd', forward, backward, createAdamState };
 }
 
 function decodeBase64(b64: string): Uint8Array {

@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 
 type NamedTensor = { name: string; tensor: tf.Tensor };
 import { getKernels } from '../kernels/index';
+import type { AdamState } from '../kernels/types';
 
 /** Arguments of `rnn.adam` (Keras defaults). */
 export interface AdamArgs {
@@ -26,9 +27,18 @@ export interface AdamArgs {
   epsilon?: number;
 }
 
-interface Slots {
-  m: Float32Array;
-  v: Float32Array;
+
+/**
+ * On the cpu backend, the Float32Array that stores a variable when nothing else shares it
+ * (a variable assigned from a user's tensor shares that tensor's storage until its first
+ * update). Null on other backends or when shared.
+ */
+function ownedCpuValues(variable: tf.Variable): Float32Array | null {
+  if (tf.getBackend() !== 'cpu' || variable.dtype !== 'float32') return null;
+  const data = (tf.backend() as unknown as { data?: { get(id: unknown): { values?: unknown; refCount?: number } | undefined } }).data;
+  const entry = data?.get(variable.dataId);
+  if (!entry || entry.refCount !== 1 || !(entry.values instanceof Float32Array)) return null;
+  return entry.values.length === variable.size ? entry.values : null;
 }
 
 export class Adam extends tf.Optimizer {
@@ -37,7 +47,7 @@ export class Adam extends tf.Optimizer {
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
-  private readonly slots = new Map<string, Slots>();
+  private readonly slots = new Map<string, AdamState>();
 
   constructor(args: AdamArgs = {}) {
     super();
@@ -57,45 +67,62 @@ export class Adam extends tf.Optimizer {
     this.incrementIterations();
     const t = this.iterations;
     const alpha = (this.learningRate * Math.sqrt(1 - Math.pow(this.beta2, t))) / (1 - Math.pow(this.beta1, t));
-    const kernels = getKernels();
     const registered = tf.engine().registeredVariables;
     for (const [name, grad] of pairs) {
       if (grad == null) continue;
       const variable = registered[name];
       if (!variable) throw new Error(`adam: unknown variable '${name}'.`);
       let s = this.slots.get(name);
-      if (!s) {
-        s = { m: new Float32Array(variable.size), v: new Float32Array(variable.size) };
+      if (!s || s.size !== variable.size) {
+        s?.dispose();
+        s = getKernels().createAdamState(variable.size);
         this.slots.set(name, s);
       }
-      const w = Float32Array.from(variable.dataSync() as Float32Array);
-      const g = grad.dataSync() as Float32Array;
-      kernels.adam(w, g instanceof Float32Array ? g : Float32Array.from(g), s.m, s.v, alpha, this.beta1, this.beta2, this.epsilon);
-      variable.assign(tf.tensor(w, variable.shape, 'float32'));
+      const g = grad.dataSync();
+      const g32 = g instanceof Float32Array ? g : Float32Array.from(g);
+      const own = ownedCpuValues(variable);
+      if (own) {
+        // The cpu backend's storage is ours alone: update it in place (no copy, no garbage).
+        s.step(own, g32, alpha, this.beta1, this.beta2, this.epsilon);
+      } else {
+        const w = Float32Array.from(variable.dataSync() as Float32Array);
+        s.step(w, g32, alpha, this.beta1, this.beta2, this.epsilon);
+        variable.assign(tf.tensor(w, variable.shape, 'float32'));
+      }
     }
   }
 
   override dispose(): void {
+    for (const s of this.slots.values()) s.dispose();
     this.slots.clear();
   }
 
   override async getWeights(): Promise<NamedTensor[]> {
     const out: NamedTensor[] = [await this.saveIterations()];
     for (const [name, s] of this.slots) {
-      const shape = tf.engine().registeredVariables[name]?.shape ?? [s.m.length];
-      out.push({ name: `${name}/m`, tensor: tf.tensor(s.m, shape) }, { name: `${name}/v`, tensor: tf.tensor(s.v, shape) });
+      const shape = tf.engine().registeredVariables[name]?.shape ?? [s.size];
+      const { m, v } = s.read();
+      out.push({ name: `${name}/m`, tensor: tf.tensor(m, shape) }, { name: `${name}/v`, tensor: tf.tensor(v, shape) });
     }
     return out;
   }
 
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
     const rest = await this.extractIterations(weightValues);
+    const pending = new Map<string, { m?: Float32Array; v?: Float32Array }>();
     for (const { name, tensor } of rest) {
-      const m = name.match(/^(.*)\/(m|v)$/);
-      if (!m) continue;
-      const s = this.slots.get(m[1]) ?? { m: new Float32Array(tensor.size), v: new Float32Array(tensor.size) };
-      s[m[2] as 'm' | 'v'] = Float32Array.from(tensor.dataSync() as Float32Array);
-      this.slots.set(m[1], s);
+      const match = name.match(/^(.*)\/(m|v)$/);
+      if (!match) continue;
+      const entry = pending.get(match[1]) ?? {};
+      entry[match[2] as 'm' | 'v'] = Float32Array.from(tensor.dataSync() as Float32Array);
+      pending.set(match[1], entry);
+    }
+    for (const [name, { m, v }] of pending) {
+      if (!m || !v) continue;
+      this.slots.get(name)?.dispose();
+      const s = getKernels().createAdamState(m.length);
+      s.write(m, v);
+      this.slots.set(name, s);
     }
   }
 

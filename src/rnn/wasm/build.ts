@@ -17,6 +17,7 @@ const args = [
   '--target=wasm32',
   '-O3',
   '-msimd128',
+  '-mbulk-memory',
   '-nostdlib',
   '-fno-math-errno',
   '-Wall',

@@ -12,19 +12,7 @@
  */
 #include <wasm_simd128.h>
 
-typedef __SIZE_TYPE__ size_t;
-
-void *memset(void *dst, int c, size_t n) {
-  unsigned char *d = (unsigned char *)dst;
-  while (n--) *d++ = (unsigned char)c;
-  return dst;
-}
-void *memcpy(void *dst, const void *src, size_t n) {
-  unsigned char *d = (unsigned char *)dst;
-  const unsigned char *s = (const unsigned char *)src;
-  while (n--) *d++ = *s++;
-  return dst;
-}
+/* Built with -mbulk-memory: the compiler lowers block copies to memory.copy / memory.fill. */
 
 #define ACT_LINEAR 0
 #define ACT_TANH 1
@@ -112,6 +100,17 @@ static inline float hsum(v128_t v) {
          wasm_f32x4_extract_lane(v, 3);
 }
 
+/*
+ * Gradients vanish through time; once below FLT_MIN they become subnormal, and x86
+ * processes subnormals ~100x slower (WebAssembly cannot enable flush-to-zero). TensorFlow
+ * on CPU flushes subnormals to zero too, so flushing here keeps Keras parity and speed.
+ */
+#define TINY 1.17549435e-38f
+static inline float flush(float x) { return (x < TINY && x > -TINY) ? 0.0f : x; }
+static inline v128_t flush4(v128_t v) {
+  return wasm_v128_and(v, wasm_f32x4_ge(wasm_f32x4_abs(v), wasm_f32x4_splat(TINY)));
+}
+
 /* Repacks a row-major [rows, g] matrix into [rows, gp] with zero pad lanes. */
 void pad_rows(const float *src, int rows, int g, float *dst) {
   int gp = round4(g);
@@ -128,22 +127,36 @@ void unpad_rows(const float *src, int rows, int g, float *dst) {
     for (int j = 0; j < g; j++) dst[r * g + j] = src[r * gp + j];
 }
 
+#define INLINE static inline __attribute__((always_inline))
+
+/* P rows with a compile-time number of vectors per row, so accumulators stay in registers. */
+INLINE void matmul_bias_nv(const float *a, int n, int d, const float *wp, const float *bp, float *p, const int nv) {
+  const int gp = nv * 4;
+  for (int r = 0; r < n; r++) {
+    v128_t acc[8];
+    for (int v = 0; v < nv; v++) acc[v] = wasm_v128_load(bp + 4 * v);
+    const float *ar = a + r * d;
+    for (int k = 0; k < d; k++) {
+      v128_t av = wasm_f32x4_splat(ar[k]);
+      const float *wk = wp + k * gp;
+      for (int v = 0; v < nv; v++) acc[v] = wasm_f32x4_add(acc[v], wasm_f32x4_mul(av, wasm_v128_load(wk + 4 * v)));
+    }
+    for (int v = 0; v < nv; v++) wasm_v128_store(p + r * gp + 4 * v, acc[v]);
+  }
+}
+
 /* P[n, gp] = A[n, d] · Wp[d, gp] + bp[gp]. */
 void matmul_bias(const float *a, int n, int d, const float *wp, int gp, const float *bp, float *p) {
-  int nv = gp >> 2;
-  if (nv <= 8) {
-    for (int r = 0; r < n; r++) {
-      v128_t acc[8];
-      for (int v = 0; v < nv; v++) acc[v] = wasm_v128_load(bp + 4 * v);
-      const float *ar = a + r * d;
-      for (int k = 0; k < d; k++) {
-        v128_t av = wasm_f32x4_splat(ar[k]);
-        const float *wk = wp + k * gp;
-        for (int v = 0; v < nv; v++) acc[v] = wasm_f32x4_add(acc[v], wasm_f32x4_mul(av, wasm_v128_load(wk + 4 * v)));
-      }
-      for (int v = 0; v < nv; v++) wasm_v128_store(p + r * gp + 4 * v, acc[v]);
-    }
-    return;
+  switch (gp >> 2) {
+    case 1: matmul_bias_nv(a, n, d, wp, bp, p, 1); return;
+    case 2: matmul_bias_nv(a, n, d, wp, bp, p, 2); return;
+    case 3: matmul_bias_nv(a, n, d, wp, bp, p, 3); return;
+    case 4: matmul_bias_nv(a, n, d, wp, bp, p, 4); return;
+    case 5: matmul_bias_nv(a, n, d, wp, bp, p, 5); return;
+    case 6: matmul_bias_nv(a, n, d, wp, bp, p, 6); return;
+    case 7: matmul_bias_nv(a, n, d, wp, bp, p, 7); return;
+    case 8: matmul_bias_nv(a, n, d, wp, bp, p, 8); return;
+    default: break;
   }
   for (int r = 0; r < n; r++) {
     float *pr = p + r * gp;
@@ -158,17 +171,66 @@ void matmul_bias(const float *a, int n, int d, const float *wp, int gp, const fl
   }
 }
 
+/* Two rows k, k+1 of dWp at a time, accumulated in registers over all n rows of A and dZ. */
+INLINE void matmul_ta_nv(const float *a, int n, int d, const float *dz, float *dwp, const int nv) {
+  const int gp = nv * 4;
+  int k = 0;
+  for (; k + 2 <= d; k += 2) {
+    v128_t acc0[8], acc1[8];
+    for (int v = 0; v < nv; v++) {
+      acc0[v] = wasm_v128_load(dwp + k * gp + 4 * v);
+      acc1[v] = wasm_v128_load(dwp + (k + 1) * gp + 4 * v);
+    }
+    for (int r = 0; r < n; r++) {
+      v128_t a0 = wasm_f32x4_splat(a[r * d + k]);
+      v128_t a1 = wasm_f32x4_splat(a[r * d + k + 1]);
+      const float *zr = dz + r * gp;
+      for (int v = 0; v < nv; v++) {
+        v128_t zv = wasm_v128_load(zr + 4 * v);
+        acc0[v] = wasm_f32x4_add(acc0[v], wasm_f32x4_mul(a0, zv));
+        acc1[v] = wasm_f32x4_add(acc1[v], wasm_f32x4_mul(a1, zv));
+      }
+    }
+    for (int v = 0; v < nv; v++) {
+      wasm_v128_store(dwp + k * gp + 4 * v, acc0[v]);
+      wasm_v128_store(dwp + (k + 1) * gp + 4 * v, acc1[v]);
+    }
+  }
+  for (; k < d; k++) {
+    v128_t acc0[8];
+    for (int v = 0; v < nv; v++) acc0[v] = wasm_v128_load(dwp + k * gp + 4 * v);
+    for (int r = 0; r < n; r++) {
+      v128_t a0 = wasm_f32x4_splat(a[r * d + k]);
+      const float *zr = dz + r * gp;
+      for (int v = 0; v < nv; v++) acc0[v] = wasm_f32x4_add(acc0[v], wasm_f32x4_mul(a0, wasm_v128_load(zr + 4 * v)));
+    }
+    for (int v = 0; v < nv; v++) wasm_v128_store(dwp + k * gp + 4 * v, acc0[v]);
+  }
+}
+
 /* dWp[d, gp] += A[n, d]ᵀ · dZ[n, gp];  dbp[gp] += Σ_n dZ[n, :]. */
 void matmul_ta_acc(const float *a, int n, int d, const float *dz, int gp, float *dwp, float *dbp) {
   for (int r = 0; r < n; r++) {
     const float *zr = dz + r * gp;
-    const float *ar = a + r * d;
     for (int j = 0; j < gp; j += 4)
       wasm_v128_store(dbp + j, wasm_f32x4_add(wasm_v128_load(dbp + j), wasm_v128_load(zr + j)));
+  }
+  switch (gp >> 2) {
+    case 1: matmul_ta_nv(a, n, d, dz, dwp, 1); return;
+    case 2: matmul_ta_nv(a, n, d, dz, dwp, 2); return;
+    case 3: matmul_ta_nv(a, n, d, dz, dwp, 3); return;
+    case 4: matmul_ta_nv(a, n, d, dz, dwp, 4); return;
+    case 5: matmul_ta_nv(a, n, d, dz, dwp, 5); return;
+    case 6: matmul_ta_nv(a, n, d, dz, dwp, 6); return;
+    case 7: matmul_ta_nv(a, n, d, dz, dwp, 7); return;
+    case 8: matmul_ta_nv(a, n, d, dz, dwp, 8); return;
+    default: break;
+  }
+  for (int r = 0; r < n; r++) {
+    const float *zr = dz + r * gp;
+    const float *ar = a + r * d;
     for (int k = 0; k < d; k++) {
-      float av = ar[k];
-      if (av == 0.0f) continue;
-      v128_t avv = wasm_f32x4_splat(av);
+      v128_t avv = wasm_f32x4_splat(ar[k]);
       float *wk = dwp + k * gp;
       for (int j = 0; j < gp; j += 4)
         wasm_v128_store(wk + j, wasm_f32x4_add(wasm_v128_load(wk + j), wasm_f32x4_mul(avv, wasm_v128_load(zr + j))));
@@ -176,39 +238,75 @@ void matmul_ta_acc(const float *a, int n, int d, const float *dz, int gp, float 
   }
 }
 
-/* dX[n, d] = dZ[n, gp] · Wp[d, gp]ᵀ. */
-void matmul_tb(const float *dz, int n, int gp, const float *wp, int d, float *dx) {
-  int nv = gp >> 2;
+INLINE void matmul_tb_nv(const float *dz, int n, const float *wp, int d, float *dx, const int nv) {
+  const int gp = nv * 4;
   for (int r = 0; r < n; r++) {
     const float *zr = dz + r * gp;
-    if (nv <= 8) {
-      v128_t zv[8];
-      for (int v = 0; v < nv; v++) zv[v] = wasm_v128_load(zr + 4 * v);
-      for (int k = 0; k < d; k++) {
-        const float *wk = wp + k * gp;
-        v128_t s = wasm_f32x4_mul(zv[0], wasm_v128_load(wk));
-        for (int v = 1; v < nv; v++) s = wasm_f32x4_add(s, wasm_f32x4_mul(zv[v], wasm_v128_load(wk + 4 * v)));
-        dx[r * d + k] = hsum(s);
-      }
-    } else {
-      for (int k = 0; k < d; k++) {
-        const float *wk = wp + k * gp;
-        v128_t s = wasm_f32x4_splat(0.0f);
-        for (int j = 0; j < gp; j += 4) s = wasm_f32x4_add(s, wasm_f32x4_mul(wasm_v128_load(zr + j), wasm_v128_load(wk + j)));
-        dx[r * d + k] = hsum(s);
-      }
+    v128_t zv[8];
+    for (int v = 0; v < nv; v++) zv[v] = wasm_v128_load(zr + 4 * v);
+    for (int k = 0; k < d; k++) {
+      const float *wk = wp + k * gp;
+      v128_t s = wasm_f32x4_mul(zv[0], wasm_v128_load(wk));
+      for (int v = 1; v < nv; v++) s = wasm_f32x4_add(s, wasm_f32x4_mul(zv[v], wasm_v128_load(wk + 4 * v)));
+      dx[r * d + k] = hsum(s);
     }
   }
 }
 
-/* z[gp] = init[gp] + Σ_k h[k] · Up[k, gp]  (columns [0, cols) rounded to vectors). */
-static inline void recur_add(float *z, const float *h, const float *up, int u, int gp, int colsp) {
+/* dX[n, d] = dZ[n, gp] · Wp[d, gp]ᵀ. */
+void matmul_tb(const float *dz, int n, int gp, const float *wp, int d, float *dx) {
+  switch (gp >> 2) {
+    case 1: matmul_tb_nv(dz, n, wp, d, dx, 1); return;
+    case 2: matmul_tb_nv(dz, n, wp, d, dx, 2); return;
+    case 3: matmul_tb_nv(dz, n, wp, d, dx, 3); return;
+    case 4: matmul_tb_nv(dz, n, wp, d, dx, 4); return;
+    case 5: matmul_tb_nv(dz, n, wp, d, dx, 5); return;
+    case 6: matmul_tb_nv(dz, n, wp, d, dx, 6); return;
+    case 7: matmul_tb_nv(dz, n, wp, d, dx, 7); return;
+    case 8: matmul_tb_nv(dz, n, wp, d, dx, 8); return;
+    default: break;
+  }
+  for (int r = 0; r < n; r++) {
+    const float *zr = dz + r * gp;
+    for (int k = 0; k < d; k++) {
+      const float *wk = wp + k * gp;
+      v128_t s = wasm_f32x4_splat(0.0f);
+      for (int j = 0; j < gp; j += 4) s = wasm_f32x4_add(s, wasm_f32x4_mul(wasm_v128_load(zr + j), wasm_v128_load(wk + j)));
+      dx[r * d + k] = hsum(s);
+    }
+  }
+}
+
+INLINE void recur_row_nv(float *z, const float *init, const float *h, const float *up, int u, const int nv) {
+  const int gp = nv * 4;
+  v128_t acc[8];
+  for (int v = 0; v < nv; v++) acc[v] = wasm_v128_load(init + 4 * v);
   for (int k = 0; k < u; k++) {
-    float hk = h[k];
-    if (hk == 0.0f) continue;
-    v128_t hv = wasm_f32x4_splat(hk);
+    v128_t hv = wasm_f32x4_splat(h[k]);
     const float *uk = up + k * gp;
-    for (int j = 0; j < colsp; j += 4)
+    for (int v = 0; v < nv; v++) acc[v] = wasm_f32x4_add(acc[v], wasm_f32x4_mul(hv, wasm_v128_load(uk + 4 * v)));
+  }
+  for (int v = 0; v < nv; v++) wasm_v128_store(z + 4 * v, acc[v]);
+}
+
+/* z[gp] = init[gp] + Σ_k h[k] · Up[k, gp]. */
+static void recur_row(float *z, const float *init, const float *h, const float *up, int u, int gp) {
+  switch (gp >> 2) {
+    case 1: recur_row_nv(z, init, h, up, u, 1); return;
+    case 2: recur_row_nv(z, init, h, up, u, 2); return;
+    case 3: recur_row_nv(z, init, h, up, u, 3); return;
+    case 4: recur_row_nv(z, init, h, up, u, 4); return;
+    case 5: recur_row_nv(z, init, h, up, u, 5); return;
+    case 6: recur_row_nv(z, init, h, up, u, 6); return;
+    case 7: recur_row_nv(z, init, h, up, u, 7); return;
+    case 8: recur_row_nv(z, init, h, up, u, 8); return;
+    default: break;
+  }
+  for (int j = 0; j < gp; j += 4) wasm_v128_store(z + j, wasm_v128_load(init + j));
+  for (int k = 0; k < u; k++) {
+    v128_t hv = wasm_f32x4_splat(h[k]);
+    const float *uk = up + k * gp;
+    for (int j = 0; j < gp; j += 4)
       wasm_v128_store(z + j, wasm_f32x4_add(wasm_v128_load(z + j), wasm_f32x4_mul(hv, wasm_v128_load(uk + j))));
   }
 }
@@ -239,13 +337,14 @@ void seq_forward(int cell, const float *p, const float *up, const float *brec, i
       float *gr = gates + row * gp;
       float *hr = h + row * u;
       if (cell == 1) {
-        for (int j = 0; j < gp; j += 4) wasm_v128_store(z + j, wasm_v128_load(pr + j));
-        recur_add(z, hp, up, u, gp, gp);
-        /* z holds [i | f | c | o] with block starts at multiples of u: activate per block. */
+        recur_row(z, pr, hp, up, u, gp);
+        /* z holds [i | f | c | o]. Activate block by block in increasing order, writing
+           whole vectors: a block's overhanging lanes are overwritten by the next block, and
+           the last block's overhang lands in the next row (or the arena's slack). */
         for (int k = 0; k < 4; k++) {
-          for (int j = 0; j < u; j++) tmp[j] = z[k * u + j];
-          act_inplace(k == 2 ? act : ract, tmp, up4);
-          for (int j = 0; j < u; j++) gr[k * u + j] = tmp[j];
+          int code = k == 2 ? act : ract;
+          for (int j = 0; j < u; j += 4)
+            wasm_v128_store(gr + k * u + j, act4(code, wasm_v128_load(z + k * u + j)));
         }
         for (int j = 0; j < u; j++) {
           float cn = gr[u + j] * cp[j] + gr[j] * gr[2 * u + j];
@@ -259,8 +358,7 @@ void seq_forward(int cell, const float *p, const float *up, const float *brec, i
           hr[j] = gr[3 * u + j] * tmp[j];
         }
       } else if (cell == 2) {
-        for (int j = 0; j < gp; j += 4) wasm_v128_store(z + j, wasm_v128_load(brec + j));
-        recur_add(z, hp, up, u, gp, gp);
+        recur_row(z, brec, hp, up, u, gp);
         /* z, r pre-activations */
         for (int j = 0; j < 2 * u; j++) tmp[j] = pr[j] + z[j];
         for (int j = 2 * u; j < round4(2 * u); j++) tmp[j] = 0.0f;
@@ -302,8 +400,7 @@ void seq_forward(int cell, const float *p, const float *up, const float *brec, i
           hr[j] = zg * hp[j] + (1.0f - zg) * tmp[j];
         }
       } else {
-        for (int j = 0; j < gp; j += 4) wasm_v128_store(z + j, wasm_v128_load(pr + j));
-        recur_add(z, hp, up, u, gp, gp);
+        recur_row(z, pr, hp, up, u, gp);
         act_inplace(act, z, gp);
         for (int j = 0; j < u; j++) hr[j] = z[j];
       }
@@ -412,6 +509,12 @@ void seq_backward(int cell, const float *dout, const float *up, int B, int T, in
         }
         for (int j = u; j < gp; j++) dzr[j] = 0.0f;
       }
+      /* Flush subnormal gradients (see flush()). */
+      for (int j = 0; j < gp; j += 4) {
+        wasm_v128_store(drec + j, flush4(wasm_v128_load(drec + j)));
+        wasm_v128_store(dzr + j, flush4(wasm_v128_load(dzr + j)));
+      }
+      for (int j = 0; j < u; j++) dcn[j] = flush(dcn[j]);
       /* dU += h_prevᵀ·drec;  dh_prev = dhd + drec·Uᵀ */
       int colsp = round4(gRec);
       for (int k = 0; k < u; k++) {
@@ -425,7 +528,7 @@ void seq_backward(int cell, const float *dout, const float *up, int B, int T, in
           s = wasm_f32x4_add(s, wasm_f32x4_mul(dv, wasm_v128_load(uk + j)));
           if (hk != 0.0f) wasm_v128_store(duk + j, wasm_f32x4_add(wasm_v128_load(duk + j), wasm_f32x4_mul(hv, dv)));
         }
-        dhn[k] = dhd[k] + hsum(s);
+        dhn[k] = flush(dhd[k] + hsum(s));
       }
     }
   }

@@ -49,8 +49,10 @@ function label(names: string[]): string {
 export function createHistoryChart(box: HTMLElement, first: HistoryBundle, tableId: string): HistoryChart {
   const charts = new Map<string, { chart: Chart; canvas: HTMLCanvasElement }>();
 
+  // Reading computed styles forces a style recalculation of the whole page, so the palette is
+  // read once (and again only when the theme changes), never on each epoch's update.
+  let p = palette(box);
   const build = (b: HistoryBundle) => {
-    const p = palette(box);
     for (const g of chartGroups(b)) {
       const datasets = g.names.map((n, i) => ({
         label: n,
@@ -102,6 +104,7 @@ export function createHistoryChart(box: HTMLElement, first: HistoryBundle, table
       canvas.parentElement?.remove();
     }
     charts.clear();
+    p = palette(box);
     build(last);
   };
   const observer = new MutationObserver(recolour);

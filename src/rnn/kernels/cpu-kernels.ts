@@ -1,0 +1,104 @@
+/**
+ * Faster replacements for two tfjs `cpu` backend kernels that dominate small RNN training
+ * steps. Both are registered over the stock kernels by `installFastCpuKernels()` (called
+ * when `src/rnn` is imported), so stock `tf.layers` models benefit as well.
+ *
+ * - `UnsortedSegmentSum` (the gradient of gather, so of `tf.layers.embedding`): the stock
+ *   kernel loops over every segment doing equal/cast/multiply/sum over the whole input,
+ *   O(segments × input) (~25 s per batch at a 10,000-word vocabulary). This is a plain
+ *   scatter-add, O(input). (`rnn.embedding` does not need it: its gradient is already one.)
+ * - `GatherV2` (used by `model.fit` to take each shuffled batch, and by embeddings): the
+ *   stock kernel converts every element's flat index to coordinates and back; this copies
+ *   contiguous rows. Batched gathers (batchDims > 0) still go to the stock kernel.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+type CpuBackend = {
+  readSync(dataId: unknown): ArrayLike<number>;
+  makeTensorInfo(shape: number[], dtype: tf.DataType, values: tf.TypedArray): tf.TensorInfo;
+};
+
+let installed = false;
+
+function makeArray(dtype: tf.DataType, n: number): Float32Array | Int32Array | Uint8Array {
+  if (dtype === 'int32') return new Int32Array(n);
+  if (dtype === 'bool') return new Uint8Array(n);
+  return new Float32Array(n);
+}
+
+function replaceKernel(config: tf.KernelConfig): tf.KernelConfig | undefined {
+  const previous = tf.getKernel(config.kernelName, 'cpu');
+  if (previous) tf.unregisterKernel(config.kernelName, 'cpu');
+  tf.registerKernel(config);
+  return previous as tf.KernelConfig | undefined;
+}
+
+/** Registers the fast cpu kernels (idempotent). */
+export function installFastCpuKernels(): void {
+  if (installed) return;
+  installed = true;
+
+  replaceKernel({
+    kernelName: 'UnsortedSegmentSum',
+    backendName: 'cpu',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const { x, segmentIds } = inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
+      const numSegments = (attrs as unknown as { numSegments: number }).numSegments;
+      const cpu = backend as unknown as CpuBackend;
+      const xv = cpu.readSync(x.dataId);
+      const ids = cpu.readSync(segmentIds.dataId);
+      const idCount = ids.length;
+      const inner = idCount === 0 ? 0 : xv.length / idCount;
+      const outShape = [numSegments, ...x.shape.slice(segmentIds.shape.length)];
+      const out = makeArray(x.dtype, numSegments * inner);
+      for (let n = 0; n < idCount; n++) {
+        const s = ids[n];
+        if (s < 0 || s >= numSegments) continue;
+        const o = s * inner;
+        const src = n * inner;
+        for (let e = 0; e < inner; e++) out[o + e] += xv[src + e];
+      }
+      return cpu.makeTensorInfo(outShape, x.dtype, out);
+    },
+  });
+
+  let stockGather: tf.KernelConfig | undefined;
+  stockGather = replaceKernel({
+    kernelName: 'GatherV2',
+    backendName: 'cpu',
+    kernelFunc: (args) => {
+      const { inputs, backend, attrs } = args;
+      const { x, indices } = inputs as { x: tf.TensorInfo; indices: tf.TensorInfo };
+      const a = attrs as unknown as { axis: number; batchDims: number };
+      const rank = x.shape.length;
+      const axis = a.axis < 0 ? a.axis + rank : a.axis;
+      if ((a.batchDims ?? 0) !== 0 || x.dtype === 'string' || x.dtype === 'complex64') {
+        return stockGather!.kernelFunc(args);
+      }
+      const cpu = backend as unknown as CpuBackend;
+      const xv = cpu.readSync(x.dataId);
+      const idx = cpu.readSync(indices.dataId);
+      const outer = x.shape.slice(0, axis).reduce((p, d) => p * d, 1);
+      const dim = x.shape[axis];
+      const inner = x.shape.slice(axis + 1).reduce((p, d) => p * d, 1);
+      const outShape = [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)];
+      const out = makeArray(x.dtype, outer * idx.length * inner);
+      const typed = xv as unknown as Float32Array;
+      let o = 0;
+      for (let p = 0; p < outer; p++) {
+        const base = p * dim * inner;
+        for (let i = 0; i < idx.length; i++) {
+          const id = idx[i];
+          if (!(id >= 0 && id < dim)) {
+            throw new Error(`GatherV2: index ${id} is not in [0, ${dim}).`);
+          }
+          const src = base + id * inner;
+          if (inner === 1) out[o] = typed[src];
+          else out.set(typed.subarray(src, src + inner), o);
+          o += inner;
+        }
+      }
+      return cpu.makeTensorInfo(outShape, x.dtype, out);
+    },
+  });
+}
