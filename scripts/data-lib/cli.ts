@@ -34,11 +34,19 @@ converts it into compact files in public/data/imdb/ that the lessons load in the
 export interface CliIO {
   log: (line: string) => void;
   error: (line: string) => void;
+  /** The project root: --out and --cache are relative to it. */
   cwd: string;
+  /** Where the user typed the command (npm's INIT_CWD): --from and --word-index are relative to it. */
+  inputCwd?: string;
   fetchImpl?: typeof fetch;
 }
 
-const defaultIO: CliIO = { log: (l) => console.log(l), error: (l) => console.error(l), cwd: process.cwd() };
+const defaultIO: CliIO = {
+  log: (l) => console.log(l),
+  error: (l) => console.error(l),
+  cwd: process.cwd(),
+  inputCwd: process.env.INIT_CWD,
+};
 
 /** Verifies an output folder against its manifest; returns a problem or null. */
 export async function checkOutput(outDir: string): Promise<string | null> {
@@ -105,10 +113,11 @@ export async function runDataCommand(argv: string[], io: CliIO = defaultIO): Pro
     let archive: { bytes: Uint8Array; name: string };
     let wordIndexFile: { bytes: Uint8Array; name: string } | null = null;
     if (values.from) {
-      const path = resolve(io.cwd, values.from);
+      const inputCwd = io.inputCwd ?? io.cwd;
+      const path = resolve(inputCwd, values.from);
       if (!existsSync(path)) throw new ConvertError(`--from ${values.from}: no such file`);
       archive = { bytes: new Uint8Array(await readFile(path)), name: basename(path) };
-      const wi = values['word-index'] ? resolve(io.cwd, values['word-index']) : join(dirname(path), 'imdb_word_index.json');
+      const wi = values['word-index'] ? resolve(inputCwd, values['word-index']) : join(dirname(path), 'imdb_word_index.json');
       if (existsSync(wi)) wordIndexFile = { bytes: new Uint8Array(await readFile(wi)), name: basename(wi) };
       else if (values['word-index']) throw new ConvertError(`--word-index ${values['word-index']}: no such file`);
       else io.log(`note: no imdb_word_index.json next to ${values.from}; imdb.decode/encode will not work (pass --word-index FILE).`);

@@ -46,8 +46,11 @@ export function parseCell(source: string): ParsedCell {
   let ts: StrippedTypeScript;
   try {
     ts = stripTypes(source);
-  } catch {
-    throw toCellError(jsError, source);
+  } catch (tsError) {
+    // When sucrase gets further than acorn did, acorn most likely stopped at a type
+    // annotation and sucrase's error is the real one.
+    const further = ((tsError as { pos?: number }).pos ?? -1) > ((jsError as { pos?: number }).pos ?? -1);
+    throw toCellError(further ? tsError : jsError, source);
   }
   if (ts.code === source) throw toCellError(jsError, source);
   try {
@@ -77,8 +80,9 @@ function parseJavaScript(source: string, input: string): ParsedCell {
 /** Parses `input` as one expression; null when it is not exactly one expression. */
 function maybeParseExpression(input: string): Expression | null {
   // The parser's constructor is not part of acorn's typed API, but it is public in practice.
+  // preserveParens: the value of `({a: 1})` spans its parentheses.
   const parser = new (Parser as unknown as new (o: Options, s: string, p: number) => AcornParser)(
-    acornOptions,
+    { ...acornOptions, preserveParens: true },
     input,
     0,
   );
@@ -114,7 +118,9 @@ function positioned(message: string, pos: number): Positioned {
 function toCellError(error: unknown, input: string): CellSyntaxError {
   if (error instanceof CellSyntaxError) return error;
   const e = error as { message?: string; pos?: number };
-  const message = String(e?.message ?? error).replace(/ \(\d+:\d+\)$/, '');
+  const message = String(e?.message ?? error)
+    .replace(/^Error transforming [^:]*: /, '')
+    .replace(/ \(\d+:\d+\)$/, '');
   const pos: Position =
     typeof e?.pos === 'number' ? offsetToPosition(lineStarts(input), e.pos) : { line: 1, column: 1 };
   return new CellSyntaxError(message, pos.line, pos.column);

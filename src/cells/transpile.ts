@@ -73,8 +73,9 @@ export function transpileCell(cell: ParsedCell, options: TranspileOptions): Tran
 
   const final = finalExpression(root);
   if (final) {
-    edits.open(final.start, 'return (', 0);
-    edits.close(final.end, ')', 0);
+    const range = finalRange(root, input);
+    edits.open(range.start, 'return (', 0);
+    edits.close(range.end, ')', 0);
   }
 
   const hoisted = functions.map((f) => `__nb.${f} = ${f}; `).join('');
@@ -106,6 +107,16 @@ export function finalExpression(root: Program | Expression): Expression | null {
     return last.expression;
   }
   return null;
+}
+
+/**
+ * Where `return (` … `)` go: around the whole final statement (without its `;`), so that
+ * parentheses around the expression, which acorn leaves out of the node, stay inside.
+ */
+function finalRange(root: Program | Expression, input: string): { start: number; end: number } {
+  if (root.type !== 'Program') return { start: root.start, end: root.end };
+  const stmt = root.body[root.body.length - 1];
+  return { start: stmt.start, end: input[stmt.end - 1] === ';' ? stmt.end - 1 : stmt.end };
 }
 
 /** Rewrites declarations whose names live at the top level (see the module comment). */

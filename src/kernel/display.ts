@@ -39,11 +39,11 @@ export function kerasMetricName(name: string): string {
 
 /** Renames tfjs log keys to Keras names and keeps only numbers. */
 export function kerasLogs(logs: Record<string, unknown> | undefined): Record<string, number> {
+  // Keras order: training metrics first, then their `val_` counterparts.
+  const entries = Object.entries(logs ?? {}).filter(([k, v]) => k !== 'batch' && k !== 'size' && typeof v === 'number');
+  entries.sort(([a], [b]) => Number(a.startsWith('val_')) - Number(b.startsWith('val_')));
   const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(logs ?? {})) {
-    if (k === 'batch' || k === 'size') continue;
-    if (typeof v === 'number') out[kerasMetricName(k)] = v;
-  }
+  for (const [k, v] of entries) out[kerasMetricName(k)] = v as number;
   return out;
 }
 
@@ -66,7 +66,8 @@ function isHistory(value: unknown): value is HistoryLike {
 
 export function historyBundle(h: HistoryLike): HistoryBundle {
   const metrics: Record<string, number[]> = {};
-  for (const [k, values] of Object.entries(h.history)) {
+  const keys = Object.keys(h.history).sort((a, b) => Number(a.startsWith('val_')) - Number(b.startsWith('val_')));
+  for (const [k, values] of keys.map((key) => [key, h.history[key]] as const)) {
     metrics[kerasMetricName(k)] = values.map((v) => (typeof v === 'number' ? v : Number.NaN));
   }
   return { kind: 'history', epochs: h.epoch.map((e) => e + 1), metrics };

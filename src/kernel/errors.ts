@@ -23,6 +23,13 @@ export interface MappedError {
 }
 
 const FRAME = /(cell-[A-Za-z0-9_-]+-\d+\.js):(\d+):(\d+)/;
+/**
+ * Where an `await` was when the awaited promise rejected: the kernel stores a stack captured
+ * at the `await` under this key on the error, for errors born outside the cell (a rejected
+ * file request, an error deep in tfjs) whose own stack has no cell frame.
+ */
+export const AWAIT_SITE = Symbol.for('rnn-notebook.await-site');
+
 /** The name the transpiler gives a cell's own function. */
 export const CELL_FUNCTION = '__cell__';
 
@@ -36,7 +43,8 @@ export function cleanMessage(message: string): string {
 
 function frameName(line: string): string | undefined {
   const v8 = /^\s*at\s+(?:async\s+)?(?:new\s+)?([^\s(]+)\s+\(/.exec(line);
-  if (v8) return v8[1];
+  // A cell function called as `__nb.f()` shows up as `Object.f`.
+  if (v8) return v8[1].replace(/^Object\./, '');
   const gecko = /^([^@\s]*)@/.exec(line);
   if (gecko && gecko[1]) return gecko[1];
   return undefined;
@@ -53,12 +61,16 @@ export function mapRuntimeError(
 ): MappedError {
   const isError = error instanceof Error || (typeof error === 'object' && error !== null && 'stack' in error);
   const e = error as Error;
-  const ename = isError ? e.name || 'Error' : 'Error';
+  // tfjs's ValueError and friends keep name 'Error'; their class says more.
+  const ctor = isError ? (e.constructor as { name?: string } | undefined)?.name : undefined;
+  const ename = !isError ? 'Error' : e.name && e.name !== 'Error' ? e.name : ctor && /Error$/.test(ctor) ? ctor : 'Error';
   const evalue = isError ? cleanMessage(String(e.message ?? '')) : inspect(error);
   const traceback: string[] = [];
   let line: number | undefined;
   let column: number | undefined;
-  const stack = isError && typeof e.stack === 'string' ? e.stack : '';
+  let stack = isError && typeof e.stack === 'string' ? e.stack : '';
+  const site = isError ? (e as unknown as Record<symbol, unknown>)[AWAIT_SITE] : undefined;
+  if (typeof site === 'string' && !stack.includes(`${currentURL}:`)) stack += `\n${site}`;
   for (const raw of stack.split('\n')) {
     const m = FRAME.exec(raw);
     if (!m) continue;

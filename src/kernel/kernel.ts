@@ -15,7 +15,7 @@
 import { CellSyntaxError, cellSourceURL, compileCell } from '../cells/index';
 import { ConsoleCapture, streamName, type Level } from './console-capture';
 import { formatLogArgs, toBundle } from './display';
-import { mapRuntimeError, type MappedError, type ScriptInfo } from './errors';
+import { AWAIT_SITE, mapRuntimeError, type MappedError, type ScriptInfo } from './errors';
 import { FileRequests, type PickOptions } from './files';
 import { instrumentFit, type FitHost } from './fit';
 import { TensorHygiene } from './hygiene';
@@ -52,6 +52,7 @@ export class Kernel {
   private readonly capture: ConsoleCapture;
   private readonly idleWaiters: Array<() => void> = [];
   private readonly loadPosted = new Map<string, number>();
+  private readonly cancelled = new Set<ExecuteRequest>();
   private pumping = false;
   private executionCount = 0;
   private base = '/';
@@ -146,16 +147,22 @@ export class Kernel {
   private interrupt(): void {
     if (!this.run) return;
     this.run.signal.interrupt();
-    for (const req of this.queue.splice(0)) {
-      this.post({ type: 'result', runId: req.runId, executionCount: 0, numTensors: this.numTensors(), interrupted: true });
-    }
+    // Answered in order, after the interrupted run's own reply.
+    for (const req of this.queue) this.cancelled.add(req);
   }
 
   private async pump(): Promise<void> {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      while (this.queue.length) await this.execute(this.queue.shift()!);
+      while (this.queue.length) {
+        const req = this.queue.shift()!;
+        if (this.cancelled.delete(req)) {
+          this.post({ type: 'result', runId: req.runId, executionCount: 0, numTensors: this.numTensors(), interrupted: true });
+        } else {
+          await this.execute(req);
+        }
+      }
     } finally {
       this.pumping = false;
       for (const resolve of this.idleWaiters.splice(0)) resolve();
@@ -269,7 +276,7 @@ export class Kernel {
     this.scope.unlock(compiled.declarations);
     const rt = {
       ref: (name: string, forTypeof?: boolean) => this.scope.ref(name, forTypeof),
-      wait: (v: unknown) => (this.run ? this.run.signal.race(v) : v),
+      wait: (v: unknown) => this.wait(v),
       lock: (...names: string[]) => this.scope.lock(names),
     };
     const hygiene = this.hygiene!;
@@ -305,9 +312,27 @@ export class Kernel {
     }
   }
 
+  /** `__rt.wait`: every `await` in cell code; see AWAIT_SITE for the captured stack. */
+  private wait(v: unknown): unknown {
+    const run = this.run;
+    if (!run) return v;
+    if (!isThenable(v)) return run.signal.race(v);
+    const site = new Error('await');
+    return run.signal.race(v).catch((e: unknown) => {
+      if (typeof e === 'object' && e !== null && !(AWAIT_SITE in e)) {
+        try {
+          (e as Record<symbol, unknown>)[AWAIT_SITE] = site.stack;
+        } catch {
+          // a frozen error keeps its own stack only
+        }
+      }
+      throw e;
+    });
+  }
+
   private describeError(error: unknown, sourceURL: string): MappedError {
     const mapped = mapRuntimeError(error, this.scripts, sourceURL);
-    const readOnly = /^Cannot assign to read only property '([^']+)' of object '#<Object>'$/.exec(mapped.evalue);
+    const readOnly = /^Cannot assign to read only property '([^']+)' of object '[^']*'$/.exec(mapped.evalue);
     if (mapped.ename === 'TypeError' && readOnly && this.scope.isLocked(readOnly[1])) {
       mapped.evalue = 'Assignment to constant variable.';
     }

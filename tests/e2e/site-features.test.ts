@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launch, openPage } from './browser';
-import { discoverLessons } from './site-helpers';
+import { axeViolations, discoverLessons } from './site-helpers';
 
 const baseUrl = inject('baseUrl');
 let browser: Browser;
@@ -34,7 +34,7 @@ const theme = (page: Page) => page.evaluate(() => document.documentElement.datas
 
 describe('search', () => {
   it('finds a lesson for "forget gate" from the header search box, and only lesson pages', async () => {
-    const { page, errors } = await openPage(browser, baseUrl);
+    const { page, errors } = await openPage(browser, baseUrl, { colorScheme: 'dark' });
     await page.fill('#site-search-q', 'forget gate');
     await page.press('#site-search-q', 'Enter');
     await page.waitForURL(/\/search\/\?q=forget/);
@@ -43,6 +43,7 @@ describe('search', () => {
     const hrefs = await results.evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
     expect(hrefs.length).toBeGreaterThan(0);
     for (const h of hrefs) expect(h.startsWith(`${baseUrl}lessons/`), h).toBe(true);
+    expect(await axeViolations(page), 'axe on the search results').toEqual([]);
     expect(errors).toEqual([]);
     await page.context().close();
   });
@@ -208,8 +209,9 @@ describe('lesson chrome', () => {
   it('prints as a clean cheat sheet: no chrome or buttons, code and equations kept', async () => {
     const { page } = await openPage(browser, cellLesson, { colorScheme: 'dark' });
     await page.emulateMedia({ media: 'print' });
-    for (const sel of ['.site-header', '.site-footer', '.toc-sidebar', '.toc-inline', '.sidebar', '.prev-next', '.cell-tabs', '.theme-toggle']) {
-      const shown = await page.locator(sel).evaluateAll((els) => els.some((e) => (e as HTMLElement).offsetParent !== null || getComputedStyle(e).display !== 'none'));
+    const chrome = ['.site-header', '.site-footer', '.toc-sidebar', '.toc-inline', '.sidebar', '.prev-next', '#notebook-bar', '.cell-tabs', '.cell-actions', '.theme-toggle'];
+    for (const sel of chrome) {
+      const shown = await page.locator(sel).evaluateAll((els) => els.some((e) => e.checkVisibility()));
       expect(shown, `${sel} hidden in print`).toBe(false);
     }
     expect(await page.locator('button:visible').count()).toBe(0);

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runDataCommand } from '../../scripts/data-lib/cli';
 import { configureData, datasets, imdb } from '../../src/rnn/data/index';
@@ -22,8 +23,11 @@ class MemoryCache {
   async put(key: string, response: Response) {
     this.store.set(key, await response.arrayBuffer());
   }
-  async delete(key: string) {
-    return this.store.delete(key);
+  async delete(key: string | Request) {
+    return this.store.delete(typeof key === 'string' ? key : key.url);
+  }
+  async keys() {
+    return [...this.store.keys()].map((k) => new Request(k));
   }
 }
 const opened: string[] = [];
@@ -133,10 +137,15 @@ describe('imdb.loadData from the converted files', () => {
   it('keeps the data in the Cache API: a second visit fetches only the manifest', async () => {
     (globalThis as { caches?: unknown }).caches = memoryCaches;
     try {
+      const stale = `${base}/site/data/imdb/train-ids.bin?sha256=0123`;
+      memoryCache.store.set(stale, new ArrayBuffer(8)); // from an older conversion
       configure('site');
       const first = await imdb.loadData({ numWords: 20 });
       expect(hits.filter((h) => h.includes('-ids.bin'))).toHaveLength(2);
       expect(opened).toContain(CACHE_NAME);
+      await new Promise((r) => setTimeout(r, 50)); // pruning runs in the background
+      expect(memoryCache.store.has(stale)).toBe(false);
+      expect([...memoryCache.store.keys()].filter((k) => k.includes('-ids.bin'))).toHaveLength(2);
       hits = [];
       configure('site'); // a new worker: memory is empty, the Cache API is not
       const second = await imdb.loadData({ numWords: 20 });
@@ -158,10 +167,31 @@ describe('imdb.loadData from the converted files', () => {
     await imdb.loadData({ numWords: 20 });
     expect(await imdb.decode([0, 0, 1, 4, 5, 2, 3 + 17, 999])).toBe('[START] the and [OOV] movie ?');
     expect(await imdb.decode([0, 1, 4], { showPadding: true })).toBe('[PAD] [START] the');
+    const row = tf.tensor1d([0, 1, 5], 'int32'); // a padded row as a tensor
+    expect(await imdb.decode(row)).toBe('[START] and');
+    row.dispose();
     // numWords defaults to the last loadData's (20): "movie" is rank 17 -> id 20 -> OOV.
     expect(await imdb.encode("The movie, THE and... don't!")).toEqual([1, 4, 2, 4, 5, 2]);
     expect(await imdb.encode('the movie', { numWords: 10000 })).toEqual([1, 4, 20]);
     expect(await imdb.encode('zzz a', { numWords: null, startChar: null })).toEqual([2, 6]);
+  });
+});
+
+describe('configureData', () => {
+  it("resolves the kernel's relative BASE_URL against the worker's location", async () => {
+    const g = globalThis as { location?: { href: string } };
+    const had = 'location' in g;
+    const saved = g.location;
+    g.location = { href: `${base}/site/_astro/worker.abc123.js` };
+    try {
+      configureData({ baseUrl: '/site/', fetch: globalThis.fetch });
+      const [[x]] = await imdb.loadData({ limit: 3 });
+      expect(x).toHaveLength(3);
+      expect(hits).toContain('/site/data/imdb/manifest.json');
+    } finally {
+      if (had) g.location = saved;
+      else delete g.location;
+    }
   });
 });
 

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -77,10 +77,16 @@ describe('astro build of fixture lessons', () => {
       '\n' +
       fence('python keras', 'a = tf.constant([1, 2])') +
       '\n<Aside type="tip">Use it.</Aside>\n\n[Home](/)\n';
-    setLessons({ 'good.mdx': lesson(GOOD, body) });
+    setLessons({
+      'good.mdx': lesson(GOOD, body),
+      'wip.mdx': lesson('title: Work in progress\ndescription: Not ready.\norder: 2\ndraft: true'),
+    });
     const r = build();
     expect(r.output).not.toMatch(/error/i);
     expect(r.ok).toBe(true);
+    // Drafts are not published.
+    expect(existsSync(join(dir, 'dist/lessons/wip'))).toBe(false);
+    expect(readFileSync(join(dir, 'dist/index.html'), 'utf8')).not.toContain('Work in progress');
     const html = readFileSync(join(dir, 'dist/lessons/good/index.html'), 'utf8');
     expect(html).toMatch(/<rnn-cell data-cell-id="demo" data-source="const a = tf.tensor\(\[1, 2\]\);\na" data-source-hash="[0-9a-f]{8}"/);
     expect(html).toMatch(/<span class="cell-prompt"[^>]*>In \[ \]:<\/span>/);

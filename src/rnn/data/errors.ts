@@ -19,7 +19,7 @@ export class DataUnavailableError extends Error {
     super(
       `${what}: ${missing}${detail ? ` (${detail})` : ''}. ` +
         `Run \`${DATA_COMMAND}\` in the project folder once to download IMDB (about 17 MB) ` +
-        `and convert it into public/data/imdb/, then reload the page. ${OFFLINE_HINT}`,
+        `and convert it into public/data/imdb/, then reload the page (rebuild first if you serve dist/). ${OFFLINE_HINT}`,
     );
     this.name = 'DataUnavailableError';
     this.missing = missing;

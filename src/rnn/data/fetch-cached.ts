@@ -99,7 +99,7 @@ export async function fetchDataFile(url: string, options: FetchOptions = {}): Pr
   const { entry = null, tracker, networkFirst = false } = options;
   const name = fileName(url);
   const cache = await openCache();
-  const key = entry ? `${url}?sha256=${entry.sha256}` : url;
+  const key = cacheKey(url, entry);
 
   const fromCache = async (): Promise<Uint8Array | null> => {
     if (!cache) return null;
@@ -155,4 +155,25 @@ export async function fetchDataFile(url: string, options: FetchOptions = {}): Pr
     }
   }
   return bytes;
+}
+
+/** Cache key of a file fetched with an expected entry (what `fetchDataFile` stores). */
+export function cacheKey(url: string, entry: FileEntry | null): string {
+  return entry ? `${url}?sha256=${entry.sha256}` : url;
+}
+
+/**
+ * Deletes cached files under `prefix` that are not in `keep` (left over from an older
+ * conversion). Best effort: caches without `keys()` or failures are ignored.
+ */
+export async function pruneCache(prefix: string, keep: Set<string>): Promise<void> {
+  const cache = await openCache();
+  if (!cache || typeof cache.keys !== 'function') return;
+  try {
+    for (const request of await cache.keys()) {
+      if (request.url.startsWith(prefix) && !keep.has(request.url)) await cache.delete(request);
+    }
+  } catch {
+    /* ignore */
+  }
 }

@@ -11,7 +11,7 @@
  */
 import { dataConfig, onConfigChange, siteUrl } from './config';
 import { DataUnavailableError } from './errors';
-import { fetchDataFile, ProgressTracker } from './fetch-cached';
+import { cacheKey, fetchDataFile, ProgressTracker, pruneCache } from './fetch-cached';
 import {
   decodeVarints,
   IMDB_DIR,
@@ -84,6 +84,8 @@ async function fetchRaw(): Promise<{ manifest: ImdbManifest; raw: RawImdb }> {
   const tracker = new ProgressTracker('IMDB reviews', total);
   const files = await Promise.all(names.map((f) => fetchDataFile(dataUrl(f), { entry: entryFor(manifest, f), tracker })));
   tracker.finish();
+  const keep = new Set([dataUrl(MANIFEST_FILE), ...Object.entries(manifest.files).map(([f, e]) => cacheKey(dataUrl(f), e))]);
+  void pruneCache(dataUrl(''), keep);
   const byName = new Map(names.map((n, i) => [n, files[i]]));
   const split = (s: (typeof SPLITS)[number]): RawSplit => {
     const f = splitFiles(s);

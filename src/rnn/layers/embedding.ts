@@ -42,9 +42,36 @@ function gatherRows(ids: ArrayLike<number>, table: Float32Array, V: number, E: n
     if (!(id >= 0 && id < V) || id !== Math.floor(id)) {
       throw new Error(`Embedding: id ${id} is outside [0, ${V}) (inputDim ${V}).`);
     }
-    out.set(table.subarray(id * E, id * E + E), n * E);
+    const src = id * E;
+    const dst = n * E;
+    for (let e = 0; e < E; e++) out[dst + e] = table[src + e];
   }
   return out;
+}
+
+/**
+ * The dense [V, E] gradient buffer is large (1.28 MB for the course model) and needed every
+ * step. On the cpu backend it is reused once no tensor refers to the previous one any more
+ * (tfjs disposes gradients after the optimizer step), which saves an allocation and garbage
+ * collection per step; otherwise a fresh buffer is allocated.
+ */
+class GradientBuffer {
+  private buffer: Float32Array | null = null;
+  private dataId: object | null = null;
+  take(n: number): Float32Array {
+    const storage = tf.getBackend() === 'cpu' ? (tf.backend() as unknown as { data?: { has(id: object): boolean } }).data : undefined;
+    if (this.buffer && this.buffer.length === n && this.dataId && storage && !storage.has(this.dataId)) {
+      this.buffer.fill(0);
+      return this.buffer;
+    }
+    return new Float32Array(n);
+  }
+  wrap(buffer: Float32Array, shape: [number, number]): tf.Tensor2D {
+    const t = tf.tensor2d(buffer, shape);
+    this.buffer = buffer;
+    this.dataId = t.dataId as object;
+    return t;
+  }
 }
 
 export class Embedding extends tf.layers.Layer {
@@ -54,6 +81,7 @@ export class Embedding extends tf.layers.Layer {
   readonly inputLength: number | null;
   private readonly embeddingsInit: InitializerLike;
   private embeddings: tf.LayerVariable | null = null;
+  private readonly gradBuffer = new GradientBuffer();
 
   constructor(args: EmbeddingLayerArgs) {
     for (const key of ['inputDim', 'outputDim'] as const) {
@@ -107,13 +135,13 @@ export class Embedding extends tf.layers.Layer {
       const value = tf.tensor(gatherRows(idData, table.dataSync() as Float32Array, V, E), [...idT.shape, E]);
       const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
         const g = dy.dataSync() as Float32Array;
-        const dTable = new Float32Array(V * E);
+        const dTable = this.gradBuffer.take(V * E);
         for (let n = 0; n < idData.length; n++) {
           const row = idData[n] * E;
           const src = n * E;
           for (let e = 0; e < E; e++) dTable[row + e] += g[src + e];
         }
-        return [tf.zerosLike(idT), tf.tensor2d(dTable, [V, E])];
+        return [tf.zerosLike(idT), this.gradBuffer.wrap(dTable, [V, E])];
       };
       return { value, gradFunc };
     });

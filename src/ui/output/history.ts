@@ -8,7 +8,7 @@ import { h, uniqueId } from '../dom';
 import { historyModel } from './history-model';
 import type { HistoryChart } from './history-chart';
 
-const CHART_INTERVAL_MS = 1000;
+const REDRAW_INTERVAL_MS = 1000;
 
 export class HistoryView {
   readonly el: HTMLElement;
@@ -21,34 +21,36 @@ export class HistoryView {
   private body: HTMLTableSectionElement | null = null;
   private columnsKey = '';
   private rowCount = 0;
-  private chartTimer: ReturnType<typeof setTimeout> | null = null;
-  private chartAt = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private drawnAt = 0;
 
   constructor() {
-    this.tableBox = h('div', { class: 'nb-scroll' });
+    this.tableBox = h('div', { class: 'nb-scroll nb-history-scroll' });
     this.chartBox = h('div', { class: 'nb-chart', 'aria-live': 'off' });
     this.el = h('div', { class: 'nb-history' }, this.chartBox, this.tableBox);
   }
 
+  /**
+   * Shows the newest history. The first one renders at once; later ones at most every
+   * REDRAW_INTERVAL_MS (the last always lands): a small model finishes many epochs a second,
+   * and each table relayout and chart redraw costs main-thread time the page needs to paint.
+   */
   update(b: HistoryBundle): void {
     this.latest = b;
-    this.renderTable(b);
-    if (this.chart) this.scheduleChart();
-    else if (!this.loading) this.loading = this.loadChart();
+    if (this.timer) return;
+    const wait = this.drawnAt === 0 ? 0 : Math.max(0, this.drawnAt + REDRAW_INTERVAL_MS - performance.now());
+    if (wait === 0) this.draw();
+    else this.timer = setTimeout(() => this.draw(), wait);
   }
 
-  /**
-   * Redraws the chart at most every CHART_INTERVAL_MS (the last update always lands): a fast
-   * model finishes many epochs a second, and each Chart.js redraw costs main-thread time.
-   */
-  private scheduleChart(): void {
-    if (this.chartTimer) return;
-    const wait = Math.max(0, this.chartAt + CHART_INTERVAL_MS - performance.now());
-    this.chartTimer = setTimeout(() => {
-      this.chartTimer = null;
-      this.chartAt = performance.now();
-      if (this.latest) this.chart?.update(this.latest);
-    }, wait);
+  private draw(): void {
+    this.timer = null;
+    this.drawnAt = performance.now();
+    const b = this.latest;
+    if (!b) return;
+    this.renderTable(b);
+    if (this.chart) this.chart.update(b);
+    else if (!this.loading) this.loading = this.loadChart();
   }
 
   /** Appends the new epochs' rows; rebuilds the table only when the columns change. */
@@ -79,14 +81,13 @@ export class HistoryView {
       const mod = await import('./history-chart');
       if (!this.latest) return;
       this.chart = mod.createHistoryChart(this.chartBox, this.latest, this.tableId);
-      this.chartAt = performance.now();
     } catch (e) {
       this.chartBox.textContent = `(chart unavailable: ${(e as Error).message})`;
     }
   }
 
   destroy(): void {
-    if (this.chartTimer) clearTimeout(this.chartTimer);
+    if (this.timer) clearTimeout(this.timer);
     this.chart?.destroy();
   }
 }

@@ -69,6 +69,9 @@ export class OutputArea {
   private ops: (() => void)[] = [];
   private latest = new Map<string, DisplayBundle>();
   private frame = 0;
+  private readonly logsToFollow = new Set<HTMLElement>();
+  private log: HTMLElement | null = null;
+  private lastHistory = '';
   private lastStream: { pre: HTMLElement; key: string; length: number } | null = null;
   private pendingStream: { key: string; text: string; msg: StreamMessage } | null = null;
 
@@ -83,6 +86,8 @@ export class OutputArea {
     this.all.length = 0;
     this.views.clear();
     this.lastStream = null;
+    this.log = null;
+    this.lastHistory = '';
     this.root.replaceChildren();
     this.root.classList.remove('has-output');
   }
@@ -134,9 +139,13 @@ export class OutputArea {
     });
   }
 
-  /** The value of the cell's last expression (`Out [n]`). */
+  /**
+   * The value of the cell's last expression (`Out [n]`). A History equal to the one the fit
+   * has just shown live (`await model.fit(...)` as the last line) is not shown twice.
+   */
   result(bundle: DisplayBundle): void {
     this.push(() => {
+      if (bundle.kind === 'history' && JSON.stringify(bundle) === this.lastHistory) return;
       const v = this.addView(bundle);
       v.el.classList.add('nb-result');
     });
@@ -165,6 +174,9 @@ export class OutputArea {
     const ops = this.ops;
     this.ops = [];
     for (const op of ops) op();
+    // Scroll logs after all writes, so layout is computed once per frame.
+    for (const log of this.logsToFollow) log.scrollTop = log.scrollHeight;
+    this.logsToFollow.clear();
   }
 
   private push(op: () => void): void {
@@ -181,11 +193,32 @@ export class OutputArea {
     const v = createView(b);
     v.update(b);
     this.all.push(v);
-    this.addElement(v.el);
+    if (b.kind === 'progress') this.addToLog(v.el);
+    else this.addElement(v.el, b.kind === 'history');
+    if (b.kind === 'history') this.lastHistory = JSON.stringify(b);
     return v;
   }
 
-  private addElement(el: HTMLElement): void {
+  /**
+   * Progress lines of consecutive epochs share one scrolling log box, like a terminal: the
+   * page around it does not move while a long fit prints, and the newest line stays visible
+   * unless the reader has scrolled up in the log.
+   */
+  private addToLog(el: HTMLElement): void {
+    let log = this.log;
+    if (!log) {
+      log = h('div', { class: 'nb-progress-log', tabindex: '0', role: 'log', 'aria-label': 'Training progress' });
+      this.addElement(log);
+      this.log = log;
+    }
+    const follow = log.scrollHeight - log.scrollTop - log.clientHeight < 24;
+    log.append(el);
+    if (follow) this.logsToFollow.add(log);
+  }
+
+  /** Appends an output; anything but the history of the same fit ends the current log box. */
+  private addElement(el: HTMLElement, keepLog = false): void {
+    if (!keepLog) this.log = null;
     this.lastStream = null;
     this.root.append(el);
     this.root.classList.add('has-output');

@@ -1,0 +1,195 @@
+/**
+ * `npm run bench`: trains the course's LSTM and GRU models (Embedding(10000, 32) -> LSTM(5) |
+ * GRU(5) -> Dense(1, sigmoid), Adam, binary cross-entropy, batch 32, IMDB-shaped random data)
+ * with the fused layers and with stock tf.layers, in headless Chromium (the real target, in a
+ * Web Worker like the notebook kernel) and in Node, and prints one line per configuration:
+ * seconds per 782-step epoch, fused and stock, and their ratio.
+ *
+ * Options: --only=node|chromium  --cells=lstm,gru  --steps=N (timed fused steps per repeat,
+ * default 200)  --repeats=N (default 3)  --stock-steps=N (timed stock steps, default 2;
+ * stock takes seconds per step, so it is extrapolated)  --no-stock
+ * --fused-backend=cpu|webgl (Chromium only; default cpu, the library's preferred backend)
+ */
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { buildBrowserBench } from './browser/build';
+import { serve } from './browser/serve';
+import type { Cell, WorkloadConfig, WorkloadResult } from './workload';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
+
+function arg(name: string, fallback: string): string {
+  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return hit ? hit.slice(name.length + 3) : fallback;
+}
+const only = arg('only', '');
+const cells = arg('cells', 'lstm,gru').split(',') as Cell[];
+const steps = Number(arg('steps', '200'));
+const repeats = Number(arg('repeats', '3'));
+const stockSteps = Number(arg('stock-steps', '2'));
+const withStock = !process.argv.includes('--no-stock');
+const fusedBackend = arg('fused-backend', 'cpu');
+
+function runNode(cfg: WorkloadConfig): Promise<WorkloadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench', 'node.ts'), JSON.stringify(cfg)], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('close', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+      if (code === 0 && line) resolve(JSON.parse(line.slice(7)) as WorkloadResult);
+      else reject(new Error(`bench/node.ts failed (${code}): ${err.slice(-2000)}`));
+    });
+  });
+}
+
+/** CPU ms (user + system) of a process and all its descendants, from /proc (Linux). */
+function treeCpuMs(rootPid: number): number {
+  const stats: { pid: number; ppid: number; ticks: number }[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const text = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      stats.push({ pid: Number(d), ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
+    } catch {
+      // process ended
+    }
+  }
+  const inTree = new Set([rootPid]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const s of stats) if (!inTree.has(s.pid) && inTree.has(s.ppid)) (inTree.add(s.pid), (grew = true));
+  }
+  return stats.filter((s) => inTree.has(s.pid)).reduce((a, s) => a + s.ticks, 0) * 10; // USER_HZ = 100
+}
+
+const fmt = (s: number) => (s >= 100 ? s.toFixed(0) : s.toFixed(2));
+
+function describeFused(r: WorkloadResult): string {
+  const best = Math.min(...r.secondsPerEpoch);
+  const worst = Math.max(...r.secondsPerEpoch);
+  const cpu = r.cpuSecondsPerEpoch ? `, CPU ${fmt(Math.min(...r.cpuSecondsPerEpoch))} s/epoch` : '';
+  return `fused ${fmt(best)} s/epoch (best of ${r.secondsPerEpoch.length} x ${r.steps} steps, range ${fmt(best)}-${fmt(worst)}${cpu}; ${r.backend}, ${r.kernels})`;
+}
+
+function line(env: string, cell: Cell, fused: WorkloadResult, stock: WorkloadResult | null): string {
+  const best = Math.min(...fused.secondsPerEpoch);
+  let text = `${env.padEnd(8)} ${cell.toUpperCase().padEnd(4)} params ${fused.params}: ${describeFused(fused)}`;
+  if (stock) {
+    const s = Math.min(...stock.secondsPerEpoch);
+    text += ` | stock tf.layers ${fmt(s)} s/epoch (${stock.backend}, ${stock.steps} steps extrapolated, params ${stock.params}) | ratio ${fmt(s / best)}x`;
+  }
+  return text;
+}
+
+async function main(): Promise<void> {
+  const cpu = cpus();
+  console.log(
+    `# rnn bench ${new Date().toISOString()} | ${cpu.length} x ${cpu[0]?.model ?? 'cpu'} | ${(totalmem() / 2 ** 30).toFixed(1)} GiB | node ${process.version} | load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+  );
+  const fusedCfg = (cell: Cell): WorkloadConfig => ({ cell, mode: 'fused', steps, repeats, warmupSteps: 5, backend: fusedBackend });
+  const stockCfg = (cell: Cell): WorkloadConfig => ({ cell, mode: 'stock', steps: stockSteps, repeats: 1, warmupSteps: 1 });
+  const lines: string[] = [];
+
+  if (only !== 'node') {
+    const dir = await buildBrowserBench();
+    const server = await serve(dir);
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS });
+    console.log(`# chromium ${browser.version()} flags ${CHROMIUM_FLAGS.join(' ')}`);
+    try {
+      const page = await browser.newPage();
+      await page.goto(server.url);
+      // The worker marks each timed repeat; the harness reads Chromium's CPU time then.
+      // Chromium runs as a child of this process: its CPU time is our process tree's minus ours.
+      const chromiumCpuMs = () => {
+        const own = process.cpuUsage();
+        return treeCpuMs(process.pid) - (own.user + own.system) / 1000;
+      };
+      const marks: Record<string, number> = {};
+      await page.exposeFunction('benchMark', (label: string, repeat: number) => {
+        if (process.platform === 'linux') marks[`${label}${repeat}`] = chromiumCpuMs();
+      });
+      const inWorker = (file: string, cfg: WorkloadConfig) =>
+        page.evaluate(
+          ({ url, cfg }) =>
+            new Promise<{ ok: boolean; result?: WorkloadResult; error?: string }>((resolve) => {
+              const w = new Worker(url, { type: 'module' });
+              w.onmessage = (e) => {
+                if (e.data && e.data.mark) {
+                  (window as unknown as { benchMark(l: string, r: number): void }).benchMark(e.data.mark, e.data.repeat);
+                  return;
+                }
+                resolve(e.data);
+                w.terminate();
+              };
+              w.onerror = (e) => resolve({ ok: false, error: e.message });
+              w.postMessage(cfg);
+            }),
+          { url: server.url + file, cfg },
+        );
+      const withCpu = async (file: string, cfg: WorkloadConfig) => {
+        for (const k of Object.keys(marks)) delete marks[k];
+        const res = await inWorker(file, cfg);
+        if (res.ok && res.result && marks.start0 !== undefined) {
+          const cpu: number[] = [];
+          for (let r = 0; r < cfg.repeats; r++) {
+            if (marks[`start${r}`] !== undefined && marks[`end${r}`] !== undefined) {
+              cpu.push(((marks[`end${r}`] - marks[`start${r}`]) / 1000 / cfg.steps) * 782);
+            }
+          }
+          if (cpu.length) res.result.cpuSecondsPerEpoch = cpu;
+        }
+        return res;
+      };
+      for (const cell of cells) {
+        const f = await withCpu('fused.js', fusedCfg(cell));
+        if (!f.ok) throw new Error(`chromium fused ${cell}: ${f.error}`);
+        let s: typeof f | null = null;
+        if (withStock) {
+          s = await inWorker('stock.js', stockCfg(cell));
+          if (!s.ok) throw new Error(`chromium stock ${cell}: ${s.error}`);
+        }
+        const l = line('chromium', cell, f.result!, s?.result ?? null);
+        console.log(l);
+        lines.push(l);
+      }
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  }
+
+  if (only !== 'chromium') {
+    for (const cell of cells) {
+      const f = await runNode(fusedCfg(cell));
+      const s = withStock ? await runNode(stockCfg(cell)) : null;
+      const l = line('node', cell, f, s);
+      console.log(l);
+      lines.push(l);
+    }
+  }
+  console.log(`# load average after: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

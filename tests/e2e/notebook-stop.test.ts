@@ -1,0 +1,136 @@
+/**
+ * Stop in a real browser: during `fit` the kernel stops after the current batch and the
+ * partial output stays; code that never yields is ended by terminating the worker after the
+ * grace period, a fresh kernel starts and the page says so; queued cells are cancelled.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launch } from './browser';
+import {
+  cell,
+  kernelText,
+  lessonWithCells,
+  openNotebook,
+  outputText,
+  runCell,
+  setCellCode,
+  tinyFitCode,
+  waitForState,
+} from './notebook-helpers';
+
+const baseUrl = inject('baseUrl');
+let browser: Browser;
+let lesson = '';
+
+beforeAll(async () => {
+  browser = await launch();
+  lesson = await lessonWithCells(baseUrl, 4);
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('Stop', () => {
+  it('during fit stops after the current batch and keeps the partial history', async () => {
+    const { page, errors } = await openNotebook(browser, lesson);
+    await setCellCode(page, 0, tinyFitCode(500));
+    await setCellCode(page, 1, 'net.layers.length');
+    await runCell(page, 0);
+    await runCell(page, 1);
+    // Wait for a few finished epochs in the history table.
+    await page.waitForFunction(() => document.querySelectorAll('rnn-cell')[0]!.querySelectorAll('.nb-history-table tbody tr').length >= 2, null, {
+      timeout: 90_000,
+    });
+    expect(await cell(page, 1).locator('.nb-cell-state').innerText()).toBe('Queued');
+    const t0 = Date.now();
+    await page.locator('#notebook-bar').getByRole('button', { name: 'Stop', exact: true }).click();
+    expect(await waitForState(page, 0, ['stopped', 'done', 'error'], 10_000)).toBe('stopped');
+    // Interrupted at a batch boundary: well within the grace period, so no restart.
+    expect(Date.now() - t0).toBeLessThan(1900);
+    expect(await waitForState(page, 1, ['cancelled', 'done'], 5_000)).toBe('cancelled');
+    const out = await outputText(page, 0);
+    expect(out).toMatch(/Epoch 1\/500\n\s*\d+\/\d+ ━{20} \d+s \d+(ms|us|s)\/step - accuracy: \d\.\d{4} - loss: \d\.\d{4}/);
+    expect(out).toMatch(/Stopped\.$/);
+    const rows = await cell(page, 0).locator('.nb-history-table tbody tr').count();
+    expect(rows).toBeGreaterThanOrEqual(2);
+    expect(rows).toBeLessThan(500);
+    expect(await cell(page, 0).locator('.nb-history-table thead th').allInnerTexts()).toEqual([
+      'epoch',
+      'loss',
+      'accuracy',
+      'val_loss',
+      'val_accuracy',
+    ]);
+    // The chart: loaded lazily, with an accessible name and the table as its description.
+    const canvas = cell(page, 0).locator('canvas[role="img"]').first();
+    await canvas.waitFor();
+    expect(await canvas.getAttribute('aria-label')).toMatch(/loss/);
+    const tableId = await cell(page, 0).locator('.nb-history-table').getAttribute('id');
+    expect(await canvas.getAttribute('aria-describedby')).toBe(tableId);
+    expect(await page.locator('#notebook-bar .nb-notice').innerText()).not.toMatch(/restarted/);
+
+    // The kernel kept its state: the model is still defined.
+    await runCell(page, 1);
+    expect(await waitForState(page, 1, ['done', 'error'])).toBe('done');
+    expect((await outputText(page, 1)).trim()).toBe('2');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('on code that never yields, terminates the worker after ~2 s, cancels queued cells and starts a fresh kernel', async () => {
+    const { page, errors } = await openNotebook(browser, lesson);
+    await setCellCode(page, 0, 'const before = 1;\nbefore');
+    await runCell(page, 0);
+    expect(await waitForState(page, 0, ['done', 'error'])).toBe('done');
+
+    await setCellCode(page, 1, 'while (true) {}');
+    await setCellCode(page, 2, 'before + 1');
+    await runCell(page, 1);
+    await runCell(page, 2);
+    await waitForState(page, 1, ['running']);
+    expect(await cell(page, 2).locator('.nb-cell-state').innerText()).toBe('Queued');
+    await page.waitForTimeout(300);
+    const t0 = Date.now();
+    await cell(page, 1).getByRole('button', { name: 'Stop cell 2', exact: true }).click();
+    // Per-cell Stop of a running cell interrupts; queued cells stay queued until page Stop.
+    await page.locator('#notebook-bar').getByRole('button', { name: 'Stop', exact: true }).click();
+    expect(await waitForState(page, 2, ['cancelled'], 2_000)).toBe('cancelled');
+    expect(await waitForState(page, 1, ['stopped'], 8_000)).toBe('stopped');
+    const took = Date.now() - t0;
+    expect(took).toBeGreaterThan(1500);
+    expect(took).toBeLessThan(6000);
+    expect(await outputText(page, 1)).toMatch(/did not stop within 2 s.*restarted/s);
+    expect(await page.locator('#notebook-bar .nb-notice').innerText()).toMatch(/restarted.*Earlier definitions are gone; Run all restores them/s);
+
+    // A working kernel within a few seconds; earlier definitions are gone.
+    await setCellCode(page, 3, 'typeof before + " " + (6 * 7)');
+    const t1 = Date.now();
+    await runCell(page, 3);
+    expect(await waitForState(page, 3, ['done', 'error'], 30_000)).toBe('done');
+    expect((await outputText(page, 3)).trim()).toBe('undefined 42');
+    expect(await cell(page, 3).locator('.cell-prompt').innerText()).toBe('In [1]:');
+    expect(Date.now() - t1).toBeLessThan(20_000);
+    expect(await kernelText(page)).toMatch(/Kernel:\s*(idle|busy)/);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('Restart kernel forgets definitions; Clear outputs empties every cell', async () => {
+    const { page, errors } = await openNotebook(browser, lesson);
+    await setCellCode(page, 0, 'const kept = 5;\nkept');
+    await runCell(page, 0);
+    expect(await waitForState(page, 0, ['done', 'error'])).toBe('done');
+    await page.locator('#notebook-bar').getByRole('button', { name: 'Restart kernel', exact: true }).click();
+    expect(await page.locator('#notebook-bar .nb-notice').innerText()).toMatch(/Kernel restarted/);
+    await setCellCode(page, 1, 'typeof kept');
+    await runCell(page, 1);
+    expect(await waitForState(page, 1, ['done', 'error'])).toBe('done');
+    expect((await outputText(page, 1)).trim()).toBe('undefined');
+    await page.locator('#notebook-bar').getByRole('button', { name: 'Clear outputs', exact: true }).click();
+    expect(await outputText(page, 0)).toBe('');
+    expect(await outputText(page, 1)).toBe('');
+    expect(await cell(page, 1).locator('.cell-prompt').innerText()).toBe('In [ ]:');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});

@@ -1,0 +1,2 @@
+import * as d3 from 'd3';
+d3

@@ -1,0 +1,88 @@
+/**
+ * Errors as the reader sees them: syntax errors at the cell's line and column, runtime errors
+ * at the top-most frame inside the cell, tracebacks with cell frames only, messages without
+ * the transpiler's `__nb.` prefixes, and a kernel that keeps working afterwards.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startKernel, type Harness } from './kernel-harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startKernel({ rnn: false });
+});
+afterAll(() => h.dispose());
+
+describe('syntax errors', () => {
+  it('are positioned in the cell source', async () => {
+    const out = await h.exec('const a = 1;\nconst b = (a + ;');
+    expect(out.error).toMatchObject({ ename: 'SyntaxError', evalue: 'Unexpected token', line: 2, column: 16, traceback: [] });
+  });
+
+  it('are positioned in TypeScript cells too', async () => {
+    const out = await h.exec('const a: number = 1;\nconst b: number = (a + ;');
+    expect(out.error).toMatchObject({ ename: 'SyntaxError', line: 2 });
+    expect(out.error?.column).toBe(24);
+  });
+});
+
+describe('runtime errors', () => {
+  it('report the line and column of the failing expression in the cell', async () => {
+    const out = await h.exec('const x = 1;\n\nconst y = x.foo.bar;');
+    expect(out.error).toMatchObject({ ename: 'TypeError', line: 3, column: 17 });
+    expect(out.error?.evalue).toBe("Cannot read properties of undefined (reading 'bar')");
+    expect(out.error?.traceback).toEqual(['at <cell>:3:17']);
+  });
+
+  it('list only cell frames, naming functions, across cells', async () => {
+    await h.exec('function inner(v) {\n  return v.missing();\n}', 'helpers');
+    const out = await h.exec('function outer() {\n  return inner({});\n}\nouter()', 'main');
+    expect(out.error?.ename).toBe('TypeError');
+    expect(out.error?.evalue).toBe('v.missing is not a function');
+    expect(out.error?.traceback).toEqual([
+      'at inner (<cell helpers>:2:12)',
+      'at outer (<cell>:2:10)',
+      'at <cell>:4:1',
+    ]);
+    // The error's position is the top-most frame inside the cell that ran.
+    expect([out.error?.line, out.error?.column]).toEqual([2, 10]);
+    for (const frame of out.error!.traceback) expect(frame).not.toMatch(/kernel|node_modules|\.ts:/);
+  });
+
+  it('strip the scope prefix from messages', async () => {
+    await h.exec('const thing = {};');
+    const out = await h.exec('thing.fitt(1)');
+    expect(out.error?.evalue).toBe('thing.fitt is not a function');
+  });
+
+  it('name unknown variables like JavaScript does', async () => {
+    const out = await h.exec('const z = 2;\nundefinedThing + z');
+    expect(out.error).toMatchObject({ ename: 'ReferenceError', evalue: 'undefinedThing is not defined', line: 2, column: 1 });
+  });
+
+  it('map TypeScript cells back through stripped annotations', async () => {
+    const out = await h.exec('const n: number = 1;\nconst s: string = (null as any).x;');
+    expect(out.error).toMatchObject({ ename: 'TypeError', line: 2 });
+    expect(out.error?.column).toBe('const s: string = (null as any).x'.indexOf('.x') + 2);
+  });
+
+  it('report thrown non-errors and errors after an await', async () => {
+    const a = await h.exec('throw "plain"');
+    expect(a.error).toMatchObject({ ename: 'Error', evalue: "'plain'" });
+    const b = await h.exec('await null;\nthrow new RangeError("late")');
+    expect(b.error).toMatchObject({ ename: 'RangeError', evalue: 'late', line: 2, column: 7 });
+  });
+
+  it('point at the await for errors raised deep inside tfjs', async () => {
+    const out = await h.exec(
+      "const m = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [3] })] });\nm.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });\nconst wrong = tf.ones([4, 2]);\nawait m.fit(wrong, tf.ones([4, 1]));",
+    );
+    expect(out.error?.ename).toBe('ValueError');
+    expect(out.error?.evalue).toMatch(/input expected a batch of elements where each example has shape \[3\]/);
+    expect([out.error?.line, out.error?.column]).toEqual([4, 7]);
+    expect(out.error?.traceback).toEqual(['at <cell>:4:7']);
+  });
+
+  it('leave the kernel usable', async () => {
+    expect((await h.exec('1 + 1')).result?.bundle).toEqual({ kind: 'text', text: '2' });
+  });
+});

@@ -1,0 +1,135 @@
+/**
+ * `model.fit` in the kernel: live per-epoch progress and a per-epoch history with Keras
+ * metric names, and Stop (an `interrupt` message) that lands after the current batch, keeps
+ * completed epochs and ends the run with `interrupted: true`. Uses the real src/rnn layers.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DisplayMessage, HistoryBundle, ProgressBundle } from '../../src/kernel/protocol';
+import { startKernel, type Harness } from './kernel-harness';
+
+let h: Harness;
+beforeAll(async () => {
+  // Yield after every batch, so the interrupt test does not depend on batch duration.
+  h = await startKernel({ yieldIntervalMs: 0, progressIntervalMs: 0 });
+  await h.exec(`const model = tf.sequential();
+model.add(rnn.embedding({ inputDim: 50, outputDim: 4, inputLength: 6 }));
+model.add(rnn.lstm({ units: 3 }));
+model.add(rnn.dense({ units: 1, activation: 'sigmoid' }));
+model.compile({ optimizer: rnn.adam(), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+const xs = tf.randomUniform([80, 6], 0, 50, 'int32');
+const ys = tf.randomUniform([80, 1]).round();`);
+});
+afterAll(() => h.dispose());
+
+const displays = (msgs: unknown[]) => msgs.filter((m): m is DisplayMessage => (m as DisplayMessage).type === 'display');
+
+describe('fit progress and history', () => {
+  it('shows a progress line per epoch and a history updated per epoch, with Keras names', async () => {
+    const out = await h.exec('const hist = await model.fit(xs, ys, { epochs: 3, batchSize: 16, validationSplit: 0.2 });\nhist');
+    expect(out.error).toBeUndefined();
+    const ds = displays(out.messages);
+    const progress = ds.filter((d) => d.bundle.kind === 'progress');
+    const ids = [...new Set(progress.map((d) => d.displayId))];
+    expect(ids).toHaveLength(3);
+    for (const [i, id] of ids.entries()) {
+      const lines = progress.filter((d) => d.displayId === id).map((d) => d.bundle as ProgressBundle);
+      expect(lines.every((b) => b.epoch === i + 1 && b.epochs === 3 && b.steps === 4)).toBe(true);
+      expect(lines.map((b) => b.step)).toEqual([0, 1, 2, 3, 4, 4]);
+      const last = lines[lines.length - 1];
+      expect(last.done).toBe(true);
+      expect(Object.keys(last.logs)).toEqual(['loss', 'accuracy', 'val_loss', 'val_accuracy']);
+      expect(Object.keys(lines[2].logs)).toEqual(['loss', 'accuracy']);
+    }
+    const histories = ds.filter((d) => d.bundle.kind === 'history');
+    expect(new Set(histories.map((d) => d.displayId)).size).toBe(1);
+    expect(histories.map((d) => (d.bundle as HistoryBundle).epochs)).toEqual([[1], [1, 2], [1, 2, 3]]);
+    // Outputs come in order: epoch 1's line is done before the history first appears.
+    const firstHistory = out.messages.indexOf(histories[0]);
+    const epoch1Done = out.messages.findIndex((m) => m.type === 'display' && m.bundle.kind === 'progress' && m.bundle.done);
+    expect(epoch1Done).toBeLessThan(firstHistory);
+    const result = out.result?.bundle as HistoryBundle;
+    expect(result.kind).toBe('history');
+    expect(result.epochs).toEqual([1, 2, 3]);
+    expect(Object.keys(result.metrics)).toEqual(['loss', 'accuracy', 'val_loss', 'val_accuracy']);
+    expect(result.metrics.loss).toEqual((histories[2].bundle as HistoryBundle).metrics.loss);
+  });
+
+  it('keeps the reader callbacks working alongside', async () => {
+    const out = await h.exec(
+      'const seen = [];\nawait model.fit(xs, ys, { epochs: 2, batchSize: 40, callbacks: { onEpochEnd: (e, logs) => seen.push([e, typeof logs.loss]) } });\nseen',
+    );
+    expect(out.result?.bundle).toEqual({ kind: 'text', text: "[[0, 'number'], [1, 'number']]" });
+  });
+});
+
+describe('interrupt', () => {
+  it('stops fit after the current batch, keeps completed epochs, and answers interrupted', async () => {
+    let sent = false;
+    h.onMessage = (m) => {
+      if (sent || m.type !== 'display' || m.bundle.kind !== 'progress') return;
+      if (m.bundle.epoch === 2 && m.bundle.step === 1) {
+        sent = true;
+        // A separate task, like a message event from the page.
+        setTimeout(() => h.kernel.handle({ type: 'interrupt' }), 0);
+      }
+    };
+    const out = await h.exec('const stopped = await model.fit(xs, ys, { epochs: 5, batchSize: 4 });\nconsole.log("not reached");');
+    h.onMessage = undefined;
+    expect(out.reply).toMatchObject({ type: 'result', interrupted: true });
+    expect(out.result?.bundle).toBeUndefined();
+    expect(out.text).not.toContain('not reached');
+    const ds = displays(out.messages);
+    const epoch2 = ds.filter((d) => d.bundle.kind === 'progress' && (d.bundle as ProgressBundle).epoch === 2);
+    const last = epoch2[epoch2.length - 1].bundle as ProgressBundle;
+    expect(last.stopped).toBe(true);
+    expect(last.done).toBe(false);
+    expect(last.step).toBeGreaterThanOrEqual(2);
+    expect(last.step).toBeLessThan(last.steps);
+    expect(ds.some((d) => d.bundle.kind === 'progress' && (d.bundle as ProgressBundle).epoch === 3)).toBe(false);
+    const histories = ds.filter((d) => d.bundle.kind === 'history');
+    expect((histories[histories.length - 1].bundle as HistoryBundle).epochs).toEqual([1]);
+    // The reply comes after every display of the run.
+    expect(out.messages[out.messages.length - 1]).toBe(out.reply);
+  });
+
+  it('leaves the model trainable and the kernel usable', async () => {
+    const out = await h.exec('const again = await model.fit(xs, ys, { epochs: 1, batchSize: 40 });\nagain.epoch.length');
+    expect(out.result?.bundle).toEqual({ kind: 'text', text: '1' });
+  });
+
+  it('stops plain code at its next await', async () => {
+    let sent = false;
+    h.onMessage = (m) => {
+      if (!sent && m.type === 'stream' && m.text === 'waiting\n') {
+        sent = true;
+        setTimeout(() => h.kernel.handle({ type: 'interrupt' }), 0);
+      }
+    };
+    const out = await h.exec(
+      'console.log("waiting");\nawait new Promise((r) => { const t = setTimeout(r, 60000); t.unref?.(); });\nconsole.log("after");',
+    );
+    h.onMessage = undefined;
+    expect(out.reply).toMatchObject({ type: 'result', interrupted: true });
+    expect(out.text).toBe('waiting\n');
+  });
+
+  it('cancels executes queued behind the interrupted one', async () => {
+    let sent = false;
+    h.onMessage = (m) => {
+      if (!sent && m.type === 'stream' && m.text === 'first\n') {
+        sent = true;
+        setTimeout(() => h.kernel.handle({ type: 'interrupt' }), 0);
+      }
+    };
+    const a = h.send('console.log("first");\nawait new Promise((r) => { const t = setTimeout(r, 60000); t.unref?.(); });');
+    const b = h.send('console.log("second")');
+    await h.kernel.whenIdle();
+    h.onMessage = undefined;
+    const replies = h.messages.filter((m) => (m.type === 'result' || m.type === 'error') && [a, b].includes(m.runId));
+    expect(replies).toEqual([
+      expect.objectContaining({ type: 'result', runId: a, interrupted: true }),
+      expect.objectContaining({ type: 'result', runId: b, interrupted: true, executionCount: 0 }),
+    ]);
+    expect(h.messages.some((m) => m.type === 'stream' && m.text === 'second\n')).toBe(false);
+  });
+});
