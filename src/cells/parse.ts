@@ -88,10 +88,13 @@ function maybeParseExpression(input: string): Expression | null {
   );
   try {
     parser.nextToken();
+    // At the start of a statement `function`, `async function` and `class` begin a
+    // declaration, so such a cell is a program even when the whole text would also read as
+    // one expression (`function f() {}\n[f(1)]` is not a member access).
+    if (parser.type === tokTypes._function || parser.type === tokTypes._class) return null;
+    if (/^async\s+function\b/.test(input.slice(parser.start))) return null;
     const node = parser.parseExpression();
     if (parser.type !== tokTypes.eof) return null;
-    // A named function or class reads as a declaration: it must define its name.
-    if ((node.type === 'FunctionExpression' || node.type === 'ClassExpression') && node.id) return null;
     return node;
   } catch {
     return null;
@@ -100,6 +103,7 @@ function maybeParseExpression(input: string): Expression | null {
 
 interface AcornParser {
   nextToken(): void;
+  start: number;
   parseExpression(): Expression;
   type: unknown;
 }

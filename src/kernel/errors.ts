@@ -58,6 +58,7 @@ export function mapRuntimeError(
   error: unknown,
   scripts: Map<string, ScriptInfo>,
   currentURL: string,
+  isLockedConst: (name: string) => boolean = () => false,
 ): MappedError {
   const isError = error instanceof Error || (typeof error === 'object' && error !== null && 'stack' in error);
   const e = error as Error;
@@ -87,5 +88,8 @@ export function mapRuntimeError(
       column = pos.column;
     }
   }
-  return { ename, evalue, line, column, traceback };
+  // Writing a read-only scope property is how a top-level `const` refuses reassignment.
+  const readOnly = /^Cannot assign to read only property '([^']+)' of object '[^']*'$/.exec(evalue);
+  const message = ename === 'TypeError' && readOnly && isLockedConst(readOnly[1]) ? 'Assignment to constant variable.' : evalue;
+  return { ename, evalue: message, line, column, traceback };
 }

@@ -6,8 +6,9 @@
  * levels deep) are `tf.keep`-ed. Weights are tfjs variables, which scopes never free.
  *
  * When a later run re-binds a name, the tensors, models and optimizers the kernel kept
- * earlier and that are no longer reachable are disposed, so re-running a cell that rebinds a
- * tensor or builds a new model does not make `numTensors` grow. Values hidden in closures are
+ * earlier and that are no longer reachable are disposed, and so are the variables a run
+ * created that nothing reachable holds (models built and trained inside a function). So
+ * re-running a cell does not make `numTensors` grow. Values hidden in closures are
  * not seen: a tensor only a function remembers should be `tf.keep`-ed by the cell.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
@@ -37,7 +38,9 @@ export function findReachable(tf: Tf, roots: unknown[]): Reachable {
     if (typeof v !== 'object' || v === null || visits++ > MAX_VISITS || seen.has(v)) return;
     seen.add(v);
     if (v instanceof tf.Tensor) {
-      out.tensors.add(v);
+      // Variables are weights: layers, models and optimizers own them, scopes never free
+      // them, and a cell holding one (`layer.getWeights()`) must not get it disposed.
+      if (!(v instanceof tf.Variable)) out.tensors.add(v);
       return;
     }
     if (isModelLike(v)) {
@@ -83,11 +86,60 @@ export function findReachable(tf: Tf, roots: unknown[]): Reachable {
   return out;
 }
 
+/**
+ * The tfjs variables reachable from `roots`, looking inside models, layers and optimizers
+ * too (a LayerVariable keeps its tf.Variable in `val`, tfjs optimizers keep theirs in arrays).
+ */
+export function findVariables(tf: Tf, roots: unknown[]): Set<tfTypes.Variable> {
+  const found = new Set<tfTypes.Variable>();
+  const seen = new Set<object>();
+  // Breadth first, so that a depth limit never hides an object first met on a long path.
+  let frontier: unknown[] = roots;
+  for (let depth = 0; depth < 16 && frontier.length && seen.size < MAX_VISITS * 2; depth++) {
+    const next: unknown[] = [];
+    for (const v of frontier) {
+      if (typeof v !== 'object' || v === null || seen.has(v)) continue;
+      seen.add(v);
+      if (v instanceof tf.Variable) {
+        found.add(v);
+        continue;
+      }
+      if (v instanceof tf.Tensor || ArrayBuffer.isView(v) || v instanceof ArrayBuffer) continue;
+      // Models and layers list their weights; a LayerVariable keeps its tf.Variable in `val`.
+      const weights = (v as { weights?: unknown }).weights;
+      if ((isModelLike(v) || v instanceof tf.layers.Layer) && Array.isArray(weights)) next.push(...weights);
+      if (Array.isArray(v)) {
+        if (v.length > 64 && typeof v[0] !== 'object' && typeof v[v.length - 1] !== 'object') continue;
+        next.push(...v);
+      } else if (v instanceof Map) {
+        next.push(...v.values());
+      } else if (v instanceof Set) {
+        next.push(...v);
+      } else {
+        for (const key of Object.keys(v)) {
+          try {
+            next.push((v as Record<string, unknown>)[key]);
+          } catch {
+            // a throwing getter
+          }
+        }
+      }
+    }
+    frontier = next;
+  }
+  return found;
+}
+
+function registeredVariables(tf: Tf): Record<string, tfTypes.Variable> {
+  return (tf.engine() as unknown as { registeredVariables: Record<string, tfTypes.Variable> }).registeredVariables;
+}
+
 export class TensorHygiene {
   private tensors = new Set<tfTypes.Tensor>();
   private models = new Set<Disposable>();
   private optimizers = new Set<Disposable>();
   private depth = 0;
+  private variablesBefore = new Set<string>();
 
   constructor(private readonly tf: Tf) {}
 
@@ -95,6 +147,7 @@ export class TensorHygiene {
   begin(): void {
     const engine = this.tf.engine() as unknown as { state: { scopeStack: unknown[] } };
     this.depth = engine.state.scopeStack.length;
+    this.variablesBefore = new Set(Object.keys(registeredVariables(this.tf)));
     this.tf.engine().startScope('cell');
   }
 
@@ -111,14 +164,40 @@ export class TensorHygiene {
     while (engine.state.scopeStack.length > this.depth) tf.engine().endScope();
     for (const t of this.tensors) if (!reach.tensors.has(t) && !t.isDisposed) t.dispose();
     this.tensors = reach.tensors;
-    for (const m of this.models) {
-      if (!reach.models.has(m as never)) safeDispose(m);
+    const dropped = [...this.models].filter((m) => !reach.models.has(m as never));
+    if (dropped.length) {
+      // A model stays alive while the scope still holds one of its weights.
+      const held = findVariables(tf, roots);
+      for (const m of dropped) {
+        if ([...findVariables(tf, [m])].some((v) => held.has(v))) {
+          reach.models.add(m as never);
+        } else {
+          safeDispose(m);
+        }
+      }
     }
     this.models = new Set(reach.models);
     for (const o of this.optimizers) {
       if (!reach.optimizers.has(o)) safeDispose(o);
     }
     this.optimizers = reach.optimizers;
+    this.disposeNewUnreachableVariables(roots);
+  }
+
+  /**
+   * Variables (weights) the run created that nothing in the scope reaches any more, e.g. the
+   * models a cell builds and trains inside a function to compare them. Older variables are
+   * left to their models.
+   */
+  private disposeNewUnreachableVariables(roots: unknown[]): void {
+    const registered = registeredVariables(this.tf);
+    const fresh = Object.keys(registered).filter((name) => !this.variablesBefore.has(name));
+    if (fresh.length === 0) return;
+    const reachable = findVariables(this.tf, roots);
+    for (const name of fresh) {
+      const v = registered[name];
+      if (v && !reachable.has(v) && !v.isDisposed) v.dispose();
+    }
   }
 }
 

@@ -15,8 +15,9 @@
 import { CellSyntaxError, cellSourceURL, compileCell } from '../cells/index';
 import { ConsoleCapture, streamName, type Level } from './console-capture';
 import { formatLogArgs, toBundle } from './display';
-import { AWAIT_SITE, mapRuntimeError, type MappedError, type ScriptInfo } from './errors';
-import { FileRequests, type PickOptions } from './files';
+import { cellRuntime, kernelBuiltins } from './cell-runtime';
+import { mapRuntimeError, type MappedError, type ScriptInfo } from './errors';
+import { FileRequests } from './files';
 import { instrumentFit, type FitHost } from './fit';
 import { TensorHygiene } from './hygiene';
 import { InterruptSignal, KeyboardInterrupt, isKeyboardInterrupt, isThenable } from './interrupt';
@@ -67,20 +68,15 @@ export class Kernel {
     this.files = new FileRequests((m) => this.post(m));
     this.capture = new ConsoleCapture(options.console ?? console, (level, args) => this.stream(level, args));
     this.capture.install();
-    const display = (value: unknown, opts: { id?: string } = {}) => {
-      const bundle = toBundle(value, this.mods?.tf);
-      if (bundle) this.show(bundle, opts.id);
-    };
-    display.table = (t: { columns: string[]; rows: (string | number)[][]; caption?: string }) =>
-      this.show({ kind: 'table', columns: t.columns, rows: t.rows, caption: t.caption });
-    this.scope.builtins.display = display;
-    this.scope.builtins.files = {
-      pick: (opts?: PickOptions) => {
-        const run = this.run;
-        if (!run) return Promise.reject(new Error('files.pick() needs a running cell'));
-        return run.signal.race(this.files.pick(run.runId, opts));
-      },
-    };
+    Object.assign(
+      this.scope.builtins,
+      kernelBuiltins({
+        show: (b, id) => this.show(b, id),
+        tf: () => this.mods?.tf,
+        run: () => this.run,
+        files: this.files,
+      }),
+    );
   }
 
   /** Handles one message from the page. Unknown messages are ignored. */
@@ -274,11 +270,7 @@ export class Kernel {
       return;
     }
     this.scope.unlock(compiled.declarations);
-    const rt = {
-      ref: (name: string, forTypeof?: boolean) => this.scope.ref(name, forTypeof),
-      wait: (v: unknown) => this.wait(v),
-      lock: (...names: string[]) => this.scope.lock(names),
-    };
+    const rt = cellRuntime(this.scope, () => this.run?.signal);
     const hygiene = this.hygiene!;
     hygiene.begin();
     let value: unknown;
@@ -306,36 +298,9 @@ export class Kernel {
     if (failed && isKeyboardInterrupt(error)) {
       this.post({ type: 'result', runId: req.runId, executionCount, numTensors, interrupted: true });
     } else if (failed) {
-      fail(this.describeError(error, sourceURL));
+      fail(mapRuntimeError(error, this.scripts, sourceURL, (name) => this.scope.isLocked(name)));
     } else {
       this.post({ type: 'result', runId: req.runId, executionCount, numTensors, ...(bundle ? { bundle } : {}) });
     }
-  }
-
-  /** `__rt.wait`: every `await` in cell code; see AWAIT_SITE for the captured stack. */
-  private wait(v: unknown): unknown {
-    const run = this.run;
-    if (!run) return v;
-    if (!isThenable(v)) return run.signal.race(v);
-    const site = new Error('await');
-    return run.signal.race(v).catch((e: unknown) => {
-      if (typeof e === 'object' && e !== null && !(AWAIT_SITE in e)) {
-        try {
-          (e as Record<symbol, unknown>)[AWAIT_SITE] = site.stack;
-        } catch {
-          // a frozen error keeps its own stack only
-        }
-      }
-      throw e;
-    });
-  }
-
-  private describeError(error: unknown, sourceURL: string): MappedError {
-    const mapped = mapRuntimeError(error, this.scripts, sourceURL);
-    const readOnly = /^Cannot assign to read only property '([^']+)' of object '[^']*'$/.exec(mapped.evalue);
-    if (mapped.ename === 'TypeError' && readOnly && this.scope.isLocked(readOnly[1])) {
-      mapped.evalue = 'Assignment to constant variable.';
-    }
-    return mapped;
   }
 }

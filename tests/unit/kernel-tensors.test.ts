@@ -70,6 +70,30 @@ net.predict(bx).shape`;
     expect(new Set(stockCounts).size).toBe(1);
   });
 
+  it('does not grow when a cell trains throwaway models inside a function', async () => {
+    const cell = `async function trial(units) {
+  const m = tf.sequential();
+  m.add(rnn.embedding({ inputDim: 20, outputDim: 3, inputLength: 4 }));
+  m.add(rnn.lstm({ units }));
+  m.add(rnn.dense({ units: 1, activation: 'sigmoid' }));
+  m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+  const h = await m.fit(tf.randomUniform([8, 4], 0, 20, 'int32'), tf.ones([8, 1]), { epochs: 1 });
+  return h.history.loss[0] > 0;
+}
+[await trial(2), await trial(3)]`;
+    const counts = [];
+    for (let i = 0; i < 3; i++) counts.push(await count(cell, 'trials'));
+    expect(new Set(counts).size).toBe(1);
+  });
+
+  it('keeps weights a cell holds, even when their model is only reachable through them', async () => {
+    await count('const holder = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3] })] });\nconst [kernelW] = holder.layers[0].getWeights();', 'holder');
+    await count('const kernelW2 = kernelW;', 'other');
+    await count('const holder = 1;\nconst kernelW = 2;', 'holder');
+    const out = await h.exec('kernelW2.dataSync().length');
+    expect(out.result?.bundle).toEqual({ kind: 'text', text: '6' });
+  });
+
   it('keeps a model that is still referenced elsewhere', async () => {
     await count('const keepMe = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });\nconst alias = keepMe;', 'alias');
     await count('const keepMe = 5;', 'alias');

@@ -69,7 +69,6 @@ export class OutputArea {
   private ops: (() => void)[] = [];
   private latest = new Map<string, DisplayBundle>();
   private frame = 0;
-  private readonly logsToFollow = new Set<HTMLElement>();
   private log: HTMLElement | null = null;
   private lastHistory = '';
   private lastStream: { pre: HTMLElement; key: string; length: number } | null = null;
@@ -174,9 +173,6 @@ export class OutputArea {
     const ops = this.ops;
     this.ops = [];
     for (const op of ops) op();
-    // Scroll logs after all writes, so layout is computed once per frame.
-    for (const log of this.logsToFollow) log.scrollTop = log.scrollHeight;
-    this.logsToFollow.clear();
   }
 
   private push(op: () => void): void {
@@ -201,19 +197,18 @@ export class OutputArea {
 
   /**
    * Progress lines of consecutive epochs share one scrolling log box, like a terminal: the
-   * page around it does not move while a long fit prints, and the newest line stays visible
-   * unless the reader has scrolled up in the log.
+   * page around it does not move while a long fit prints. The box is a reversed flex column
+   * (see notebook.css), so the browser keeps the newest line in view by itself — unless the
+   * reader has scrolled up — without the script reading layout on every update.
    */
   private addToLog(el: HTMLElement): void {
     let log = this.log;
     if (!log) {
-      log = h('div', { class: 'nb-progress-log', tabindex: '0', role: 'log', 'aria-label': 'Training progress' });
-      this.addElement(log);
+      log = h('div', {});
+      this.addElement(h('div', { class: 'nb-progress-log', tabindex: '0', role: 'log', 'aria-label': 'Training progress' }, log));
       this.log = log;
     }
-    const follow = log.scrollHeight - log.scrollTop - log.clientHeight < 24;
     log.append(el);
-    if (follow) this.logsToFollow.add(log);
   }
 
   /** Appends an output; anything but the history of the same fit ends the current log box. */

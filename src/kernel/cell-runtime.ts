@@ -1,0 +1,74 @@
+/**
+ * The helpers compiled cells call (`__rt` in generated code, see src/cells/transpile.ts) and
+ * the builtins the kernel adds to every notebook (`display`, `files`).
+ */
+import { toBundle, type TfForDisplay } from './display';
+import { AWAIT_SITE } from './errors';
+import type { FileRequests, PickOptions } from './files';
+import { isThenable, type InterruptSignal } from './interrupt';
+import type { NotebookScope } from './notebook-scope';
+import type { DisplayBundle } from './protocol';
+
+export interface CellRuntime {
+  /** A free name, looked up when the code runs. */
+  ref(name: string, forTypeof?: boolean): unknown;
+  /** Every `await` in cell code. */
+  wait(value: unknown): unknown;
+  /** Makes top-level `const` names read-only. */
+  lock(...names: string[]): void;
+}
+
+export function cellRuntime(scope: NotebookScope, signal: () => InterruptSignal | undefined): CellRuntime {
+  return {
+    ref: (name, forTypeof) => scope.ref(name, forTypeof),
+    wait: (value) => awaitInRun(signal(), value),
+    lock: (...names) => scope.lock(names),
+  };
+}
+
+/**
+ * Awaits `value` unless the run is stopped (then KeyboardInterrupt). When the awaited promise
+ * rejects, the stack of the `await` is attached to the error (AWAIT_SITE), so errors born
+ * outside the cell still point at the line that awaited them.
+ */
+export function awaitInRun(signal: InterruptSignal | undefined, value: unknown): unknown {
+  if (!signal) return value;
+  if (!isThenable(value)) return signal.race(value);
+  const site = new Error('await');
+  return signal.race(value).catch((e: unknown) => {
+    if (typeof e === 'object' && e !== null && !(AWAIT_SITE in e)) {
+      try {
+        (e as Record<symbol, unknown>)[AWAIT_SITE] = site.stack;
+      } catch {
+        // a frozen error keeps its own stack only
+      }
+    }
+    throw e;
+  });
+}
+
+export interface BuiltinHost {
+  show(bundle: DisplayBundle, displayId?: string): void;
+  tf(): TfForDisplay | undefined;
+  /** The running cell's id and interrupt signal, if a cell is running. */
+  run(): { runId: number; signal: InterruptSignal } | undefined;
+  files: FileRequests;
+}
+
+/** `display(value, { id })`, `display.table({ columns, rows, caption })` and `files.pick()`. */
+export function kernelBuiltins(host: BuiltinHost): Record<string, unknown> {
+  const display = (value: unknown, opts: { id?: string } = {}) => {
+    const bundle = toBundle(value, host.tf());
+    if (bundle) host.show(bundle, opts.id);
+  };
+  display.table = (t: { columns: string[]; rows: (string | number)[][]; caption?: string }) =>
+    host.show({ kind: 'table', columns: t.columns, rows: t.rows, caption: t.caption });
+  const files = {
+    pick: (opts?: PickOptions) => {
+      const run = host.run();
+      if (!run) return Promise.reject(new Error('files.pick() needs a running cell'));
+      return run.signal.race(host.files.pick(run.runId, opts));
+    },
+  };
+  return { display, files };
+}

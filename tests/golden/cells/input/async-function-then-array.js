@@ -1,0 +1,4 @@
+async function later() {
+  return 1;
+}
+[await later()]

@@ -1,0 +1,1 @@
+(function iife() { return 1; })()

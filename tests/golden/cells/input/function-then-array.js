@@ -1,0 +1,4 @@
+function g(r) {
+  return r;
+}
+[g(true), g(false)]
