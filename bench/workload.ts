@@ -102,9 +102,11 @@ export async function runWorkload(
   const model = buildModel(tf, cfg.cell, rnn);
   const batch = 32;
   const take = (start: number, steps: number) => [x.slice([start, 0], [steps * batch, MAXLEN]), y.slice([start, 0], [steps * batch, 1])];
-  const [wx, wy] = take(0, cfg.warmupSteps);
-  await model.fit(wx, wy, { batchSize: batch, epochs: 1, yieldEvery: 'never', verbose: 0 });
-  tf.dispose([wx, wy]);
+  if (cfg.warmupSteps > 0) {
+    const [wx, wy] = take(0, cfg.warmupSteps);
+    await model.fit(wx, wy, { batchSize: batch, epochs: 1, yieldEvery: 'never', verbose: 0 });
+    tf.dispose([wx, wy]);
+  }
   const secondsPerEpoch: number[] = [];
   const cpuSecondsPerEpoch: number[] = [];
   let finalLoss = NaN;

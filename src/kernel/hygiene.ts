@@ -33,56 +33,50 @@ const MAX_DEPTH = 8;
 export function findReachable(tf: Tf, roots: unknown[]): Reachable {
   const out: Reachable = { tensors: new Set(), models: new Set(), optimizers: new Set() };
   const seen = new Set<object>();
-  let visits = 0;
-  const visit = (v: unknown, depth: number): void => {
-    if (typeof v !== 'object' || v === null || visits++ > MAX_VISITS || seen.has(v)) return;
-    seen.add(v);
-    if (v instanceof tf.Tensor) {
-      // Variables are weights: layers, models and optimizers own them, scopes never free
-      // them, and a cell holding one (`layer.getWeights()`) must not get it disposed.
-      if (!(v instanceof tf.Variable)) out.tensors.add(v);
-      return;
-    }
-    if (isModelLike(v)) {
-      out.models.add(v as unknown as Reachable['models'] extends Set<infer M> ? M : never);
-      const opt = (v as { optimizer?: unknown }).optimizer;
-      if (opt) out.optimizers.add(opt as Disposable);
-      return;
-    }
-    if (v instanceof tf.Optimizer) {
-      out.optimizers.add(v as unknown as Disposable);
-      return;
-    }
-    if (depth >= MAX_DEPTH || ArrayBuffer.isView(v) || v instanceof ArrayBuffer) return;
-    if (v instanceof tf.layers.Layer) return;
-    if (Array.isArray(v)) {
-      // Long arrays of numbers (a dataset) are skipped after a look at their ends.
-      if (v.length > 64 && typeof v[0] !== 'object' && typeof v[v.length - 1] !== 'object') return;
-      for (const item of v) visit(item, depth + 1);
-      return;
-    }
-    if (v instanceof Map) {
-      for (const [k, item] of v) {
-        visit(k, depth + 1);
-        visit(item, depth + 1);
-      }
-      return;
-    }
-    if (v instanceof Set) {
-      for (const item of v) visit(item, depth + 1);
-      return;
-    }
-    for (const key of Object.keys(v)) {
-      let item: unknown;
-      try {
-        item = (v as Record<string, unknown>)[key];
-      } catch {
+  // Breadth first, so that the depth limit never hides an object first met on a long path.
+  let frontier: unknown[] = roots;
+  for (let depth = 0; depth <= MAX_DEPTH && frontier.length && seen.size < MAX_VISITS; depth++) {
+    const next: unknown[] = [];
+    for (const v of frontier) {
+      if (typeof v !== 'object' || v === null || seen.has(v)) continue;
+      seen.add(v);
+      if (v instanceof tf.Tensor) {
+        // Variables are weights: layers, models and optimizers own them, scopes never free
+        // them, and a cell holding one (`layer.getWeights()`) must not get it disposed.
+        if (!(v instanceof tf.Variable)) out.tensors.add(v);
         continue;
       }
-      visit(item, depth + 1);
+      if (isModelLike(v)) {
+        out.models.add(v as unknown as Reachable['models'] extends Set<infer M> ? M : never);
+        const opt = (v as { optimizer?: unknown }).optimizer;
+        if (opt) out.optimizers.add(opt as Disposable);
+        continue;
+      }
+      if (v instanceof tf.Optimizer) {
+        out.optimizers.add(v as unknown as Disposable);
+        continue;
+      }
+      if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer || v instanceof tf.layers.Layer) continue;
+      if (Array.isArray(v)) {
+        // Long arrays of numbers (a dataset) are skipped after a look at their ends.
+        if (v.length > 64 && typeof v[0] !== 'object' && typeof v[v.length - 1] !== 'object') continue;
+        for (const item of v) next.push(item);
+      } else if (v instanceof Map) {
+        for (const [k, item] of v) next.push(k, item);
+      } else if (v instanceof Set) {
+        for (const item of v) next.push(item);
+      } else {
+        for (const key of Object.keys(v)) {
+          try {
+            next.push((v as Record<string, unknown>)[key]);
+          } catch {
+            // a throwing getter
+          }
+        }
+      }
     }
-  };
-  for (const r of roots) visit(r, 0);
+    frontier = next;
+  }
   return out;
 }
 
@@ -107,14 +101,14 @@ export function findVariables(tf: Tf, roots: unknown[]): Set<tfTypes.Variable> {
       if (v instanceof tf.Tensor || ArrayBuffer.isView(v) || v instanceof ArrayBuffer) continue;
       // Models and layers list their weights; a LayerVariable keeps its tf.Variable in `val`.
       const weights = (v as { weights?: unknown }).weights;
-      if ((isModelLike(v) || v instanceof tf.layers.Layer) && Array.isArray(weights)) next.push(...weights);
+      if ((isModelLike(v) || v instanceof tf.layers.Layer) && Array.isArray(weights)) for (const w of weights) next.push(w);
       if (Array.isArray(v)) {
         if (v.length > 64 && typeof v[0] !== 'object' && typeof v[v.length - 1] !== 'object') continue;
-        next.push(...v);
+        for (const item of v) next.push(item);
       } else if (v instanceof Map) {
-        next.push(...v.values());
+        for (const item of v.values()) next.push(item);
       } else if (v instanceof Set) {
-        next.push(...v);
+        for (const item of v) next.push(item);
       } else {
         for (const key of Object.keys(v)) {
           try {

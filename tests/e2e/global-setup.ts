@@ -9,8 +9,8 @@
  *   E2E_BASE      the sub-path to build under (default: /rnn-notebook/).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { cpSync, existsSync, rmSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startStaticServer } from './static-server';
 
@@ -32,7 +32,19 @@ export default async function setup(project: TestProject) {
     for (const k of Object.keys(env)) {
       if (/^(BASE_URL|DEV|PROD|SSR|MODE|NODE_ENV|VITEST.*)$/.test(k)) delete env[k];
     }
-    execFileSync('npx', ['astro', 'build', '--outDir', outDir], { cwd: root, env, stdio: 'inherit' });
+    // Astro puts its intermediate server bundle in `<root>/.astro/` when --outDir is outside the
+    // project, a directory shared by every such build running at the same time (they then mix
+    // each other's pages). So build into a private directory inside the project and move it.
+    const buildDir = outDir.startsWith(root + sep) ? outDir : resolve(root, `dist-e2e-build-${process.pid}`);
+    try {
+      execFileSync('npx', ['astro', 'build', '--outDir', buildDir], { cwd: root, env, stdio: 'inherit' });
+      if (buildDir !== outDir) {
+        rmSync(outDir, { recursive: true, force: true });
+        cpSync(buildDir, outDir, { recursive: true });
+      }
+    } finally {
+      if (buildDir !== outDir) rmSync(buildDir, { recursive: true, force: true });
+    }
     execFileSync('npx', ['pagefind', '--site', outDir], { cwd: root, env, stdio: 'inherit' });
   }
   const server = await startStaticServer(outDir, base);

@@ -1,9 +1,12 @@
 /**
  * The page keeps painting while a model trains: training runs in the worker, and the page
- * applies output updates at most once per animation frame. Frame gaps are measured with
- * requestAnimationFrame inside the page during a fit. This is a behaviour check (a frozen tab
- * shows gaps of seconds), not a speed benchmark, so the bound is generous: the test machine
- * may be shared with other busy processes.
+ * applies output updates at most once per animation frame (and ~10 times a second). Frame
+ * gaps are measured with requestAnimationFrame inside the page during a fit, with the live
+ * output on screen. This is a behaviour check, not a speed benchmark: a tab frozen by
+ * training on the main thread shows gaps of seconds and a handful of frames, while a busy
+ * shared test machine (we measured load averages of 10-15 on 2 cores) alone causes gaps of a
+ * few hundred ms even on an idle page. So the default bounds are generous; on a quiet machine
+ * tighten them, e.g. E2E_MAX_FRAME_GAP_MS=200.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
@@ -22,7 +25,9 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const MAX_GAP_MS = 300;
+const MAX_GAP_MS = Number(process.env.E2E_MAX_FRAME_GAP_MS ?? 1000);
+/** Most frames must come at a steady pace. */
+const P90_GAP_MS = Math.min(MAX_GAP_MS, 200);
 
 describe('responsiveness', () => {
   it('keeps painting frames while a model trains in the worker', async () => {
@@ -55,8 +60,12 @@ describe('responsiveness', () => {
     expect(await waitForState(page, 0, ['running'])).toBe('running'); // still training: the measurement was during fit
     // Training made progress while we measured, and frames kept coming.
     expect(frames.rows[1]).toBeGreaterThan(frames.rows[0]);
-    const maxGap = Math.max(...frames.gaps);
-    expect(frames.gaps.length).toBeGreaterThan(20);
+    const sorted = [...frames.gaps].sort((a, b) => a - b);
+    const maxGap = sorted.at(-1)!;
+    const p90 = sorted[Math.floor(sorted.length * 0.9)]!;
+    // 4 s of measurement: at least 30 frames (a frozen tab paints a handful).
+    expect(frames.gaps.length).toBeGreaterThan(30);
+    expect(p90).toBeLessThan(P90_GAP_MS);
     expect(maxGap).toBeLessThan(MAX_GAP_MS);
 
     await page.locator('#notebook-bar').getByRole('button', { name: 'Stop', exact: true }).click();

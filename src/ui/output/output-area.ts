@@ -1,7 +1,7 @@
 /**
  * One cell's output area. Outputs are appended in the order the kernel sends them; displays
  * with a displayId replace their earlier version in place. DOM work is batched into one
- * update per animation frame, and repeated updates of the same display (a progress line after
+ * update per animation frame (and at most ~10 a second), and repeated updates of the same display (a progress line after
  * every batch) collapse into the latest one, so a fast training loop cannot flood the page.
  */
 import type { DisplayBundle, ErrorMessage, InputRequest, StreamMessage } from '../../kernel/protocol';
@@ -60,6 +60,9 @@ function renderStatic(b: DisplayBundle): HTMLElement {
   }
 }
 
+/** Minimum time between two DOM updates of one output area. */
+const MIN_FLUSH_INTERVAL_MS = 100;
+
 /** Longest stream text kept per block; older text is trimmed with a note. */
 const STREAM_LIMIT = 200_000;
 
@@ -69,6 +72,8 @@ export class OutputArea {
   private ops: (() => void)[] = [];
   private latest = new Map<string, DisplayBundle>();
   private frame = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private flushedAt = -Infinity;
   private log: HTMLElement | null = null;
   private lastHistory = '';
   private lastStream: { pre: HTMLElement; key: string; length: number } | null = null;
@@ -169,7 +174,10 @@ export class OutputArea {
   /** Applies pending updates now (e.g. before the run's final state is shown). */
   flush(): void {
     if (this.frame) cancelAnimationFrame(this.frame);
+    if (this.timer) clearTimeout(this.timer);
     this.frame = 0;
+    this.timer = null;
+    this.flushedAt = performance.now();
     const ops = this.ops;
     this.ops = [];
     for (const op of ops) op();
@@ -179,10 +187,19 @@ export class OutputArea {
     // Anything queued after a stream block ends it, so later text cannot jump ahead.
     this.pendingStream = null;
     this.ops.push(op);
-    if (!this.frame) this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.flush();
-    });
+    if (this.frame || this.timer) return;
+    // At most one DOM update per animation frame, and no more than ~10 a second: every update
+    // costs the page a layout and paint, and the reader cannot follow faster anyway.
+    const wait = this.flushedAt + MIN_FLUSH_INTERVAL_MS - performance.now();
+    const schedule = () => {
+      this.timer = null;
+      this.frame = requestAnimationFrame(() => {
+        this.frame = 0;
+        this.flush();
+      });
+    };
+    if (wait > 0) this.timer = setTimeout(schedule, wait);
+    else schedule();
   }
 
   private addView(b: DisplayBundle): View {
