@@ -317,6 +317,7 @@ export class Cell {
         break;
     }
     this.out.flush();
+    this.out.markScrollable();
   }
 
   private lastPrompt = 'In [ ]:';

@@ -118,7 +118,7 @@ export function createEditor(o: EditorOptions): CellEditor {
     EditorState.tabSize.of(2),
     errorField,
     theme,
-    EditorView.contentAttributes.of({ 'aria-label': o.label }),
+    EditorView.contentAttributes.of({ 'aria-label': o.label, tabindex: '0' }),
     EditorView.updateListener.of((u) => {
       if (u.docChanged) o.onChange(u.state.doc.toString());
     }),

@@ -128,7 +128,7 @@ export class KernelSession {
   }
 
   /** Terminates the worker (if any) and starts a fresh kernel; queued runs are cancelled. */
-  restart(reason = 'Kernel restarted.'): void {
+  restart(reason = 'Kernel restarted.', kind: 'info' | 'warn' = 'info'): void {
     this.cancelQueued(`Cancelled: ${reason}`);
     const running = this.current;
     const hadWorker = this.worker !== null;
@@ -136,7 +136,7 @@ export class KernelSession {
     if (running) running.sink.finished({ kind: 'killed', reason });
     // Before the first run there is nothing to restart, and no reason to load the kernel yet.
     if (hadWorker) this.startWorker();
-    this.events.notice(`${reason} ${RESTART_NOTICE}`, 'info');
+    this.events.notice(`${reason} ${RESTART_NOTICE}`, kind);
     this.emit();
   }
 
@@ -270,7 +270,7 @@ export class KernelSession {
       this.graceTimer = null;
       if (this.current !== job) return;
       const secs = Math.round(this.graceMs / 100) / 10;
-      this.restart(`The running code did not stop within ${secs} s, so the kernel was restarted.`);
+      this.restart(`The running code did not stop within ${secs} s, so the kernel was restarted.`, 'warn');
     }, this.graceMs);
   }
 

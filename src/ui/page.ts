@@ -55,6 +55,11 @@ export class NotebookPage implements CellHost {
     );
     this.cells = elements.map((el, i) => new Cell(el, i + 1, this));
     addEventListener('pagehide', () => this.cells.forEach((c) => c.flushSave()));
+    let resizeTimer: ReturnType<typeof setTimeout> | undefined;
+    addEventListener('resize', () => {
+      clearTimeout(resizeTimer);
+      resizeTimer = setTimeout(() => this.cells.forEach((c) => c.out.markScrollable()), 300);
+    });
   }
 
   runAll(): void {

@@ -42,11 +42,10 @@ describe('Stop', () => {
       timeout: 90_000,
     });
     expect(await cell(page, 1).locator('.nb-cell-state').innerText()).toBe('Queued');
-    const t0 = Date.now();
     await page.locator('#notebook-bar').getByRole('button', { name: 'Stop', exact: true }).click();
     expect(await waitForState(page, 0, ['stopped', 'done', 'error'], 10_000)).toBe('stopped');
-    // Interrupted at a batch boundary: well within the grace period, so no restart.
-    expect(Date.now() - t0).toBeLessThan(1900);
+    // Interrupted at a batch boundary, within the grace period: the kernel was not restarted.
+    expect(await outputText(page, 0)).not.toMatch(/kernel was restarted/);
     expect(await waitForState(page, 1, ['cancelled', 'done'], 5_000)).toBe('cancelled');
     const out = await outputText(page, 0);
     expect(out).toMatch(/Epoch 1\/500\n\s*\d+\/\d+ ━{20} \d+s \d+(ms|us|s)\/step - accuracy: \d\.\d{4} - loss: \d\.\d{4}/);

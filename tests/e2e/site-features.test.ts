@@ -220,6 +220,12 @@ describe('lesson chrome', () => {
     const cell = page.locator('rnn-cell:has(.cell-keras)').first();
     expect(await cell.locator('.cell-code pre').isVisible()).toBe(true);
     expect(await cell.locator('.cell-keras pre').isVisible()).toBe(true);
+    // Empty output areas take no room; an output that is present is printed.
+    expect(await page.locator('.cell-output:empty').evaluateAll((els) => els.some((e) => e.checkVisibility()))).toBe(false);
+    await cell.locator('.cell-output').evaluate((e) => {
+      e.textContent = 'Epoch 1/1 — accuracy 0.84';
+    });
+    expect(await cell.locator('.cell-output').isVisible()).toBe(true);
     // Printed in the light palette even when the screen is dark.
     expect(await background(page)).toBe('rgb(255, 255, 255)');
     await page.context().close();

@@ -53,25 +53,80 @@ describe('datasets.toySentiment (the offline IMDB stand-in)', () => {
   });
 });
 
-describe('datasets.longRangeMemory', () => {
-  it('puts the label as the first token, followed by gap distractors', () => {
-    const [[x, y], [xt]] = datasets.longRangeMemory({ numSamples: 300, gap: 40, seed: 2 });
-    expect(x).toHaveLength(300);
-    expect(xt).toHaveLength(300);
-    x.forEach((r, i) => {
-      expect(r).toHaveLength(41);
-      expect(r[0]).toBe(y[i] + 1);
-      expect(r.slice(1).every((w) => w >= 3 && w < 10)).toBe(true);
-    });
-    expect(new Set(y)).toEqual(new Set([0, 1]));
-    expect(datasets.longRangeMemory({ numSamples: 300, gap: 40, seed: 2 })).toEqual([[x, y], datasets.longRangeMemory({ numSamples: 300, gap: 40, seed: 2 })[1]]);
+describe('datasets.longRangeMemory (latch the first key)', () => {
+  const gap = 40;
+  const data = datasets.longRangeMemory({ numSamples: 400, numTest: 300, gap, seed: 2 });
+  const [[x, y], [xt, yt]] = data;
+  const isKey = (w: number) => w === 1 || w === 2;
+
+  it('is deterministic for a seed and changes with it', () => {
+    expect(datasets.longRangeMemory({ numSamples: 400, numTest: 300, gap, seed: 2 })).toEqual(data);
+    expect(datasets.longRangeMemory({ numSamples: 400, numTest: 300, gap, seed: 3 })[0][0]).not.toEqual(x);
+    expect(xt).not.toEqual(x.slice(0, 300)); // the test split is not a copy of the training split
   });
 
-  it('supports more classes and rejects impossible settings', () => {
-    const [[x, y]] = datasets.longRangeMemory({ numSamples: 200, gap: 5, numClasses: 4, vocabSize: 12, seed: 1 });
-    expect(new Set(y)).toEqual(new Set([0, 1, 2, 3]));
-    expect(x.every((r) => r.slice(1).every((w) => w > 4 && w < 12))).toBe(true);
+  it('has gap + 1 ids per sequence, ids in 1..9, balanced labels', () => {
+    expect(x).toHaveLength(400);
+    expect(y).toHaveLength(400);
+    expect(xt).toHaveLength(300);
+    expect(yt).toHaveLength(300);
+    expect([...x, ...xt].every((r) => r.length === gap + 1 && r.every((w) => Number.isInteger(w) && w >= 1 && w < 10))).toBe(true);
+    expect(y.filter((v) => v === 1)).toHaveLength(200);
+    expect(yt.filter((v) => v === 1)).toHaveLength(150);
+    expect(new Set([...y, ...yt])).toEqual(new Set([0, 1]));
+  });
+
+  it('labels the FIRST key; only distractors come before it, look-alike keys after it', () => {
+    const lags: number[] = [];
+    let laterKeys = 0;
+    let laterTokens = 0;
+    let laterDisagree = 0;
+    [...x.map((r, i) => [r, y[i]] as const), ...xt.map((r, i) => [r, yt[i]] as const)].forEach(([r, label]) => {
+      const first = r.findIndex(isKey);
+      expect(first).toBeGreaterThanOrEqual(0);
+      expect(r[first]).toBe(label + 1);
+      const after = r.slice(first + 1);
+      lags.push(after.length);
+      laterTokens += after.length;
+      laterKeys += after.filter(isKey).length;
+      if (after.some((w) => isKey(w) && w !== label + 1)) laterDisagree++;
+    });
+    // the lag (tokens after the first key) covers 1..gap
+    expect(Math.min(...lags)).toBe(1);
+    expect(Math.max(...lags)).toBe(gap);
+    expect(lags.filter((l) => l <= 10).length).toBeGreaterThan(0.15 * lags.length);
+    expect(lags.filter((l) => l > 30).length).toBeGreaterThan(0.15 * lags.length);
+    // about keyRate (0.2) of the later tokens are keys, and most sequences contain the other key
+    // later on, so "the most recent key" or "any key seen" does not give the label
+    expect(laterKeys / laterTokens).toBeGreaterThan(0.17);
+    expect(laterKeys / laterTokens).toBeLessThan(0.23);
+    expect(laterDisagree / lags.length).toBeGreaterThan(0.6);
+  });
+
+  it('the last token and the last key say nothing about the label', () => {
+    const lastKeyAgrees = x.filter((r, i) => {
+      const keys = r.filter(isKey);
+      return keys[keys.length - 1] === y[i] + 1;
+    }).length;
+    // the last key is the first one only when no later key came (short lags); otherwise a coin flip
+    expect(lastKeyAgrees / x.length).toBeGreaterThan(0.5);
+    expect(lastKeyAgrees / x.length).toBeLessThan(0.75);
+  });
+
+  it('honours minGap, keyRate, numClasses, vocabSize and rejects impossible settings', () => {
+    const [[long]] = datasets.longRangeMemory({ numSamples: 200, gap: 30, minGap: 30, keyRate: 0, seed: 1 });
+    expect(long.every((r) => isKey(r[0]) && r.slice(1).every((w) => w >= 3))).toBe(true);
+    const [[x4, y4]] = datasets.longRangeMemory({ numSamples: 200, gap: 5, numClasses: 4, vocabSize: 12, seed: 1 });
+    expect(new Set(y4)).toEqual(new Set([0, 1, 2, 3]));
+    x4.forEach((r, i) => {
+      const first = r.findIndex((w) => w <= 4);
+      expect(r[first]).toBe(y4[i] + 1);
+      expect(r.every((w) => w >= 1 && w < 12)).toBe(true);
+    });
     expect(() => datasets.longRangeMemory({ numClasses: 9, vocabSize: 10 })).toThrow(/vocabSize/);
+    expect(() => datasets.longRangeMemory({ gap: 0 })).toThrow(/gap/);
+    expect(() => datasets.longRangeMemory({ gap: 10, minGap: 11 })).toThrow(/minGap/);
+    expect(() => datasets.longRangeMemory({ keyRate: 1 })).toThrow(/keyRate/);
   });
 });
 

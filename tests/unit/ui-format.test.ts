@@ -166,3 +166,14 @@ describe('other texts', () => {
     );
   });
 });
+
+describe('history de-duplication', () => {
+  it('treats histories with the same epochs and values as the same', async () => {
+    const { sameHistory } = await import('../../src/ui/output/output-area');
+    const a = { kind: 'history' as const, epochs: [1, 2], metrics: { loss: [0.5, 0.4], accuracy: [0.6, 0.7] } };
+    expect(sameHistory(a, { kind: 'history', epochs: [1, 2], metrics: { accuracy: [0.6, 0.70000001], loss: [0.5, 0.4] } })).toBe(true);
+    expect(sameHistory(a, { kind: 'history', epochs: [1, 2, 3], metrics: a.metrics })).toBe(false);
+    expect(sameHistory(a, { kind: 'history', epochs: [1, 2], metrics: { loss: [0.5, 0.41], accuracy: [0.6, 0.7] } })).toBe(false);
+    expect(sameHistory(a, { kind: 'history', epochs: [1, 2], metrics: { loss: [0.5, 0.4] } })).toBe(false);
+  });
+});

@@ -152,6 +152,25 @@ describe('KernelSession', () => {
     expect(workers[1]!.executes()).toHaveLength(1);
   });
 
+  it("a cell's own Stop removes it from the queue, or interrupts it when it runs", async () => {
+    const a = recorder();
+    const b = recorder();
+    const c = recorder();
+    const ha = session.enqueue('a', 'A', a.sink);
+    const hb = session.enqueue('b', 'B', b.sink);
+    session.enqueue('c', 'C', c.sink);
+    await flush();
+    const w = workers[0]!;
+    hb.cancel();
+    expect(b.outcomes).toEqual([{ kind: 'cancelled', reason: 'Cancelled by Stop.' }]);
+    expect(c.outcomes).toEqual([]);
+    ha.cancel();
+    expect(w.sent.at(-1)).toEqual({ type: 'interrupt' });
+    w.reply({ type: 'result', runId: w.executes()[0]!.runId, executionCount: 1, numTensors: 0, interrupted: true });
+    // The next queued cell (c) runs; b never does.
+    expect(w.executes().map((e) => e.cellId)).toEqual(['a', 'c']);
+  });
+
   it('Stop answers a pending file request with a cancel', async () => {
     const a = recorder();
     session.enqueue('a', 'await files.pick()', a.sink);

@@ -9,7 +9,7 @@ function update(box: HTMLElement): void {
   const overflows = box.scrollWidth > box.clientWidth + 1;
   if (overflows && !box.hasAttribute('tabindex')) {
     box.tabIndex = 0;
-    box.setAttribute('role', 'region');
+    box.setAttribute('role', 'group');
     box.setAttribute('aria-label', box.matches('.table-scroll') ? 'Table (scrolls sideways)' : 'Equation (scrolls sideways)');
   } else if (!overflows && box.getAttribute('tabindex') === '0') {
     box.removeAttribute('tabindex');

@@ -4,7 +4,7 @@
  * update per animation frame (and at most ~10 a second), and repeated updates of the same display (a progress line after
  * every batch) collapse into the latest one, so a fast training loop cannot flood the page.
  */
-import type { DisplayBundle, ErrorMessage, InputRequest, StreamMessage } from '../../kernel/protocol';
+import type { DisplayBundle, ErrorMessage, HistoryBundle, InputRequest, StreamMessage } from '../../kernel/protocol';
 import { h } from '../dom';
 import { renderError, renderNote } from './error';
 import { renderFileRequest, type PickedFile } from './file-request';
@@ -60,6 +60,18 @@ function renderStatic(b: DisplayBundle): HTMLElement {
   }
 }
 
+/** True when two histories show the same epochs and values (to 4 decimals, as displayed). */
+export function sameHistory(a: HistoryBundle, b: HistoryBundle): boolean {
+  if (a.epochs.join() !== b.epochs.join()) return false;
+  const names = Object.keys(a.metrics).sort();
+  if (names.join() !== Object.keys(b.metrics).sort().join()) return false;
+  return names.every((n) => {
+    const x = a.metrics[n]!;
+    const y = b.metrics[n]!;
+    return x.length === y.length && x.every((v, i) => Math.abs(v - y[i]!) < 5e-5 || (Number.isNaN(v) && Number.isNaN(y[i]!)));
+  });
+}
+
 /** Minimum time between two DOM updates of one output area. */
 const MIN_FLUSH_INTERVAL_MS = 100;
 
@@ -75,7 +87,7 @@ export class OutputArea {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private flushedAt = -Infinity;
   private log: HTMLElement | null = null;
-  private lastHistory = '';
+  private lastHistory: HistoryBundle | null = null;
   private lastStream: { pre: HTMLElement; key: string; length: number } | null = null;
   private pendingStream: { key: string; text: string; msg: StreamMessage } | null = null;
 
@@ -91,7 +103,7 @@ export class OutputArea {
     this.views.clear();
     this.lastStream = null;
     this.log = null;
-    this.lastHistory = '';
+    this.lastHistory = null;
     this.root.replaceChildren();
     this.root.classList.remove('has-output');
   }
@@ -149,7 +161,7 @@ export class OutputArea {
    */
   result(bundle: DisplayBundle): void {
     this.push(() => {
-      if (bundle.kind === 'history' && JSON.stringify(bundle) === this.lastHistory) return;
+      if (bundle.kind === 'history' && this.lastHistory && sameHistory(bundle, this.lastHistory)) return;
       const v = this.addView(bundle);
       v.el.classList.add('nb-result');
     });
@@ -169,6 +181,27 @@ export class OutputArea {
       this.addElement(box);
       box.querySelector<HTMLElement>('.nb-dropzone')?.scrollIntoView?.({ block: 'nearest' });
     });
+  }
+
+  /**
+   * Gives every output box that scrolls (a wide table, a long line) a tab stop and a name, so
+   * keyboard users can scroll it; boxes that fit lose them again. It reads layout, so it runs
+   * once a run has finished (and on resize), not on every update.
+   */
+  markScrollable(): void {
+    for (const box of this.root.querySelectorAll<HTMLElement>('pre, .nb-scroll')) {
+      if (box.closest('.nb-progress-log')) continue; // the log box itself is the scroller
+      const scrolls = box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1;
+      if (scrolls && !box.hasAttribute('tabindex')) {
+        box.tabIndex = 0;
+        box.setAttribute('role', 'group');
+        box.setAttribute('aria-label', box.matches('pre') ? 'Output (scrolls)' : 'Table (scrolls)');
+      } else if (!scrolls && box.getAttribute('role') === 'group' && box.tabIndex === 0) {
+        box.removeAttribute('tabindex');
+        box.removeAttribute('role');
+        box.removeAttribute('aria-label');
+      }
+    }
   }
 
   /** Applies pending updates now (e.g. before the run's final state is shown). */
@@ -208,7 +241,7 @@ export class OutputArea {
     this.all.push(v);
     if (b.kind === 'progress') this.addToLog(v.el);
     else this.addElement(v.el, b.kind === 'history');
-    if (b.kind === 'history') this.lastHistory = JSON.stringify(b);
+    if (b.kind === 'history') this.lastHistory = b;
     return v;
   }
 
