@@ -9,6 +9,7 @@
  * default 200)  --repeats=N (default 3)  --stock-steps=N (timed stock steps, default 2;
  * stock takes seconds per step, so it is extrapolated)  --no-stock
  * --fused-backend=cpu|webgl (Chromium only; default cpu, the library's preferred backend)
+ * --kernels=auto|wasm|js (fused kernel implementation; default auto = WebAssembly SIMD)
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -40,6 +41,7 @@ const repeats = Number(arg('repeats', '3'));
 const stockSteps = Number(arg('stock-steps', '2'));
 const withStock = !process.argv.includes('--no-stock');
 const fusedBackend = arg('fused-backend', 'cpu');
+const kernels = arg('kernels', 'auto') as 'auto' | 'wasm' | 'js';
 
 function runNode(cfg: WorkloadConfig): Promise<WorkloadResult> {
   return new Promise((resolve, reject) => {
@@ -105,7 +107,7 @@ async function main(): Promise<void> {
   console.log(
     `# rnn bench ${new Date().toISOString()} | ${cpu.length} x ${cpu[0]?.model ?? 'cpu'} | ${(totalmem() / 2 ** 30).toFixed(1)} GiB | node ${process.version} | load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
   );
-  const fusedCfg = (cell: Cell): WorkloadConfig => ({ cell, mode: 'fused', steps, repeats, warmupSteps: 5, backend: fusedBackend });
+  const fusedCfg = (cell: Cell): WorkloadConfig => ({ cell, mode: 'fused', steps, repeats, warmupSteps: 5, backend: fusedBackend, kernels });
   // Stock costs seconds per step; one warm-up step matters in Chromium (WebGL shader
   // compilation) but not for Node's cpu backend, where a step takes minutes.
   const stockCfg = (cell: Cell, env: 'node' | 'chromium'): WorkloadConfig => ({

@@ -21,6 +21,8 @@ export interface WorkloadConfig {
   warmupSteps: number;
   /** Fused only: the tfjs backend (default 'cpu', which rnn.preferredBackend names). */
   backend?: string;
+  /** Fused only: kernel implementation ('auto' = WebAssembly SIMD when available, 'js'). */
+  kernels?: 'auto' | 'wasm' | 'js';
 }
 
 export interface WorkloadResult {
@@ -63,6 +65,7 @@ export interface RnnLike {
   dense(a: { units: number; activation: string }): TF.layers.Layer;
   adam(): TF.Optimizer;
   kernelImplementationName(): string;
+  setKernelImplementation(which: 'auto' | 'wasm' | 'js'): void;
 }
 
 export function buildModel(tf: typeof TF, cell: Cell, rnn: RnnLike | null): TF.Sequential {
@@ -98,6 +101,7 @@ export async function runWorkload(
   cfg: WorkloadConfig,
   clock: Clock,
 ): Promise<WorkloadResult> {
+  if (rnn) rnn.setKernelImplementation(cfg.kernels ?? 'auto');
   const { x, y } = makeData(tf);
   const model = buildModel(tf, cfg.cell, rnn);
   const batch = 32;

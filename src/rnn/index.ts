@@ -27,6 +27,7 @@ import {
   type SimpleRNNLayerArgs,
 } from './layers/recurrent';
 import { installFastCpuKernels } from './kernels/cpu-kernels';
+import { ready as compileKernels } from './kernels/index';
 
 export * from './data/index';
 
@@ -95,6 +96,5 @@ export const preferredBackend = 'cpu';
 export async function useFastestBackend(): Promise<void> {
   await tf.setBackend(preferredBackend);
   await tf.ready();
-  const { ready } = await import('./kernels/index');
-  await ready();
+  await compileKernels();
 }

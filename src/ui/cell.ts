@@ -53,6 +53,7 @@ export class Cell {
   private editorLoading: Promise<CellEditor> | null = null;
   private handle: RunHandle | null = null;
   private promptText = 'In [ ]:';
+  private lastPrompt = 'In [ ]:';
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
   private pendingError: { line: number; column?: number } | null = null;
   private readonly prompt: HTMLElement | null;
@@ -246,6 +247,7 @@ export class Cell {
     const pre = this.listing;
     if (!pre) return;
     pre.tabIndex = 0;
+    pre.setAttribute('role', 'group'); // a named, focusable group: the code, and how to edit it
     pre.setAttribute('aria-label', `Code of cell ${this.index}. Press Enter to edit, Shift+Enter to run.`);
     pre.classList.add('nb-listing');
     pre.addEventListener('click', () => {
@@ -320,8 +322,7 @@ export class Cell {
     this.out.markScrollable();
   }
 
-  private lastPrompt = 'In [ ]:';
-
+  /** Sets the prompt; remembers the last real one, which a cancelled run puts back. */
   private setPrompt(text: string): void {
     if (text !== 'In [*]:') this.lastPrompt = text;
     else if (this.promptText !== 'In [*]:') this.lastPrompt = this.promptText;

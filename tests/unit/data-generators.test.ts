@@ -96,11 +96,11 @@ describe('datasets.longRangeMemory (latch the first key)', () => {
     expect(Math.max(...lags)).toBe(gap);
     expect(lags.filter((l) => l <= 10).length).toBeGreaterThan(0.15 * lags.length);
     expect(lags.filter((l) => l > 30).length).toBeGreaterThan(0.15 * lags.length);
-    // about keyRate (0.2) of the later tokens are keys, and most sequences contain the other key
-    // later on, so "the most recent key" or "any key seen" does not give the label
-    expect(laterKeys / laterTokens).toBeGreaterThan(0.17);
-    expect(laterKeys / laterTokens).toBeLessThan(0.23);
-    expect(laterDisagree / lags.length).toBeGreaterThan(0.6);
+    // about keyRate (default 0.1) of the later tokens are keys, and more than half of the
+    // sequences contain the other key later on: "any key seen" does not give the label
+    expect(laterKeys / laterTokens).toBeGreaterThan(0.08);
+    expect(laterKeys / laterTokens).toBeLessThan(0.12);
+    expect(laterDisagree / lags.length).toBeGreaterThan(0.5);
   });
 
   it('the last token and the last key say nothing about the label', () => {

@@ -69,8 +69,9 @@ describe('interrupt', () => {
       if (sent || m.type !== 'display' || m.bundle.kind !== 'progress') return;
       if (m.bundle.epoch === 2 && m.bundle.step === 1) {
         sent = true;
-        // A separate task, like a message event from the page.
-        setTimeout(() => h.kernel.handle({ type: 'interrupt' }), 0);
+        // Delivered while batch 1's progress is being reported, as a message event from the
+        // page would be at the next yield. (A timer here raced the batches under CPU load.)
+        h.kernel.handle({ type: 'interrupt' });
       }
     };
     const out = await h.exec('const stopped = await model.fit(xs, ys, { epochs: 5, batchSize: 4 });\nconsole.log("not reached");');
@@ -83,7 +84,7 @@ describe('interrupt', () => {
     const last = epoch2[epoch2.length - 1].bundle as ProgressBundle;
     expect(last.stopped).toBe(true);
     expect(last.done).toBe(false);
-    expect(last.step).toBeGreaterThanOrEqual(2);
+    expect(last.step).toBeGreaterThanOrEqual(1);
     expect(last.step).toBeLessThan(last.steps);
     expect(ds.some((d) => d.bundle.kind === 'progress' && (d.bundle as ProgressBundle).epoch === 3)).toBe(false);
     const histories = ds.filter((d) => d.bundle.kind === 'history');

@@ -48,6 +48,8 @@ function expectClose(actual: ArrayLike<number>, expected: number[], what: string
 function makeRecurrent(spec: RecurrentSpec, fused: boolean): rnn.FusedRecurrent {
   const common = {
     units: spec.units,
+    activation: spec.activation ?? 'tanh',
+    ...(spec.type === 'simple' ? {} : { recurrentActivation: spec.recurrentActivation ?? 'sigmoid' }),
     returnSequences: spec.returnSequences ?? false,
     goBackwards: spec.goBackwards ?? false,
     fused,
@@ -107,7 +109,16 @@ describe('golden fixtures (Keras semantics, float64 reference)', () => {
   const fixtures = index.map((e) => JSON.parse(readFileSync(join(dir, `${e.name}.json`), 'utf8')) as Fixture);
   it('has all the required cases', () => {
     const names = fixtures.map((f) => f.name);
-    for (const n of ['simple_rnn', 'lstm', 'gru_reset_after', 'gru_reset_before', 'stacked', 'bidirectional_lstm_concat']) {
+    for (const n of [
+      'simple_rnn',
+      'lstm',
+      'gru_reset_after',
+      'gru_reset_before',
+      'stacked',
+      'bidirectional_lstm_concat',
+      'lstm_relu_activation',
+      'gru_tanh_gates_linear',
+    ]) {
       expect(names).toContain(n);
     }
   });

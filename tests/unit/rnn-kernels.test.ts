@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import '../../src/rnn/index';
+import * as rnn from '../../src/rnn/index';
 import { ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_TANH } from '../../src/rnn/kernels/activations';
 import { jsKernels } from '../../src/rnn/kernels/js';
 import type { SequenceSpec } from '../../src/rnn/kernels/types';
@@ -127,6 +127,18 @@ describe('WebAssembly SIMD kernels', () => {
     expect(maxRelErr(sw.read().v, sj.read().v)).toBeLessThan(1e-4);
     expect(maxRelErr(ww, w0)).toBeGreaterThan(1e-2);
     sw.dispose();
+  });
+});
+
+describe('backend choice', () => {
+  it('useFastestBackend selects the cpu backend and the WebAssembly kernels', async () => {
+    await rnn.useFastestBackend();
+    expect(tf.getBackend()).toBe(rnn.preferredBackend);
+    expect(rnn.kernelImplementationName()).toBe('wasm-simd');
+    rnn.setKernelImplementation('js');
+    expect(rnn.kernelImplementationName()).toBe('js');
+    rnn.setKernelImplementation('auto');
+    expect(() => rnn.setKernelImplementation('gpu' as never)).toThrow(/setKernelImplementation/);
   });
 });
 

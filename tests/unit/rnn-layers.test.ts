@@ -90,6 +90,23 @@ describe('Keras weight layout and defaults', () => {
     const uut = tf.matMul(u, u, false, true);
     expect(maxAbsDiff(uut, tf.eye(5))).toBeLessThan(1e-5);
     expect(Array.from(b.dataSync())).toEqual([0, 0, 0, 0, 0, 1, 1, 1, 1, 1, ...new Array(10).fill(0)]);
+    // Wide and tall recurrent kernels (LSTM(32): [32, 128]) are orthogonal too, without warnings.
+    const big = rnn.lstm({ units: 32 });
+    const warn = console.warn;
+    const warnings: unknown[] = [];
+    console.warn = (...a: unknown[]) => warnings.push(a);
+    try {
+      on32([big]);
+    } finally {
+      console.warn = warn;
+    }
+    expect(warnings).toEqual([]);
+    const ub = big.getWeights()[1];
+    expect(maxAbsDiff(tf.matMul(ub, ub, false, true), tf.eye(32))).toBeLessThan(1e-5);
+    const square = rnn.simpleRNN({ units: 3, recurrentInitializer: { className: 'Orthogonal', config: { gain: 2 } } });
+    on32([square]);
+    const ut = square.getWeights()[1];
+    expect(maxAbsDiff(tf.matMul(ut, ut, true, false), tf.mul(tf.eye(3), 4))).toBeLessThan(1e-5);
     const noUfb = rnn.lstm({ units: 5, unitForgetBias: false });
     on32([noUfb]);
     expect(Array.from(noUfb.getWeights()[2].dataSync()).every((v) => v === 0)).toBe(true);

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as rnn from '../../src/rnn/index';
+import { getKernels } from '../../src/rnn/kernels/index';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -55,6 +56,31 @@ describe('training through model.fit', () => {
     });
   }
 
+  it('fit runs each recurrent layer as one fused forward and one fused backward per batch', async () => {
+    const { x, y } = toyTask(64, 2);
+    const m = buildModel('bi');
+    m.compile({ optimizer: rnn.adam(), loss: 'binaryCrossentropy' });
+    const kernels = getKernels() as unknown as Record<string, (...a: unknown[]) => unknown>;
+    const calls = { forward: 0, backward: 0 };
+    const saved = { forward: kernels.forward, backward: kernels.backward };
+    for (const k of ['forward', 'backward'] as const) {
+      kernels[k] = (...a: unknown[]) => {
+        calls[k]++;
+        return saved[k](...a);
+      };
+    }
+    try {
+      await m.fit(x, y, { epochs: 1, batchSize: 16, yieldEvery: 'never', verbose: 0 });
+    } finally {
+      kernels.forward = saved.forward;
+      kernels.backward = saved.backward;
+    }
+    // 4 batches x 2 directions (forward and backward LSTM of the Bidirectional layer).
+    expect(calls).toEqual({ forward: 8, backward: 8 });
+    tf.dispose([x, y]);
+    m.dispose();
+  });
+
   it('works with a stock tfjs optimizer and the default yieldEvery', async () => {
     const { x, y } = toyTask(128, 3);
     const m = buildModel('gru');
@@ -98,6 +124,12 @@ describe('rnn.adam is Keras Adam', () => {
     opt.applyGradients({ [v.name]: tf.ones([3, 1]) });
     expect(Array.from(init.dataSync())).toEqual([1, 2, 3]);
     expect(Array.from(v.dataSync()).every((x, i) => x < [1, 2, 3][i])).toBe(true);
+    // Nor to a user's typed array whose tensor was disposed after setWeights.
+    const raw = new Float32Array([4, 5, 6]);
+    tf.tidy(() => layer.setWeights([tf.tensor(raw, [3, 1])]));
+    for (let i = 0; i < 3; i++) opt.applyGradients({ [v.name]: tf.ones([3, 1]) });
+    expect(Array.from(raw)).toEqual([4, 5, 6]);
+    expect(v.dataSync()[0]).toBeLessThan(4);
     m.dispose();
   });
 });

@@ -36,7 +36,7 @@ export interface LongRangeMemoryOptions {
   gap?: number;
   /** Shortest such distance (default 1; 1 <= minGap <= gap). The lag is uniform in minGap..gap. */
   minGap?: number;
-  /** Probability that a token after the first key is a key as well (default 0.2, in [0, 1)). */
+  /** Probability that a token after the first key is a key as well (default 0.1, in [0, 1)). */
   keyRate?: number;
   /** Number of different keys (default 2). */
   numClasses?: number;
@@ -52,7 +52,7 @@ export function longRangeMemory(options: LongRangeMemoryOptions = {}): ImdbData 
   const numTest = options.numTest ?? numSamples;
   const gap = options.gap ?? 20;
   const minGap = options.minGap ?? 1;
-  const keyRate = options.keyRate ?? 0.2;
+  const keyRate = options.keyRate ?? 0.1;
   const numClasses = options.numClasses ?? 2;
   const vocabSize = options.vocabSize ?? 10;
   const rng = new Prng(options.seed ?? 1);

@@ -10,6 +10,9 @@
  * - `GatherV2` (used by `model.fit` to take each shuffled batch, and by embeddings): the
  *   stock kernel converts every element's flat index to coordinates and back; this copies
  *   contiguous rows. Batched gathers (batchDims > 0) still go to the stock kernel.
+ * - `Reverse` (used by `goBackwards` and by Bidirectional to flip its backward sequence back):
+ *   the stock kernel maps every element through coordinate arrays; this copies contiguous
+ *   blocks, one axis at a time.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -99,6 +102,40 @@ export function installFastCpuKernels(): void {
         }
       }
       return cpu.makeTensorInfo(outShape, x.dtype, out);
+    },
+  });
+
+  replaceKernel({
+    kernelName: 'Reverse',
+    backendName: 'cpu',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const { x } = inputs as { x: tf.TensorInfo };
+      const rank = x.shape.length;
+      const dims = (attrs as unknown as { dims: number | number[] }).dims;
+      const axes = [...new Set((Array.isArray(dims) ? dims : [dims]).map((d) => (d < 0 ? d + rank : d)))];
+      const cpu = backend as unknown as CpuBackend;
+      let src = cpu.readSync(x.dataId) as unknown as Float32Array;
+      const n = src.length;
+      if (axes.length === 0 || n === 0) return cpu.makeTensorInfo(x.shape, x.dtype, src.slice());
+      let out = makeArray(x.dtype, n) as Float32Array;
+      for (let k = 0; k < axes.length; k++) {
+        const axis = axes[k];
+        const outer = x.shape.slice(0, axis).reduce((p, d) => p * d, 1);
+        const dim = x.shape[axis];
+        const inner = x.shape.slice(axis + 1).reduce((p, d) => p * d, 1);
+        for (let p = 0; p < outer; p++) {
+          const base = p * dim * inner;
+          for (let i = 0; i < dim; i++) {
+            const from = base + (dim - 1 - i) * inner;
+            out.set(src.subarray(from, from + inner), base + i * inner);
+          }
+        }
+        if (k < axes.length - 1) {
+          src = out;
+          out = makeArray(x.dtype, n) as Float32Array;
+        }
+      }
+      return cpu.makeTensorInfo(x.shape, x.dtype, out);
     },
   });
 }

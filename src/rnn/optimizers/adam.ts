@@ -28,17 +28,22 @@ export interface AdamArgs {
 }
 
 
+/** Storage this optimizer allocated itself (so no user array can alias it). */
+const ownStorage = new WeakSet<object>();
+
 /**
- * On the cpu backend, the Float32Array that stores a variable when nothing else shares it
- * (a variable assigned from a user's tensor shares that tensor's storage until its first
- * update). Null on other backends or when shared.
+ * On the cpu backend, the Float32Array that stores a variable when this optimizer wrote it
+ * and nothing else shares it; null otherwise (other backends, a variable just set from a
+ * user's tensor or array, a clone sharing the storage). The first update of a variable
+ * therefore copies, later ones run in place.
  */
 function ownedCpuValues(variable: tf.Variable): Float32Array | null {
   if (tf.getBackend() !== 'cpu' || variable.dtype !== 'float32') return null;
   const data = (tf.backend() as unknown as { data?: { get(id: unknown): { values?: unknown; refCount?: number } | undefined } }).data;
   const entry = data?.get(variable.dataId);
   if (!entry || entry.refCount !== 1 || !(entry.values instanceof Float32Array)) return null;
-  return entry.values.length === variable.size ? entry.values : null;
+  if (!ownStorage.has(entry.values) || entry.values.length !== variable.size) return null;
+  return entry.values;
 }
 
 export class Adam extends tf.Optimizer {
@@ -87,6 +92,7 @@ export class Adam extends tf.Optimizer {
       } else {
         const w = Float32Array.from(variable.dataSync() as Float32Array);
         s.step(w, g32, alpha, this.beta1, this.beta2, this.epsilon);
+        ownStorage.add(w);
         variable.assign(tf.tensor(w, variable.shape, 'float32'));
       }
     }

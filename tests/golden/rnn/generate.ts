@@ -61,6 +61,22 @@ const CASES: Case[] = [
     layers: [{ type: 'gru', units: 3, resetAfter: false }],
   },
   {
+    name: 'lstm_relu_activation',
+    description: "LSTM(3, activation='relu') -> Dense(1, sigmoid)",
+    batch: 3,
+    steps: 5,
+    inputDim: 3,
+    layers: [{ type: 'lstm', units: 3, activation: 'relu' }],
+  },
+  {
+    name: 'gru_tanh_gates_linear',
+    description: "GRU(3, activation='linear', recurrent_activation='tanh') -> Dense(1, sigmoid)",
+    batch: 3,
+    steps: 4,
+    inputDim: 3,
+    layers: [{ type: 'gru', units: 3, activation: 'linear', recurrentActivation: 'tanh' }],
+  },
+  {
     name: 'stacked',
     description:
       'SimpleRNN(3, return_sequences) -> LSTM(3, return_sequences, go_backwards) -> GRU(2) -> Dense(1, sigmoid)',
