@@ -318,8 +318,7 @@ export class Cell {
         this.setState('stopped');
         break;
     }
-    this.out.flush();
-    this.out.markScrollable();
+    this.out.settle();
   }
 
   /** Sets the prompt; remembers the last real one, which a cancelled run puts back. */

@@ -1,5 +1,7 @@
+import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { datasets } from '../../src/rnn/data/index';
+import * as rnn from '../../src/rnn/index';
 import { toyWordIndex } from '../../src/rnn/data/toy-sentiment';
 
 describe('datasets.toySentiment (the offline IMDB stand-in)', () => {
@@ -127,6 +129,56 @@ describe('datasets.longRangeMemory (latch the first key)', () => {
     expect(() => datasets.longRangeMemory({ gap: 0 })).toThrow(/gap/);
     expect(() => datasets.longRangeMemory({ gap: 10, minGap: 11 })).toThrow(/minGap/);
     expect(() => datasets.longRangeMemory({ keyRate: 1 })).toThrow(/keyRate/);
+  });
+});
+
+describe('longRangeMemory separates gated cells from the SimpleRNN (lesson model, seeded)', () => {
+  // Embedding(10, 8) -> cell(16) -> Dense(1, sigmoid), Adam 3e-3, batch 32, gap 50, 2,000
+  // sequences: the lesson setting. Initializers are seeded and shuffling is off, so the run is
+  // deterministic. Measured with init seeds 1-5: GRU above 0.9 after 5-9 epochs every time,
+  // SimpleRNN never above 0.65 in the first 8 epochs.
+  async function train(cell: 'gru' | 'simpleRNN', epochs: number): Promise<number> {
+    await tf.setBackend('cpu');
+    const gap = 50;
+    const [[xs, ys], [xt, yt]] = datasets.longRangeMemory({ numSamples: 2000, numTest: 1000, gap, seed: 1 });
+    const [x, y, xv, yv] = [rnn.padSequences(xs), tf.tensor1d(ys), rnn.padSequences(xt), tf.tensor1d(yt)];
+    const model = tf.sequential();
+    model.add(
+      rnn.embedding({
+        inputDim: 10,
+        outputDim: 8,
+        inputLength: gap + 1,
+        embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: 101 }),
+      }),
+    );
+    const recurrentArgs = {
+      units: 16,
+      kernelInitializer: tf.initializers.glorotUniform({ seed: 102 }),
+      recurrentInitializer: tf.initializers.orthogonal({ seed: 103 }),
+    };
+    model.add(cell === 'gru' ? rnn.gru(recurrentArgs) : rnn.simpleRNN(recurrentArgs));
+    model.add(rnn.dense({ units: 1, activation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform({ seed: 104 }) }));
+    model.compile({ optimizer: rnn.adam({ learningRate: 3e-3 }), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+    const history = await model.fit(x, y, {
+      epochs,
+      batchSize: 32,
+      shuffle: false,
+      verbose: 0,
+      validationData: [xv, yv],
+      callbacks: {
+        onEpochEnd: async (_epoch, logs) => {
+          if ((logs?.val_acc ?? 0) >= 0.95) model.stopTraining = true;
+        },
+      },
+    });
+    tf.dispose([x, y, xv, yv]);
+    model.dispose();
+    return Math.max(...(history.history.val_acc as number[]));
+  }
+
+  it('GRU learns gap 50 within 10 epochs; SimpleRNN stays near chance for 6', async () => {
+    expect(await train('gru', 10)).toBeGreaterThan(0.9);
+    expect(await train('simpleRNN', 6)).toBeLessThan(0.7);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * `datasets`: the synthetic tasks, generated in the page from a seed (no download).
  * - `toySentiment`: IMDB-shaped sentiment, the offline stand-in for the IMDB lessons;
- * - `longRangeMemory`: remember a key across `gap` distractors (SimpleRNN vs LSTM/GRU);
+ * - `longRangeMemory`: remember the first key for up to `gap` steps past look-alike keys
+ *   (SimpleRNN fails at long gaps, LSTM/GRU succeed);
  * - `addingProblem`: sum the two marked values (the classic long-memory regression).
  */
 import { addingProblem } from './adding-problem';

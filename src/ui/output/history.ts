@@ -43,6 +43,14 @@ export class HistoryView {
     else this.timer = setTimeout(() => this.draw(), wait);
   }
 
+  /** Draws a pending update now (the run has finished: the table must be complete). */
+  settle(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.draw();
+    }
+  }
+
   private draw(): void {
     this.timer = null;
     this.drawnAt = performance.now();

@@ -18,6 +18,8 @@ interface View {
   el: HTMLElement;
   kind: DisplayBundle['kind'];
   update(b: DisplayBundle): void;
+  /** Applies a deferred update now. */
+  settle?(): void;
   destroy?(): void;
 }
 
@@ -30,7 +32,7 @@ function createView(b: DisplayBundle): View {
     }
     case 'history': {
       const v = new HistoryView();
-      return { el: v.el, kind: b.kind, update: (x) => v.update(x as typeof b), destroy: () => v.destroy() };
+      return { el: v.el, kind: b.kind, update: (x) => v.update(x as typeof b), settle: () => v.settle(), destroy: () => v.destroy() };
     }
     case 'load': {
       const v = new LoadView();
@@ -74,6 +76,9 @@ export function sameHistory(a: HistoryBundle, b: HistoryBundle): boolean {
 
 /** Minimum time between two DOM updates of one output area. */
 const MIN_FLUSH_INTERVAL_MS = 100;
+
+/** Most epoch lines kept in a progress log box. */
+const LOG_LIMIT = 200;
 
 /** Longest stream text kept per block; older text is trimmed with a note. */
 const STREAM_LIMIT = 200_000;
@@ -139,6 +144,7 @@ export class OutputArea {
       const b = this.latest.get(displayId);
       this.latest.delete(displayId);
       if (!b) return;
+      if (b.kind === 'history') this.lastHistory = b;
       const existing = this.views.get(displayId);
       if (existing && existing.kind === b.kind) {
         existing.update(b);
@@ -181,6 +187,13 @@ export class OutputArea {
       this.addElement(box);
       box.querySelector<HTMLElement>('.nb-dropzone')?.scrollIntoView?.({ block: 'nearest' });
     });
+  }
+
+  /** The run has ended: applies every pending and deferred update, then marks scroll boxes. */
+  settle(): void {
+    this.flush();
+    for (const v of this.all) v.settle?.();
+    this.markScrollable();
   }
 
   /**
@@ -259,6 +272,17 @@ export class OutputArea {
       this.log = log;
     }
     log.append(el);
+    // A very long fit keeps only its last LOG_LIMIT epoch lines (the history table has all).
+    const first = log.firstElementChild as HTMLElement;
+    const hasNote = first.classList.contains('nb-log-trimmed');
+    if (log.childElementCount - (hasNote ? 1 : 0) > LOG_LIMIT) {
+      const note = hasNote ? first : h('pre', { class: 'nb-note nb-log-trimmed', 'data-trimmed': '0' });
+      if (!hasNote) log.prepend(note);
+      note.nextElementSibling?.remove();
+      const trimmed = Number(note.dataset.trimmed) + 1;
+      note.dataset.trimmed = String(trimmed);
+      note.textContent = `… ${trimmed} earlier epoch${trimmed === 1 ? '' : 's'} not shown (the history table lists every epoch)`;
+    }
   }
 
   /** Appends an output; anything but the history of the same fit ends the current log box. */
