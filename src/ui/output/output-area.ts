@@ -1,8 +1,9 @@
 /**
  * One cell's output area. Outputs are appended in the order the kernel sends them; displays
  * with a displayId replace their earlier version in place. DOM work is batched into one
- * update per animation frame (and at most ~10 a second), and repeated updates of the same display (a progress line after
- * every batch) collapse into the latest one, so a fast training loop cannot flood the page.
+ * update per animation frame (and at most ~10 a second), and repeated updates of the same
+ * display (a progress line after every batch) collapse into the latest one, so a fast
+ * training loop cannot flood the page.
  */
 import type { DisplayBundle, ErrorMessage, HistoryBundle, InputRequest, StreamMessage } from '../../kernel/protocol';
 import { h } from '../dom';
@@ -111,10 +112,6 @@ export class OutputArea {
     this.lastHistory = null;
     this.root.replaceChildren();
     this.root.classList.remove('has-output');
-  }
-
-  get isEmpty(): boolean {
-    return this.root.childElementCount === 0 && this.ops.length === 0;
   }
 
   stream(msg: StreamMessage): void {
