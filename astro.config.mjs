@@ -6,6 +6,7 @@ import rehypeKatex from 'rehype-katex';
 import remarkCells from './src/markdown/remark-cells.ts';
 import remarkBaseLinks from './src/markdown/remark-base-links.ts';
 import rehypeScrollBoxes from './src/markdown/rehype-scroll-boxes.ts';
+import rehypeKatexErrors from './src/markdown/rehype-katex-errors.ts';
 
 // Deploying under a sub-path (e.g. GitHub Pages project sites): BASE_PATH=/my-course/ npm run build
 const base = process.env.BASE_PATH ?? '/';
@@ -20,9 +21,9 @@ export default defineConfig({
   markdown: {
     // remarkCells runs first so cell code is never touched by the other plugins.
     remarkPlugins: [remarkCells, remarkMath, [remarkBaseLinks, { base }]],
-    // KaTeX renders at build time (HTML + MathML); a TeX error shows in red on the page,
-    // and the e2e tests fail on any `.katex-error`.
-    rehypePlugins: [[rehypeKatex, { throwOnError: false, strict: 'warn' }], rehypeScrollBoxes],
+    // KaTeX renders at build time (HTML + MathML); a formula it cannot parse fails the build
+    // with the file, line and KaTeX's message (rehypeKatexErrors).
+    rehypePlugins: [[rehypeKatex, { throwOnError: false, strict: 'warn' }], rehypeKatexErrors, rehypeScrollBoxes],
     shikiConfig: {
       // Both themes are emitted as CSS variables (--shiki-light / --shiki-dark); the site's
       // CSS picks one from the `data-theme` attribute on <html>.

@@ -126,4 +126,11 @@ describe('astro build of fixture lessons', () => {
     expect(r.ok).toBe(false);
     expect(r.output).toContain('content/lessons/nocell.mdx:9:1: this cell has no id');
   });
+
+  it('fails on maths KaTeX cannot parse, naming file, line and the TeX problem', () => {
+    setLessons({ 'badmath.mdx': lesson(GOOD, '## Maths\n\nText.\n\n$$\nc_t = f_t \\odott c_{t-1}\n$$\n') });
+    const r = build();
+    expect(r.ok).toBe(false);
+    expect(r.output).toMatch(/content\/lessons\/badmath\.mdx:\d+:\d+: KaTeX cannot render this formula: .*\\odott/);
+  });
 });
