@@ -54,10 +54,16 @@ describe('whole lessons', () => {
       expect(report.filter((r) => r.state !== 'done')).toEqual([]);
       // In order: In [1] … In [n].
       expect(report.map((r) => r.prompt)).toEqual(report.map((_, i) => `In [${i + 1}]:`));
-      // Every lesson builds at least one model and shows its Keras-style summary.
+      // Every lesson shows Keras-style output: summaries with Keras's totals line, or tables
+      // (a training history, a comparison of parameter counts).
       const totals = await page.locator('table.nb-summary tfoot').allInnerTexts();
-      expect(totals.length).toBeGreaterThan(0);
       for (const t of totals) expect(t).toMatch(/^Total params: [\d,]+ \([\d.]+ [KMG]?B\)/);
+      expect(await page.locator('rnn-cell .cell-output table.nb-table').count()).toBeGreaterThan(0);
+      // Every cell that trained with fit shows its history table.
+      const fits = await page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('rnn-cell')].filter((c) => /\.fit\(/.test(c.dataset.source ?? '')).length,
+      );
+      expect(await page.locator('rnn-cell .cell-output table.nb-history-table').count()).toBeGreaterThanOrEqual(fits > 0 ? 1 : 0);
       expect(errors).toEqual([]);
       await page.context().close();
     });
