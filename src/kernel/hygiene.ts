@@ -29,6 +29,33 @@ interface Reachable {
 const MAX_VISITS = 200_000;
 const MAX_DEPTH = 8;
 
+/**
+ * Queues what a container holds: array items (long arrays of plain numbers — a dataset —
+ * are skipped after a look at their ends), Map values (and keys when `mapKeys`), Set items,
+ * and an object's own enumerable properties (ignoring getters that throw).
+ */
+function pushChildren(v: object, next: unknown[], mapKeys: boolean): void {
+  if (Array.isArray(v)) {
+    if (v.length > 64 && typeof v[0] !== 'object' && typeof v[v.length - 1] !== 'object') return;
+    for (const item of v) next.push(item);
+  } else if (v instanceof Map) {
+    for (const [k, item] of v) {
+      if (mapKeys) next.push(k);
+      next.push(item);
+    }
+  } else if (v instanceof Set) {
+    for (const item of v) next.push(item);
+  } else {
+    for (const key of Object.keys(v)) {
+      try {
+        next.push((v as Record<string, unknown>)[key]);
+      } catch {
+        // a throwing getter
+      }
+    }
+  }
+}
+
 /** Finds the tensors, models and optimizers reachable from the given roots. */
 export function findReachable(tf: Tf, roots: unknown[]): Reachable {
   const out: Reachable = { tensors: new Set(), models: new Set(), optimizers: new Set() };
@@ -57,23 +84,7 @@ export function findReachable(tf: Tf, roots: unknown[]): Reachable {
         continue;
       }
       if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer || v instanceof tf.layers.Layer) continue;
-      if (Array.isArray(v)) {
-        // Long arrays of numbers (a dataset) are skipped after a look at their ends.
-        if (v.length > 64 && typeof v[0] !== 'object' && typeof v[v.length - 1] !== 'object') continue;
-        for (const item of v) next.push(item);
-      } else if (v instanceof Map) {
-        for (const [k, item] of v) next.push(k, item);
-      } else if (v instanceof Set) {
-        for (const item of v) next.push(item);
-      } else {
-        for (const key of Object.keys(v)) {
-          try {
-            next.push((v as Record<string, unknown>)[key]);
-          } catch {
-            // a throwing getter
-          }
-        }
-      }
+      pushChildren(v, next, true);
     }
     frontier = next;
   }
@@ -102,22 +113,7 @@ export function findVariables(tf: Tf, roots: unknown[]): Set<tfTypes.Variable> {
       // Models and layers list their weights; a LayerVariable keeps its tf.Variable in `val`.
       const weights = (v as { weights?: unknown }).weights;
       if ((isModelLike(v) || v instanceof tf.layers.Layer) && Array.isArray(weights)) for (const w of weights) next.push(w);
-      if (Array.isArray(v)) {
-        if (v.length > 64 && typeof v[0] !== 'object' && typeof v[v.length - 1] !== 'object') continue;
-        for (const item of v) next.push(item);
-      } else if (v instanceof Map) {
-        for (const item of v.values()) next.push(item);
-      } else if (v instanceof Set) {
-        for (const item of v) next.push(item);
-      } else {
-        for (const key of Object.keys(v)) {
-          try {
-            next.push((v as Record<string, unknown>)[key]);
-          } catch {
-            // a throwing getter
-          }
-        }
-      }
+      pushChildren(v, next, false);
     }
     frontier = next;
   }
