@@ -25,6 +25,39 @@ export interface AdamArgs {
   beta2?: number;
   /** Default 1e-7 (Keras). */
   epsilon?: number;
+  /** Keras `clipnorm`: each gradient whose L2 norm exceeds this is scaled down to it. */
+  clipnorm?: number;
+  /** Keras `global_clipnorm`: all gradients are scaled together so their joint L2 norm is at most this. */
+  globalClipnorm?: number;
+  /** Keras `clipvalue`: every gradient element is clipped to [-clipvalue, clipvalue]. */
+  clipvalue?: number;
+}
+
+/**
+ * Keras's gradient clipping (keras/src/optimizers/base_optimizer.py), applied before the
+ * update: at most one of clipnorm, globalClipnorm and clipvalue. Scales in place.
+ */
+export function clipGradients(grads: Float32Array[], args: Pick<AdamArgs, 'clipnorm' | 'globalClipnorm' | 'clipvalue'>): void {
+  const norm = (g: Float32Array) => {
+    let ss = 0;
+    for (let i = 0; i < g.length; i++) ss += g[i] * g[i];
+    return ss;
+  };
+  const scale = (g: Float32Array, k: number) => {
+    for (let i = 0; i < g.length; i++) g[i] *= k;
+  };
+  if (args.clipnorm != null) {
+    for (const g of grads) {
+      const n = Math.sqrt(norm(g));
+      if (n > args.clipnorm) scale(g, args.clipnorm / n);
+    }
+  } else if (args.globalClipnorm != null) {
+    const n = Math.sqrt(grads.reduce((acc, g) => acc + norm(g), 0));
+    if (n > args.globalClipnorm) for (const g of grads) scale(g, args.globalClipnorm / n);
+  } else if (args.clipvalue != null) {
+    const c = args.clipvalue;
+    for (const g of grads) for (let i = 0; i < g.length; i++) g[i] = Math.min(c, Math.max(-c, g[i]));
+  }
 }
 
 
@@ -52,6 +85,9 @@ export class Adam extends tf.Optimizer {
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
+  readonly clipnorm?: number;
+  readonly globalClipnorm?: number;
+  readonly clipvalue?: number;
   private readonly slots = new Map<string, AdamState>();
 
   constructor(args: AdamArgs = {}) {
@@ -60,8 +96,18 @@ export class Adam extends tf.Optimizer {
     this.beta1 = args.beta1 ?? 0.9;
     this.beta2 = args.beta2 ?? 0.999;
     this.epsilon = args.epsilon ?? 1e-7;
+    this.clipnorm = args.clipnorm ?? undefined;
+    this.globalClipnorm = args.globalClipnorm ?? undefined;
+    this.clipvalue = args.clipvalue ?? undefined;
     for (const [k, v] of Object.entries({ learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon })) {
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new Error(`adam: argument '${k}' must be a non-negative number, got ${String(v)}.`);
+    }
+    const clips = Object.entries({ clipnorm: this.clipnorm, globalClipnorm: this.globalClipnorm, clipvalue: this.clipvalue }).filter(([, v]) => v !== undefined);
+    for (const [k, v] of clips) {
+      if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new Error(`adam: argument '${k}' must be a positive number, got ${String(v)}.`);
+    }
+    if (clips.length > 1) {
+      throw new Error(`adam: only one of 'clipnorm', 'globalClipnorm' and 'clipvalue' can be set, got ${clips.map(([k]) => `'${k}'`).join(' and ')}.`);
     }
   }
 
@@ -73,8 +119,16 @@ export class Adam extends tf.Optimizer {
     const t = this.iterations;
     const alpha = (this.learningRate * Math.sqrt(1 - Math.pow(this.beta2, t))) / (1 - Math.pow(this.beta1, t));
     const registered = tf.engine().registeredVariables;
-    for (const [name, grad] of pairs) {
-      if (grad == null) continue;
+    const clipping = this.clipnorm !== undefined || this.globalClipnorm !== undefined || this.clipvalue !== undefined;
+    const live = pairs.filter(([, grad]) => grad != null);
+    const grads = live.map(([, grad]) => {
+      const g = grad.dataSync();
+      // Clipping scales in place, so it works on a copy of the gradient's storage.
+      return g instanceof Float32Array && !clipping ? g : Float32Array.from(g);
+    });
+    if (clipping) clipGradients(grads, this);
+    for (const [k, [name]] of live.entries()) {
+      const g32 = grads[k];
       const variable = registered[name];
       if (!variable) throw new Error(`adam: unknown variable '${name}'.`);
       let s = this.slots.get(name);
@@ -83,8 +137,6 @@ export class Adam extends tf.Optimizer {
         s = getKernels().createAdamState(variable.size);
         this.slots.set(name, s);
       }
-      const g = grad.dataSync();
-      const g32 = g instanceof Float32Array ? g : Float32Array.from(g);
       const own = ownedCpuValues(variable);
       if (own) {
         // The cpu backend's storage is ours alone: update it in place (no copy, no garbage).
@@ -133,7 +185,11 @@ export class Adam extends tf.Optimizer {
   }
 
   getConfig(): tf.serialization.ConfigDict {
-    return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
+    const config: tf.serialization.ConfigDict = { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
+    if (this.clipnorm !== undefined) config.clipnorm = this.clipnorm;
+    if (this.globalClipnorm !== undefined) config.globalClipnorm = this.globalClipnorm;
+    if (this.clipvalue !== undefined) config.clipvalue = this.clipvalue;
+    return config;
   }
 
   static override fromConfig<T extends tf.serialization.Serializable>(
