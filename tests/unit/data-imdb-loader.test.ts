@@ -71,7 +71,7 @@ beforeAll(async () => {
       return res.end('<html>Not found</html>');
     }
     try {
-      let body = await readFile(join(dir, path));
+      let body: Buffer = await readFile(join(dir, path));
       if (tamper) body = tamper(path, body);
       res.end(body);
     } catch {
@@ -95,9 +95,9 @@ beforeEach(() => {
 });
 
 describe('imdb.loadData from the converted files', () => {
-  it.each(golden.load_data.map((c: { options: object }) => [JSON.stringify(c.options), c]))('matches Keras load_data %s', async (_, c) => {
+  it.each(golden.load_data.map((c: { options: object }) => [JSON.stringify(c.options), c]) as [string, any][])('matches Keras load_data %s', async (_, c) => {
     configure('site');
-    const o = c.options as Record<string, number | null | undefined>;
+    const o = c.options as Record<string, number | undefined>;
     const [[xTrain, yTrain], [xTest, yTest]] = await imdb.loadData({
       numWords: o.num_words,
       skipTop: o.skip_top,

@@ -5,7 +5,7 @@ import { KERAS_FILTERS, textToWordSequence, Tokenizer } from '../../src/rnn/data
 const golden = JSON.parse(readFileSync(new URL('../fixtures/data/golden.json', import.meta.url), 'utf8'));
 
 describe('Tokenizer (golden against Keras Tokenizer)', () => {
-  it.each(golden.tokenizer.map((c: { options: object }) => [JSON.stringify(c.options), c]))('%s', (_, c) => {
+  it.each(golden.tokenizer.map((c: { options: object }) => [JSON.stringify(c.options), c]) as [string, any][])('%s', (_, c) => {
     const opts = c.options as { num_words?: number; oov_token?: string };
     const tok = new Tokenizer({ numWords: opts.num_words, oovToken: opts.oov_token });
     tok.fitOnTexts(golden.tokenizer_texts);

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKernel, type Harness } from './kernel-harness';
+import type { ErrorMessage, ResultMessage } from '../../src/kernel/protocol';
 
 let h: Harness;
 beforeAll(async () => {
@@ -33,7 +34,9 @@ describe('protocol ordering', () => {
   it('answers every execute of a burst exactly once, in order, with increasing counts', async () => {
     const ids = [h.send('1'), h.send('syntax error here'), h.send('null.x'), h.send('"ok"')];
     await h.kernel.whenIdle();
-    const replies = h.messages.filter((m) => (m.type === 'result' || m.type === 'error') && ids.includes(m.runId));
+    const replies = h.messages.filter(
+      (m): m is ResultMessage | ErrorMessage => (m.type === 'result' || m.type === 'error') && ids.includes(m.runId),
+    );
     expect(replies.map((m) => [m.runId, m.type])).toEqual([
       [ids[0], 'result'],
       [ids[1], 'error'],
