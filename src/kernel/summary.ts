@@ -7,6 +7,7 @@
  * Shapes print as Python tuples, `(None, 100, 32)`. Sizes count 4 bytes per float32 weight.
  */
 import type { SummaryBundle, SummaryRow } from './protocol';
+import { formatBytes, formatCount } from './keras-format';
 
 /** The parts of a tfjs Layer the summary reads. */
 export interface LayerLike {
@@ -140,17 +141,6 @@ function connections(layer: LayerLike): string {
   return out.length ? out.join(', ') : '-';
 }
 
-/** Keras's `readable_memory_size`: 1024 steps, two decimals ("1.22 MB", "0.00 B"). */
-export function readableMemorySize(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
-  let size = bytes;
-  for (const unit of units) {
-    if (size / 1024 < 1) return `${size.toFixed(2)} ${unit}`;
-    size /= 1024;
-  }
-  return `${size.toFixed(2)} PB`;
-}
-
 /** Plain-text Keras 3 rendering of a SummaryBundle (used when a printFn is given). */
 export function summaryText(b: SummaryBundle): string {
   const lines = [`Model: "${b.modelName}"`];
@@ -165,10 +155,10 @@ export function summaryText(b: SummaryBundle): string {
   lines.push(`┏${w.map((n) => '━'.repeat(n + 2)).join('┳')}┓`);
   lines.push(row(cols).replace(/│/g, '┃'));
   lines.push(`┡${w.map((n) => '━'.repeat(n + 2)).join('╇')}┩`);
-  for (const r of b.rows) lines.push(row([r.layer, r.outputShape, r.params.toLocaleString('en-US')]));
+  for (const r of b.rows) lines.push(row([r.layer, r.outputShape, formatCount(r.params)]));
   lines.push(`└${w.map((n) => '─'.repeat(n + 2)).join('┴')}┘`);
   const total = (label: string, n: number, bytes: number) =>
-    ` ${label}: ${n.toLocaleString('en-US')} (${readableMemorySize(bytes)})`;
+    ` ${label}: ${formatCount(n)} (${formatBytes(bytes)})`;
   lines.push(total('Total params', b.totalParams, b.totalBytes));
   lines.push(total('Trainable params', b.trainableParams, b.trainableBytes));
   lines.push(total('Non-trainable params', b.nonTrainableParams, b.nonTrainableBytes));

@@ -5,7 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readableMemorySize, summaryText } from '../../src/kernel/summary';
+import { summaryText } from '../../src/kernel/summary';
+import { formatBytes } from '../../src/kernel/keras-format';
 import { inspect } from '../../src/kernel/inspect';
 import type { SummaryBundle } from '../../src/kernel/protocol';
 import { startKernel, type Harness } from './kernel-harness';
@@ -35,8 +36,8 @@ describe('model summaries', () => {
     ]);
     expect([b.totalParams, b.trainableParams, b.nonTrainableParams]).toEqual([320766, 320766, 0]);
     expect([b.totalBytes, b.trainableBytes, b.nonTrainableBytes]).toEqual([320766 * 4, 320766 * 4, 0]);
-    expect(readableMemorySize(b.totalBytes)).toBe('1.22 MB');
-    expect(readableMemorySize(0)).toBe('0.00 B');
+    expect(formatBytes(b.totalBytes)).toBe('1.22 MB');
+    expect(formatBytes(0)).toBe('0.00 B');
     expect(summaryText(b)).toContain(' Total params: 320,766 (1.22 MB)');
   });
 

@@ -29,6 +29,12 @@ function makeArray(dtype: tf.DataType, n: number): Float32Array | Int32Array | U
   return new Float32Array(n);
 }
 
+/** A shape seen as [outer, dim, inner] around `axis` (products of the dims before and after it). */
+function aroundAxis(shape: readonly number[], axis: number): { outer: number; dim: number; inner: number } {
+  const product = (dims: readonly number[]) => dims.reduce((p, d) => p * d, 1);
+  return { outer: product(shape.slice(0, axis)), dim: shape[axis], inner: product(shape.slice(axis + 1)) };
+}
+
 function replaceKernel(config: tf.KernelConfig): tf.KernelConfig | undefined {
   const previous = tf.getKernel(config.kernelName, 'cpu');
   if (previous) tf.unregisterKernel(config.kernelName, 'cpu');
@@ -81,9 +87,7 @@ export function installFastCpuKernels(): void {
       const cpu = backend as unknown as CpuBackend;
       const xv = cpu.readSync(x.dataId);
       const idx = cpu.readSync(indices.dataId);
-      const outer = x.shape.slice(0, axis).reduce((p, d) => p * d, 1);
-      const dim = x.shape[axis];
-      const inner = x.shape.slice(axis + 1).reduce((p, d) => p * d, 1);
+      const { outer, dim, inner } = aroundAxis(x.shape, axis);
       const outShape = [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)];
       const out = makeArray(x.dtype, outer * idx.length * inner);
       const typed = xv as unknown as Float32Array;
@@ -120,9 +124,7 @@ export function installFastCpuKernels(): void {
       let out = makeArray(x.dtype, n) as Float32Array;
       for (let k = 0; k < axes.length; k++) {
         const axis = axes[k];
-        const outer = x.shape.slice(0, axis).reduce((p, d) => p * d, 1);
-        const dim = x.shape[axis];
-        const inner = x.shape.slice(axis + 1).reduce((p, d) => p * d, 1);
+        const { outer, dim, inner } = aroundAxis(x.shape, axis);
         for (let p = 0; p < outer; p++) {
           const base = p * dim * inner;
           for (let i = 0; i < dim; i++) {
