@@ -6,6 +6,7 @@
 import { parseCell, CellSyntaxError, type ParsedCell } from './parse';
 import type { Position } from './positions';
 import { analyzeScope } from './scope';
+export { CELL_FUNCTION, RUNTIME_PARAM, SCOPE_PARAM, cellSourceURL, cleanGeneratedNames, parseCellFrame, type CellFrame } from './generated';
 import { finalExpression, hasTopLevelAwait, transpileCell, type TranspileOptions } from './transpile';
 
 export { CellSyntaxError, parseCell };
@@ -38,7 +39,7 @@ export function compileCell(source: string, options: TranspileOptions): Compiled
     if (use.binding === 'free' && !references.includes(use.node.name)) references.push(use.node.name);
   }
   const final = finalExpression(parsed.root);
-  const out = transpileCell(parsed, options);
+  const out = transpileCell(parsed, options, scope);
   return {
     declarations: scope.declarations,
     references,
@@ -49,9 +50,4 @@ export function compileCell(source: string, options: TranspileOptions): Compiled
     sourceURL: out.sourceURL,
     toCell: out.toCell,
   };
-}
-
-/** A safe `sourceURL` file name for run `run` of cell `cellId`. */
-export function cellSourceURL(cellId: string, run: number): string {
-  return `cell-${cellId.replace(/[^A-Za-z0-9_-]/g, '_')}-${run}.js`;
 }

@@ -21,7 +21,8 @@ import { ancestor } from 'acorn-walk';
 import { EditList } from './edits';
 import type { ParsedCell } from './parse';
 import { lineStarts, offsetToPosition, positionToOffset, type Position } from './positions';
-import { analyzeScope, patternIdentifiers } from './scope';
+import { CELL_FUNCTION, RUNTIME_PARAM as RT, SCOPE_PARAM as NB } from './generated';
+import { analyzeScope, patternIdentifiers, type ScopeInfo } from './scope';
 
 export interface TranspileOptions {
   /** Used in `//# sourceURL=`; must be unique per compiled run, e.g. `cell-lstm-build-3.js`. */
@@ -38,23 +39,25 @@ export interface TranspiledCell {
   sourceURL: string;
   /** Maps a 1-based position in `code` to the cell source; undefined outside the cell's text. */
   toCell(pos: Position): Position | undefined;
-  /** True when the cell's value (a final expression) is returned. */
-  returnsValue: boolean;
 }
 
 const STATEMENT_LISTS = new Set(['Program', 'BlockStatement', 'StaticBlock', 'SwitchCase']);
 
-export function transpileCell(cell: ParsedCell, options: TranspileOptions): TranspiledCell {
+/**
+ * Rewrites a parsed cell (see the module comment). `scope` is the cell's scope analysis when
+ * the caller already has it (`compileCell` does), so that it is not computed twice.
+ */
+export function transpileCell(cell: ParsedCell, options: TranspileOptions, scope?: ScopeInfo): TranspiledCell {
   const { root, input } = cell;
-  const info = analyzeScope(root);
+  const info = scope ?? analyzeScope(root);
   const edits = new EditList(input);
 
   for (const use of info.uses) {
     const name = use.node.name;
     let text: string;
-    if (use.binding === 'top' || use.write || options.known(name)) text = `__nb.${name}`;
+    if (use.binding === 'top' || use.write || options.known(name)) text = `${NB}.${name}`;
     else if (options.isGlobal(name)) continue;
-    else text = `__rt.ref(${JSON.stringify(name)}${use.typeofOperand ? ', true' : ''})`;
+    else text = `${RT}.ref(${JSON.stringify(name)}${use.typeofOperand ? ', true' : ''})`;
     if (use.shorthand) text = `${name}: ${text}`;
     edits.replace(use.node.start, use.node.end, text);
   }
@@ -66,7 +69,7 @@ export function transpileCell(cell: ParsedCell, options: TranspileOptions): Tran
 
   ancestor(root, {
     AwaitExpression(node, _state, parents) {
-      edits.open(node.argument.start, '__rt.wait(', parents.length);
+      edits.open(node.argument.start, `${RT}.wait(`, parents.length);
       edits.close(node.argument.end, ')', parents.length);
     },
   });
@@ -78,8 +81,8 @@ export function transpileCell(cell: ParsedCell, options: TranspileOptions): Tran
     edits.close(range.end, ')', 0);
   }
 
-  const hoisted = functions.map((f) => `__nb.${f} = ${f}; `).join('');
-  edits.open(0, `(async function __cell__(__nb, __rt) {"use strict"; ${hoisted}`, -2);
+  const hoisted = functions.map((f) => `${NB}.${f} = ${f}; `).join('');
+  edits.open(0, `(async function ${CELL_FUNCTION}(${NB}, ${RT}) {"use strict"; ${hoisted}`, -2);
   edits.close(input.length, `\n})\n//# sourceURL=${options.sourceURL}\n`, -2);
 
   const { code, toSource } = edits.apply();
@@ -89,7 +92,6 @@ export function transpileCell(cell: ParsedCell, options: TranspileOptions): Tran
   return {
     code,
     sourceURL: options.sourceURL,
-    returnsValue: final !== null,
     toCell(pos) {
       const g = positionToOffset(genStarts, pos);
       if (g < 0 || g > bodyEnd) return undefined;
@@ -124,7 +126,7 @@ function rewriteDeclarations(program: Program, edits: EditList, functions: strin
   for (const stmt of program.body) {
     if (stmt.type === 'FunctionDeclaration' && stmt.id) functions.push(stmt.id.name);
     if (stmt.type === 'ClassDeclaration' && stmt.id) {
-      edits.open(stmt.start, `;__nb.${stmt.id.name} = `, 0);
+      edits.open(stmt.start, `;${NB}.${stmt.id.name} = `, 0);
       edits.close(stmt.end, ';', 0);
     }
   }
@@ -154,7 +156,7 @@ function rewriteVariableDeclaration(node: VariableDeclaration, parent: AnyNode, 
   for (const d of node.declarations) {
     edits.open(d.start, '(', 1);
     if (!d.init && d.id.type === 'Identifier') {
-      edits.close(d.id.end, node.kind === 'var' ? ` = __nb.${d.id.name}` : ' = undefined', 2);
+      edits.close(d.id.end, node.kind === 'var' ? ` = ${NB}.${d.id.name}` : ' = undefined', 2);
     }
     edits.close(d.end, ')', 1);
   }
@@ -163,7 +165,7 @@ function rewriteVariableDeclaration(node: VariableDeclaration, parent: AnyNode, 
   if (source[node.end - 1] !== ';') edits.close(node.end, ';', 0);
   if (node.kind === 'const') {
     const names = node.declarations.flatMap((d) => patternIdentifiers(d.id)).map((id) => JSON.stringify(id.name));
-    edits.close(node.end, ` __rt.lock(${names.join(', ')});`, -1);
+    edits.close(node.end, ` ${RT}.lock(${names.join(', ')});`, -1);
   }
 }
 

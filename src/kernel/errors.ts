@@ -2,10 +2,10 @@
  * Runtime errors, mapped back to the cells. Every compiled cell carries
  * `//# sourceURL=cell-<id>-<run>.js`, so V8 (and Firefox, Safari) name it in stack frames;
  * frames in any cell are mapped through that cell's position map, every other frame (tfjs,
- * the kernel, the bundler) is dropped. Messages lose the transpiler's `__nb.` prefixes, so a
- * reader sees `model.fitt is not a function`, not `__nb.model.fitt is not a function`.
+ * the kernel, the bundler) is dropped. Messages lose the compiler's rewrites. The format of
+ * generated code is defined once, in src/cells/generated.ts.
  */
-import type { Position } from '../cells/index';
+import { CELL_FUNCTION, cleanGeneratedNames, parseCellFrame, type Position } from '../cells/index';
 import { inspect } from './inspect';
 
 /** A compiled cell the kernel has run, for mapping stack frames. */
@@ -22,7 +22,6 @@ export interface MappedError {
   traceback: string[];
 }
 
-const FRAME = /(cell-[A-Za-z0-9_-]+-\d+\.js):(\d+):(\d+)/;
 /**
  * Where an `await` was when the awaited promise rejected: the kernel stores a stack captured
  * at the `await` under this key on the error, for errors born outside the cell (a rejected
@@ -30,16 +29,6 @@ const FRAME = /(cell-[A-Za-z0-9_-]+-\d+\.js):(\d+):(\d+)/;
  */
 export const AWAIT_SITE = Symbol.for('rnn-notebook.await-site');
 
-/** The name the transpiler gives a cell's own function. */
-export const CELL_FUNCTION = '__cell__';
-
-/** Removes the transpiler's artefacts from an error message. */
-export function cleanMessage(message: string): string {
-  return message
-    .replace(/__rt\.ref\("([^"]+)"(?:, true)?\)/g, '$1')
-    .replace(/__rt\.(?:ref|wait)\(\.\.\.\)/g, '(intermediate value)')
-    .replace(/\b__nb\./g, '');
-}
 
 function frameName(line: string): string | undefined {
   const v8 = /^\s*at\s+(?:async\s+)?(?:new\s+)?([^\s(]+)\s+\(/.exec(line);
@@ -65,7 +54,7 @@ export function mapRuntimeError(
   // tfjs's ValueError and friends keep name 'Error'; their class says more.
   const ctor = isError ? (e.constructor as { name?: string } | undefined)?.name : undefined;
   const ename = !isError ? 'Error' : e.name && e.name !== 'Error' ? e.name : ctor && /Error$/.test(ctor) ? ctor : 'Error';
-  const evalue = isError ? cleanMessage(String(e.message ?? '')) : inspect(error);
+  const evalue = isError ? cleanGeneratedNames(String(e.message ?? '')) : inspect(error);
   const traceback: string[] = [];
   let line: number | undefined;
   let column: number | undefined;
@@ -73,17 +62,17 @@ export function mapRuntimeError(
   const site = isError ? (e as unknown as Record<symbol, unknown>)[AWAIT_SITE] : undefined;
   if (typeof site === 'string' && !stack.includes(`${currentURL}:`)) stack += `\n${site}`;
   for (const raw of stack.split('\n')) {
-    const m = FRAME.exec(raw);
+    const m = parseCellFrame(raw);
     if (!m) continue;
-    const script = scripts.get(m[1]);
+    const script = scripts.get(m.url);
     if (!script) continue;
-    const pos = script.toCell({ line: Number(m[2]), column: Number(m[3]) });
+    const pos = script.toCell({ line: m.line, column: m.column });
     if (!pos) continue;
     const name = frameName(raw);
-    const where = m[1] === currentURL ? '<cell>' : `<cell ${script.cellId}>`;
+    const where = m.url === currentURL ? '<cell>' : `<cell ${script.cellId}>`;
     const loc = `${where}:${pos.line}:${pos.column}`;
     traceback.push(!name || name === CELL_FUNCTION || name === 'eval' ? `at ${loc}` : `at ${name} (${loc})`);
-    if (line === undefined && m[1] === currentURL) {
+    if (line === undefined && m.url === currentURL) {
       line = pos.line;
       column = pos.column;
     }

@@ -5,6 +5,7 @@
  * `//host` and `https:` URLs are left alone.
  */
 import type { Root, RootContent, Parent } from 'mdast';
+import { withTrailingSlash } from '../site/url';
 
 export interface BaseLinkOptions {
   base: string;
@@ -12,7 +13,7 @@ export interface BaseLinkOptions {
 
 export function prefixBase(url: string, base: string): string {
   if (!url.startsWith('/') || url.startsWith('//')) return url;
-  const root = base.endsWith('/') ? base : `${base}/`;
+  const root = withTrailingSlash(base);
   if (root !== '/' && (url === root.slice(0, -1) || url.startsWith(root))) return url;
   return root + url.slice(1);
 }

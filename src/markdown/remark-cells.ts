@@ -26,12 +26,12 @@ const CELL_LANGS = new Set(['js', 'ts']);
 const ID_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*$/;
 
 /** The error thrown for a malformed cell: its message starts with `file:line:column:`. */
-export class CellSyntaxError extends Error {
+export class CellFenceError extends Error {
   constructor(file: VFile, node: Code, problem: string) {
     const path = file.path ? relative(process.cwd(), file.path) : '<lesson>';
     const pos = node.position?.start;
     super(`${path}:${pos?.line ?? '?'}:${pos?.column ?? '?'}: ${problem}`);
-    this.name = 'CellSyntaxError';
+    this.name = 'CellFenceError';
   }
 }
 
@@ -60,7 +60,7 @@ export default function remarkCells() {
       for (let i = 0; i < kids.length; i++) {
         const node = kids[i];
         if (isKerasFence(node) && !(i > 0 && isCellFence(kids[i - 1]))) {
-          throw new CellSyntaxError(
+          throw new CellFenceError(
             file,
             node,
             'a ```python keras fence must come directly after a ```js cell fence (it becomes that cell\'s "Keras (Python)" tab).',
@@ -70,18 +70,18 @@ export default function remarkCells() {
           const { attrs } = parseFenceMeta(node.meta);
           const lang = node.lang ?? '';
           if (!CELL_LANGS.has(lang)) {
-            throw new CellSyntaxError(file, node, `a cell fence must be \`js cell\` or \`ts cell\`, not \`${lang || '(no language)'} cell\`.`);
+            throw new CellFenceError(file, node, `a cell fence must be \`js cell\` or \`ts cell\`, not \`${lang || '(no language)'} cell\`.`);
           }
           const id = attrs.get('id');
           if (!id) {
-            throw new CellSyntaxError(file, node, `this cell has no id. Write it as \`\`\`${lang} cell id="a-unique-name"`);
+            throw new CellFenceError(file, node, `this cell has no id. Write it as \`\`\`${lang} cell id="a-unique-name"`);
           }
           if (!ID_PATTERN.test(id)) {
-            throw new CellSyntaxError(file, node, `cell id "${id}" must start with a letter and use only letters, digits, "-" and "_".`);
+            throw new CellFenceError(file, node, `cell id "${id}" must start with a letter and use only letters, digits, "-" and "_".`);
           }
           const firstLine = ids.get(id);
           if (firstLine !== undefined) {
-            throw new CellSyntaxError(file, node, `duplicate cell id "${id}" (already used on line ${firstLine}). Cell ids must be unique in a lesson.`);
+            throw new CellFenceError(file, node, `duplicate cell id "${id}" (already used on line ${firstLine}). Cell ids must be unique in a lesson.`);
           }
           ids.set(id, node.position?.start.line ?? 0);
 

@@ -3,10 +3,14 @@
  * works at the domain root (`/`) and under a sub-path such as `/rnn-notebook/` or `/course/`.
  */
 
+/** `base` with exactly one trailing slash added when it has none (`/course` -> `/course/`). */
+export function withTrailingSlash(base: string): string {
+  return base.endsWith('/') ? base : `${base}/`;
+}
+
 /** Joins the configured base (with or without a trailing slash) and a site-relative path. */
 export function withBase(path: string, base: string = import.meta.env.BASE_URL): string {
-  const root = base.endsWith('/') ? base : `${base}/`;
-  return root + path.replace(/^\/+/, '');
+  return withTrailingSlash(base) + path.replace(/^\/+/, '');
 }
 
 /** The URL of a lesson page, e.g. `/rnn-notebook/lessons/lstm/`. */

@@ -5,6 +5,7 @@
  */
 /// <reference types="astro/client" />
 import '../styles/notebook.css';
+import { withTrailingSlash } from '../site/url';
 import { NotebookPage } from './page';
 
 declare global {
@@ -15,8 +16,7 @@ declare global {
 }
 
 function base(): string {
-  const b = import.meta.env.BASE_URL || '/';
-  return b.endsWith('/') ? b : `${b}/`;
+  return withTrailingSlash(import.meta.env.BASE_URL || '/');
 }
 
 /** The kernel: one module worker per page, created on the first Run (see kernel-session.ts). */

@@ -7,6 +7,7 @@
  * harder, which is the point of the LSTM/GRU lesson.
  */
 import { Prng } from './prng';
+import { integerOption } from './validate';
 
 export interface AddingProblemOptions {
   /** Training sequences (default 1000); the test split has `numTest` (default the same). */
@@ -22,10 +23,9 @@ export type AddingSplit = [number[][][], number[]];
 
 /** `[[xTrain, yTrain], [xTest, yTest]]`; xs are `[length][2]` per sequence, ys the sums. */
 export function addingProblem(options: AddingProblemOptions = {}): [AddingSplit, AddingSplit] {
-  const numSamples = options.numSamples ?? 1000;
-  const numTest = options.numTest ?? numSamples;
-  const length = options.length ?? 50;
-  if (!Number.isInteger(length) || length < 2) throw new Error(`length must be an integer of at least 2, got ${length}`);
+  const numSamples = integerOption('numSamples', options.numSamples ?? 1000, 1);
+  const numTest = integerOption('numTest', options.numTest ?? numSamples, 0);
+  const length = integerOption('length', options.length ?? 50, 2);
   const rng = new Prng(options.seed ?? 1);
   const half = Math.floor(length / 2);
   const make = (n: number): AddingSplit => {

@@ -27,8 +27,8 @@
  * Labels are 0..numClasses-1 (key id - 1); with the default 2 classes a sigmoid output fits.
  * Labels are balanced per split (exactly half each for 2 classes when the split size is even).
  */
-import type { ImdbData } from './imdb-pipeline';
 import { Prng } from './prng';
+import { fractionOption, integerOption } from './validate';
 
 export interface LongRangeMemoryOptions {
   /** Training sequences (default 1000); the test split has `numTest` (default the same). */
@@ -51,23 +51,19 @@ export interface LongRangeMemoryOptions {
   seed?: number;
 }
 
-/** `[[xTrain, yTrain], [xTest, yTest]]`, xs as id lists of length `gap + 1`, ys as class ids. */
-export function longRangeMemory(options: LongRangeMemoryOptions = {}): ImdbData {
-  const numSamples = options.numSamples ?? 1000;
-  const numTest = options.numTest ?? numSamples;
-  const gap = options.gap ?? 20;
-  const minGap = options.minGap ?? 1;
-  const keyRate = options.keyRate ?? 0.1;
-  const numClasses = options.numClasses ?? 2;
-  const vocabSize = options.vocabSize ?? 10;
+/** `[[xTrain, yTrain], [xTest, yTest]]`: xs as id lists of length `gap + 1`, ys as class ids. */
+export type LongRangeMemoryData = [[number[][], number[]], [number[][], number[]]];
+
+/** Generates the task (see the module comment); deterministic for a given `seed`. */
+export function longRangeMemory(options: LongRangeMemoryOptions = {}): LongRangeMemoryData {
+  const numSamples = integerOption('numSamples', options.numSamples ?? 1000, 1);
+  const numTest = integerOption('numTest', options.numTest ?? numSamples, 0);
+  const gap = integerOption('gap', options.gap ?? 20, 1);
+  const minGap = integerOption('minGap (at most gap)', options.minGap ?? 1, 1, gap);
+  const keyRate = fractionOption('keyRate', options.keyRate ?? 0.1, 0, 1);
+  const numClasses = integerOption('numClasses', options.numClasses ?? 2, 2);
+  const vocabSize = integerOption('vocabSize (at least numClasses + 2)', options.vocabSize ?? 10, numClasses + 2);
   const rng = new Prng(options.seed ?? 1);
-  if (!Number.isInteger(gap) || gap < 1) throw new Error(`gap must be a positive integer, got ${gap}`);
-  if (!Number.isInteger(minGap) || minGap < 1 || minGap > gap) {
-    throw new Error(`minGap must be an integer in 1..gap (${gap}), got ${minGap}`);
-  }
-  if (!(keyRate >= 0 && keyRate < 1)) throw new Error(`keyRate must be in [0, 1), got ${keyRate}`);
-  if (!Number.isInteger(numClasses) || numClasses < 2) throw new Error(`numClasses must be at least 2, got ${numClasses}`);
-  if (vocabSize < numClasses + 2) throw new Error(`vocabSize must be at least numClasses + 2 (${numClasses + 2}), got ${vocabSize}`);
   const distractor = () => rng.int(numClasses + 1, vocabSize);
   const make = (n: number): [number[][], number[]] => {
     // Balanced labels in a seeded random order.

@@ -16,6 +16,7 @@
 import { applyKerasOptions, rawSplitFrom, type ImdbData } from './imdb-pipeline';
 import type { RawImdb } from './imdb-format';
 import { Prng } from './prng';
+import { integerOption } from './validate';
 
 const NEUTRAL = (
   'the and a of to is br in it i this that was as for with movie but film on not you are his ' +
@@ -85,14 +86,11 @@ export interface ToySentimentOptions {
 
 /** Raw toy reviews (ranks) in the same layout as the IMDB files. */
 export function toySentimentRaw(options: ToySentimentOptions = {}): RawImdb {
-  const numSamples = options.numSamples ?? 2500;
-  const numTest = options.numTest ?? numSamples;
-  const vocabSize = options.vocabSize ?? 10000;
-  const maxlen = options.maxlen ?? 100;
+  const numSamples = integerOption('numSamples', options.numSamples ?? 2500, 1);
+  const numTest = integerOption('numTest', options.numTest ?? numSamples, 0);
+  const vocabSize = integerOption('vocabSize', options.vocabSize ?? 10000, 40);
+  const maxlen = integerOption('maxlen', options.maxlen ?? 100, 6);
   const seed = options.seed ?? 113;
-  if (!Number.isInteger(numSamples) || numSamples < 1) throw new Error(`numSamples must be a positive integer, got ${numSamples}`);
-  if (!Number.isInteger(vocabSize) || vocabSize < 40) throw new Error(`vocabSize must be an integer of at least 40, got ${vocabSize}`);
-  if (!Number.isInteger(maxlen) || maxlen < 6) throw new Error(`maxlen must be an integer of at least 6, got ${maxlen}`);
   const rng = new Prng(seed);
   const maxRank = vocabSize - 3 - 1; // highest rank whose id (rank + 3) is below vocabSize
   const usable = (ranks: number[]) => ranks.filter((r) => r <= maxRank);

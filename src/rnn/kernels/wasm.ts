@@ -1,6 +1,6 @@
 /**
  * The WebAssembly SIMD128 implementation of the fused kernels (source: src/rnn/wasm/kernels.c,
- * embedded as base64 by src/rnn/wasm/build.ts).
+ * embedded as base64 by scripts/build-wasm.ts).
  *
  * Each call lays its arrays out in the module's linear memory (a bump arena reset per call,
  * grown when needed), copies the inputs in, runs the C kernels and copies results out.
