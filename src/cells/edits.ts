@@ -36,6 +36,7 @@ interface Segment {
   kind: 'copy' | 'insert' | 'replace';
 }
 
+/** The edit list of one cell source: record edits, then `apply()` them (see the module comment). */
 export class EditList {
   private readonly replacements: Replacement[] = [];
   private readonly insertions: Insertion[] = [];

@@ -9,6 +9,7 @@ import { Parser, tokTypes, type Expression, type Options, type Program } from 'a
 import { offsetToPosition, lineStarts, type Position } from './positions';
 import { stripTypes, type StrippedTypeScript } from './typescript';
 
+/** How acorn parses a cell: the latest syntax, as module code (strict, top-level `await`), with line/column locations. */
 export const acornOptions: Options = {
   ecmaVersion: 'latest',
   sourceType: 'module',
@@ -23,6 +24,7 @@ export class CellSyntaxError extends SyntaxError {
   }
 }
 
+/** A parsed cell: its tree, the text that was parsed, and how to map TypeScript back. */
 export interface ParsedCell {
   /** The source as written. */
   source: string;
@@ -36,6 +38,7 @@ export interface ParsedCell {
   typescript?: StrippedTypeScript;
 }
 
+/** Parses a cell, as an expression first, then as a program; throws CellSyntaxError positioned in the cell. */
 export function parseCell(source: string): ParsedCell {
   let jsError: unknown;
   try {

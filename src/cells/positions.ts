@@ -18,6 +18,7 @@ export function lineStarts(text: string): number[] {
   return starts;
 }
 
+/** The 1-based line and column of a 0-based offset, given the text's `lineStarts`. */
 export function offsetToPosition(starts: number[], offset: number): Position {
   let lo = 0;
   let hi = starts.length - 1;
@@ -29,6 +30,7 @@ export function offsetToPosition(starts: number[], offset: number): Position {
   return { line: lo + 1, column: offset - starts[lo] + 1 };
 }
 
+/** The 0-based offset of a 1-based line and column (a line outside the text is clamped to its first or last line). */
 export function positionToOffset(starts: number[], pos: Position): number {
   const line = Math.min(Math.max(pos.line, 1), starts.length);
   return starts[line - 1] + Math.max(pos.column, 1) - 1;

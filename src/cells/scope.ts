@@ -11,6 +11,7 @@
 import type { AnyNode, Identifier, Node, Pattern } from 'acorn';
 import { ancestor } from 'acorn-walk';
 
+/** One identifier that reads or writes a notebook name (a top-level declaration or a free name). */
 export interface IdentifierUse {
   node: Identifier;
   /** 'top' = declared at the top level of the cell; 'free' = declared nowhere in the cell. */
@@ -25,6 +26,7 @@ export interface IdentifierUse {
   depth: number;
 }
 
+/** What the scope analysis found: the cell's top-level names and every use of a notebook name. */
 export interface ScopeInfo {
   /** Names declared at the top level of the cell, in source order, without duplicates. */
   declarations: string[];
@@ -76,6 +78,7 @@ export function patternIdentifiers(pattern: Pattern, out: Identifier[] = []): Id
   return out;
 }
 
+/** Finds the names a cell declares at its top level and every use of those or of free names. */
 export function analyzeScope(root: Node): ScopeInfo {
   const locals = new Map<Scoped, Set<string>>();
   const declarations: string[] = [];

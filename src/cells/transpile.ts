@@ -24,6 +24,7 @@ import { lineStarts, offsetToPosition, positionToOffset, type Position } from '.
 import { CELL_FUNCTION, RUNTIME_PARAM as RT, SCOPE_PARAM as NB } from './generated';
 import { analyzeScope, patternIdentifiers, type ScopeInfo } from './scope';
 
+/** What the transpiler needs from the kernel: the script's URL and which names are notebook names or globals. */
 export interface TranspileOptions {
   /** Used in `//# sourceURL=`; must be unique per compiled run, e.g. `cell-lstm-build-3.js`. */
   sourceURL: string;
@@ -33,6 +34,7 @@ export interface TranspileOptions {
   isGlobal(name: string): boolean;
 }
 
+/** The generated script of one cell and its position map back to the cell. */
 export interface TranspiledCell {
   /** A script whose completion value is the cell's async function. */
   code: string;

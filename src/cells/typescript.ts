@@ -7,6 +7,7 @@
 import { transform } from 'sucrase';
 import { decodeMappings, type MappingSegment, type Position } from './positions';
 
+/** A TypeScript cell with its types stripped by sucrase, and the map from the stripped text back to the source. */
 export interface StrippedTypeScript {
   /** The JavaScript, line for line the same as the TypeScript source. */
   code: string;

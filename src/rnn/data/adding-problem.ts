@@ -9,6 +9,7 @@
 import { Prng } from './prng';
 import { integerOption } from './validate';
 
+/** Options of `datasets.addingProblem` (all optional). */
 export interface AddingProblemOptions {
   /** Training sequences (default 1000); the test split has `numTest` (default the same). */
   numSamples?: number;
@@ -19,6 +20,7 @@ export interface AddingProblemOptions {
   seed?: number;
 }
 
+/** One split of the adding problem: `[xs, ys]`, xs `[length][2]` (value, marker) per sequence, ys the sums. */
 export type AddingSplit = [number[][][], number[]];
 
 /** `[[xTrain, yTrain], [xTest, yTest]]`; xs are `[length][2]` per sequence, ys the sums. */

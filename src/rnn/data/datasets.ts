@@ -9,4 +9,5 @@ import { addingProblem } from './adding-problem';
 import { longRangeMemory } from './long-range-memory';
 import { toySentiment, toyWordIndex } from './toy-sentiment';
 
+/** The built-in generated data sets a cell sees as `datasets` (deterministic, no network). */
 export const datasets = { toySentiment, longRangeMemory, addingProblem, toyWordIndex };

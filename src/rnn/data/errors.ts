@@ -4,6 +4,7 @@
  */
 import { DATA_COMMAND } from './imdb-format';
 
+/** The sentence that tells a reader what works without the IMDB files. */
 export const OFFLINE_HINT =
   "Offline alternatives: imdb.loadData({ ..., fallback: 'toy' }) or datasets.toySentiment() " +
   '(a small IMDB-shaped task), or your own file with files.pick() + parseTextDataset() + Tokenizer.';

@@ -30,6 +30,7 @@
 import { Prng } from './prng';
 import { fractionOption, integerOption } from './validate';
 
+/** Options of `datasets.longRangeMemory` (all optional). */
 export interface LongRangeMemoryOptions {
   /** Training sequences (default 1000); the test split has `numTest` (default the same). */
   numSamples?: number;

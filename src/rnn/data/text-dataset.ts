@@ -23,6 +23,7 @@ export class TextDatasetError extends Error {
   }
 }
 
+/** A labelled text file read by `parseTextDataset`: the texts and their labels, in file order. */
 export interface TextDataset {
   texts: string[];
   labels: number[];

@@ -14,6 +14,7 @@
 /** Keras's default filter: all punctuation except `'`, plus tabs and line breaks. */
 export const KERAS_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n';
 
+/** Options of `new Tokenizer(...)`, named as in Keras (camelCase). */
 export interface TokenizerOptions {
   /** Keep only words whose index is below this (the `numWords - 1` most frequent). */
   numWords?: number | null;
@@ -44,6 +45,7 @@ export function textToWordSequence(
   return s.split(split).filter((w) => w.length > 0);
 }
 
+/** Keras's text `Tokenizer` (see the module comment for its rules). */
 export class Tokenizer {
   numWords: number | null;
   filters: string;

@@ -71,6 +71,7 @@ export function toyWordIndex(vocabSize = 10000): Record<string, number> {
   return index;
 }
 
+/** Options of `datasets.toySentiment` (all optional). */
 export interface ToySentimentOptions {
   /** Reviews per split (train and test, like IMDB's 25,000 + 25,000). Default 2500. */
   numSamples?: number;

@@ -11,8 +11,11 @@ export type RecurrentActivation = 'tanh' | 'sigmoid' | 'relu' | 'linear';
 
 /** Numeric codes shared by the JS and WebAssembly kernels. */
 export const ACT_LINEAR = 0;
+/** Activation code of tanh. */
 export const ACT_TANH = 1;
+/** Activation code of the logistic sigmoid (Keras's `sigmoid`, not tfjs's hardSigmoid). */
 export const ACT_SIGMOID = 2;
+/** Activation code of relu. */
 export const ACT_RELU = 3;
 
 const CODES: Record<string, number> = {
