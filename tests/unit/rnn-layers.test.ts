@@ -153,10 +153,10 @@ describe('names and summaries', () => {
 
 describe('unsupported arguments throw errors that name the argument', () => {
   const cases: [string, () => unknown, RegExp][] = [
-    ['dropout', () => rnn.lstm({ units: 3, dropout: 0.2 }), /'dropout'/],
-    ['recurrentDropout', () => rnn.gru({ units: 3, recurrentDropout: 0.1 }), /'recurrentDropout'/],
-    ['stateful', () => rnn.simpleRNN({ units: 3, stateful: true }), /'stateful'/],
-    ['unroll', () => rnn.lstm({ units: 3, unroll: true }), /'unroll'/],
+    ['dropout (not a number)', () => rnn.lstm({ units: 3, dropout: '0.2' as never }), /'dropout'/],
+    ['recurrentDropout (not a number)', () => rnn.gru({ units: 3, recurrentDropout: NaN }), /'recurrentDropout'/],
+    ['stateful (not a boolean)', () => rnn.simpleRNN({ units: 3, stateful: 1 as never }), /'stateful'/],
+    ['seed (not an integer)', () => rnn.lstm({ units: 3, seed: 1.5 }), /'seed'/],
     ['activation', () => rnn.lstm({ units: 3, activation: 'selu' }), /activation 'selu'/],
     ['recurrentActivation', () => rnn.gru({ units: 3, recurrentActivation: 'hard_sigmoid' }), /recurrentActivation 'hard_sigmoid'/],
     ['units', () => rnn.lstm({ units: 0 }), /'units'/],

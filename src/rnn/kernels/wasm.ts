@@ -16,6 +16,7 @@ import {
   outputSteps,
   type ForwardResult,
   type SequenceGrads,
+  type SequenceExtras,
   type SequenceKernels,
   type SequenceSpec,
 } from './types';
@@ -105,6 +106,44 @@ interface WasmTape {
   gates: Float32Array;
   c: Float32Array;
   ac: Float32Array;
+  extras: SequenceExtras;
+}
+
+/*
+ * --- Optional per-call arrays (mask, initial states, recurrent dropout masks) -------------
+ * Kept apart from the main buffers: each is copied into the arena only when present and
+ * passed to the C kernels as a pointer (0 = absent).
+ */
+interface ExtraPointers {
+  mask: number;
+  h0: number;
+  c0: number;
+  rm: number;
+  ueff: number;
+  dueff: number;
+}
+
+function allocExtras(arena: Arena, spec: SequenceSpec, gp: number, e: SequenceExtras): ExtraPointers {
+  const { batch: B, steps: T, units: u } = spec;
+  const R = spec.cell === 'simple' ? 1 : gatesOf(spec.cell);
+  return {
+    mask: e.mask ? arena.alloc(Math.ceil((B * T) / 4)) : 0,
+    h0: e.h0 ? arena.alloc(B * u) : 0,
+    c0: e.c0 ? arena.alloc(B * u) : 0,
+    rm: e.recurrentMask ? arena.alloc(B * R * u) : 0,
+    ueff: e.recurrentMask ? arena.alloc(u * gp) : 0,
+    dueff: e.recurrentMask ? arena.alloc(u * gp) : 0,
+  };
+}
+
+function writeExtras(arena: Arena, mem: WebAssembly.Memory, p: ExtraPointers, e: SequenceExtras): void {
+  if (p.mask && e.mask) {
+    const bytes = new Uint8Array(mem.buffer, p.mask, e.mask.length);
+    for (let i = 0; i < e.mask.length; i++) bytes[i] = e.mask[i] ? 1 : 0;
+  }
+  if (p.h0 && e.h0) arena.f32(p.h0, e.h0.length).set(e.h0);
+  if (p.c0 && e.c0) arena.f32(p.c0, e.c0.length).set(e.c0);
+  if (p.rm && e.recurrentMask) arena.f32(p.rm, e.recurrentMask.length).set(e.recurrentMask);
 }
 
 function makeKernels(ex: Exports): SequenceKernels {
@@ -116,6 +155,7 @@ function makeKernels(ex: Exports): SequenceKernels {
     kernel: Float32Array,
     recurrentKernel: Float32Array,
     bias: Float32Array,
+    extras: SequenceExtras = {},
   ): ForwardResult {
     const { batch: B, steps: T, inputDim: D, units: u } = spec;
     const G = gatesOf(spec.cell) * u;
@@ -137,7 +177,9 @@ function makeKernels(ex: Exports): SequenceKernels {
     const pAc = arena.alloc(N * u);
     const pOut = arena.alloc(B * OT * u);
     const pScratch = arena.alloc(4 * gp + 8 * u + 64);
+    const px = allocExtras(arena, spec, gp, extras);
     arena.commit();
+    writeExtras(arena, ex.memory, px, extras);
     arena.f32(pX, N * D).set(x);
     arena.f32(pK, D * G).set(kernel);
     arena.f32(pU, u * G).set(recurrentKernel);
@@ -150,7 +192,10 @@ function makeKernels(ex: Exports): SequenceKernels {
     ex.pad_rows(pK, D, G, pWp);
     ex.pad_rows(pU, u, G, pUp);
     ex.matmul_bias(pX, N, D, pWp, gp, pBp, pP);
-    ex.seq_forward(cellCode(spec), pP, pUp, pBrec, B, T, u, gp, spec.act, spec.ract, pH, pGates, pC, pAc, pOut, pScratch);
+    ex.seq_forward(
+      cellCode(spec), pP, pUp, pBrec, B, T, u, gp, spec.act, spec.ract, pH, pGates, pC, pAc, pOut, pScratch,
+      px.mask, px.h0, px.c0, px.rm, px.ueff, spec.zeroOutputForMask ? 1 : 0,
+    );
     const output = arena.f32(pOut, B * OT * u).slice();
     const tape: WasmTape = {
       x,
@@ -160,6 +205,7 @@ function makeKernels(ex: Exports): SequenceKernels {
       gates: arena.f32(pGates, N * gp).slice(),
       c: spec.cell === 'simple' ? new Float32Array(0) : arena.f32(pC, N * u).slice(),
       ac: spec.cell === 'lstm' ? arena.f32(pAc, N * u).slice() : new Float32Array(0),
+      extras,
     };
     return { output, tape };
   }
@@ -189,7 +235,11 @@ function makeKernels(ex: Exports): SequenceKernels {
     const pDu = arena.alloc(u * G);
     const pDk = arena.alloc(D * G);
     const pScratch = arena.alloc(4 * gp + 8 * u + 64);
+    const px = allocExtras(arena, spec, gp, tape.extras);
+    const pDh0 = arena.alloc(B * u);
+    const pDc0 = arena.alloc(B * u);
     arena.commit();
+    writeExtras(arena, ex.memory, px, tape.extras);
     arena.f32(pDout, B * OT * u).set(dOut);
     arena.f32(pX, N * D).set(tape.x);
     arena.f32(pWp, D * gp).set(tape.wp);
@@ -205,6 +255,7 @@ function makeKernels(ex: Exports): SequenceKernels {
     ex.seq_backward(
       cellCode(spec), pDout, pUp, B, T, u, gp, spec.act, spec.ract,
       pH, pGates, pC, pAc, pDz, pDup, pDbrec, pScratch,
+      px.mask, px.h0, px.c0, px.rm, px.ueff, px.dueff, spec.zeroOutputForMask ? 1 : 0, pDh0, pDc0,
     );
     ex.matmul_ta_acc(pX, N, D, pDz, gp, pDwp, pDbp);
     ex.matmul_tb(pDz, N, gp, pWp, D, pDx);
@@ -218,6 +269,8 @@ function makeKernels(ex: Exports): SequenceKernels {
       dKernel: arena.f32(pDk, D * G).slice(),
       dRecurrent: arena.f32(pDu, u * G).slice(),
       dBias,
+      dh0: arena.f32(pDh0, B * u).slice(),
+      dc0: spec.cell === 'lstm' ? arena.f32(pDc0, B * u).slice() : new Float32Array(0),
     };
   }
 
