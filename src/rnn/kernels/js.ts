@@ -136,6 +136,19 @@ function effectiveRecurrent(U: Float32Array, rm: Float32Array | null | undefined
   return out;
 }
 
+/**
+ * W_b[d, j] = W[d, j] · m[b, gate(j), d]: the input kernel sequence b sees under input
+ * dropout (I masks per sequence: 1, or one per gate block).
+ */
+function maskedKernel(W: Float32Array, im: Float32Array, I: number, b: number, D: number, u: number, G: number, out: Float32Array): void {
+  for (let d = 0; d < D; d++) {
+    for (let j = 0; j < G; j++) {
+      const g = I === 1 ? 0 : Math.floor(j / u);
+      out[d * G + j] = W[d * G + j] * im[(b * I + g) * D + d];
+    }
+  }
+}
+
 function forward(
   spec: SequenceSpec,
   x: Float32Array,
@@ -148,8 +161,17 @@ function forward(
   const G = gatesOf(cell) * u;
   const N = B * T;
   const P = new Float32Array(N * G);
-  matmulBias(x, N, D, kernel, G, bias.subarray(0, G), P);
-  const { mask, h0, c0, recurrentMask } = extras;
+  const { mask, h0, c0, recurrentMask, inputMask } = extras;
+  if (inputMask) {
+    // Input dropout: each sequence's rows through its own masked kernel.
+    const Wb = new Float32Array(D * G);
+    for (let b = 0; b < B; b++) {
+      maskedKernel(kernel, inputMask, inputMask.length / (B * D), b, D, u, G, Wb);
+      matmulBias(x.subarray(b * T * D, (b + 1) * T * D), T, D, Wb, G, bias.subarray(0, G), P.subarray(b * T * G, (b + 1) * T * G));
+    }
+  } else {
+    matmulBias(x, N, D, kernel, G, bias.subarray(0, G), P);
+  }
   const zeroOut = spec.zeroOutputForMask === true;
   const Ubuf = recurrentMask ? new Float64Array(u * G) : new Float64Array(0);
   const h = new Float32Array(N * u);
@@ -284,7 +306,7 @@ function backward(spec: SequenceSpec, tapeIn: unknown, dOut: Float32Array): Sequ
   const tape = tapeIn as JsTape;
   const { batch: B, steps: T, inputDim: D, units: u, act, ract, cell } = spec;
   const { x, kernel, recurrentKernel, h, gates, c, ac } = tape;
-  const { mask, h0, c0, recurrentMask: rm } = tape.extras;
+  const { mask, h0, c0, recurrentMask: rm, inputMask: im } = tape.extras;
   const zeroOut = spec.zeroOutputForMask === true;
   const G = gatesOf(cell) * u;
   const N = B * T;
@@ -431,10 +453,27 @@ function backward(spec: SequenceSpec, tapeIn: unknown, dOut: Float32Array): Sequ
     }
   }
   const dKernel = new Float32Array(D * G);
-  matmulTransAAcc(x, N, D, dZ, G, dKernel);
-  columnSumAcc(dZ, N, G, dBias, 0);
   const dx = new Float32Array(N * D);
-  matmulTransB(dZ, N, G, kernel, D, dx);
+  columnSumAcc(dZ, N, G, dBias, 0);
+  if (im) {
+    // Per sequence: dW_b = x_bᵀ·dZ_b folded back through the mask; dx_b = dZ_b·W_bᵀ.
+    const I = im.length / (B * D);
+    const Wb = new Float32Array(D * G);
+    const dWb = new Float32Array(D * G);
+    for (let b = 0; b < B; b++) {
+      const rows = [b * T, (b + 1) * T];
+      maskedKernel(kernel, im, I, b, D, u, G, Wb);
+      dWb.fill(0);
+      matmulTransAAcc(x.subarray(rows[0] * D, rows[1] * D), T, D, dZ.subarray(rows[0] * G, rows[1] * G), G, dWb);
+      for (let d = 0; d < D; d++) {
+        for (let j = 0; j < G; j++) dKernel[d * G + j] += dWb[d * G + j] * im[(b * I + (I === 1 ? 0 : Math.floor(j / u))) * D + d];
+      }
+      matmulTransB(dZ.subarray(rows[0] * G, rows[1] * G), T, G, Wb, D, dx.subarray(rows[0] * D, rows[1] * D));
+    }
+  } else {
+    matmulTransAAcc(x, N, D, dZ, G, dKernel);
+    matmulTransB(dZ, N, G, kernel, D, dx);
+  }
   return { dx, dKernel, dRecurrent: dU, dBias, dh0, dc0 };
 }
 

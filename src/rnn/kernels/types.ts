@@ -29,6 +29,10 @@
  *   (SimpleRNN): Keras's recurrent dropout masks, already scaled (0 or 1 / (1 - rate)),
  *   multiplied into h_{t-1} where it enters the recurrent product of each gate block
  *   (not into the carried state). Constant over time, as Keras does it.
+ * - `inputMask` [batch, I, inputDim], I = 1 or gates: Keras's input dropout masks, scaled,
+ *   multiplied into x_t where it enters the input product (of each gate block when I =
+ *   gates). Kernels apply it through a per-sequence effective kernel W_b[d, j] = W[d, j] ·
+ *   m[b, gate(j), d], so the projection stays one product per sequence.
  */
 export type CellKind = 'simple' | 'lstm' | 'gru';
 
@@ -58,6 +62,8 @@ export interface SequenceExtras {
   c0?: Float32Array | null;
   /** [batch, R, units] scaled recurrent dropout masks (R = gates, or 1 for SimpleRNN). */
   recurrentMask?: Float32Array | null;
+  /** [batch, I, inputDim] scaled input dropout masks (I = 1, or gates). */
+  inputMask?: Float32Array | null;
 }
 
 /** Number of state rows appended to the output (LSTM: h and c; others: h). */

@@ -31,6 +31,8 @@ interface Exports {
   matmul_ta_acc(a: number, n: number, d: number, dz: number, gp: number, dwp: number, dbp: number): void;
   matmul_tb(dz: number, n: number, gp: number, wp: number, d: number, dx: number): void;
   seq_forward(...args: number[]): void;
+  project_masked(...args: number[]): void;
+  project_masked_backward(...args: number[]): void;
   seq_backward(...args: number[]): void;
   adam(w: number, g: number, m: number, v: number, n: number, alpha: number, b1: number, b2: number, eps: number): void;
 }
@@ -121,6 +123,10 @@ interface ExtraPointers {
   rm: number;
   ueff: number;
   dueff: number;
+  /** Input dropout: masks [B, I, D] and two [D, gp] scratch kernels. */
+  im: number;
+  wb: number;
+  dwb: number;
 }
 
 function allocExtras(arena: Arena, spec: SequenceSpec, gp: number, e: SequenceExtras): ExtraPointers {
@@ -133,6 +139,9 @@ function allocExtras(arena: Arena, spec: SequenceSpec, gp: number, e: SequenceEx
     rm: e.recurrentMask ? arena.alloc(B * R * u) : 0,
     ueff: e.recurrentMask ? arena.alloc(u * gp) : 0,
     dueff: e.recurrentMask ? arena.alloc(u * gp) : 0,
+    im: e.inputMask ? arena.alloc(e.inputMask.length) : 0,
+    wb: e.inputMask ? arena.alloc(spec.inputDim * gp) : 0,
+    dwb: e.inputMask ? arena.alloc(spec.inputDim * gp) : 0,
   };
 }
 
@@ -144,6 +153,12 @@ function writeExtras(arena: Arena, mem: WebAssembly.Memory, p: ExtraPointers, e:
   if (p.h0 && e.h0) arena.f32(p.h0, e.h0.length).set(e.h0);
   if (p.c0 && e.c0) arena.f32(p.c0, e.c0.length).set(e.c0);
   if (p.rm && e.recurrentMask) arena.f32(p.rm, e.recurrentMask.length).set(e.recurrentMask);
+  if (p.im && e.inputMask) arena.f32(p.im, e.inputMask.length).set(e.inputMask);
+}
+
+/** Input masks per sequence (1, or one per gate block). */
+function inputMaskCount(spec: SequenceSpec, e: SequenceExtras): number {
+  return e.inputMask ? e.inputMask.length / (spec.batch * spec.inputDim) : 0;
 }
 
 function makeKernels(ex: Exports): SequenceKernels {
@@ -191,7 +206,8 @@ function makeKernels(ex: Exports): SequenceKernels {
     if (spec.cell === 'gru' && spec.resetAfter) brec.set(bias.subarray(G, 2 * G));
     ex.pad_rows(pK, D, G, pWp);
     ex.pad_rows(pU, u, G, pUp);
-    ex.matmul_bias(pX, N, D, pWp, gp, pBp, pP);
+    if (px.im) ex.project_masked(pX, B, T, D, pWp, gp, pBp, pP, px.im, inputMaskCount(spec, extras), u, G, px.wb);
+    else ex.matmul_bias(pX, N, D, pWp, gp, pBp, pP);
     ex.seq_forward(
       cellCode(spec), pP, pUp, pBrec, B, T, u, gp, spec.act, spec.ract, pH, pGates, pC, pAc, pOut, pScratch,
       px.mask, px.h0, px.c0, px.rm, px.ueff, spec.zeroOutputForMask ? 1 : 0,
@@ -257,8 +273,14 @@ function makeKernels(ex: Exports): SequenceKernels {
       pH, pGates, pC, pAc, pDz, pDup, pDbrec, pScratch,
       px.mask, px.h0, px.c0, px.rm, px.ueff, px.dueff, spec.zeroOutputForMask ? 1 : 0, pDh0, pDc0,
     );
-    ex.matmul_ta_acc(pX, N, D, pDz, gp, pDwp, pDbp);
-    ex.matmul_tb(pDz, N, gp, pWp, D, pDx);
+    if (px.im) {
+      ex.project_masked_backward(
+        pX, B, T, D, pDz, gp, pWp, px.im, inputMaskCount(spec, tape.extras), u, G, pDwp, pDbp, pDx, px.wb, px.dwb,
+      );
+    } else {
+      ex.matmul_ta_acc(pX, N, D, pDz, gp, pDwp, pDbp);
+      ex.matmul_tb(pDz, N, gp, pWp, D, pDx);
+    }
     ex.unpad_rows(pDup, u, G, pDu);
     ex.unpad_rows(pDwp, D, G, pDk);
     const dBias = new Float32Array(biasLength(spec));

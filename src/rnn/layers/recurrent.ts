@@ -412,31 +412,19 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
       };
       const gates = gatesOf(this.cellKind);
       const G = gates * u;
-      let k = this.kernelVar!.read() as tf.Tensor;
+      const k = this.kernelVar!.read() as tf.Tensor;
       const rk = this.recurrentVar!.read();
-      let b = this.biasVar ? this.biasVar.read() : tf.zeros(this.cellKind === 'gru' && this.resetAfter ? [2, G] : [G]);
+      const b = this.biasVar ? this.biasVar.read() : tf.zeros(this.cellKind === 'gru' && this.resetAfter ? [2, G] : [G]);
       // Keras implementation 1 (recurrent dropout on): one input mask per gate; else one.
       const perGate = this.recurrentDropout > 0 && this.cellKind !== 'simple';
       let recurrentMask: Float32Array | null = null;
+      let inputMask: Float32Array | null = null;
       if (training && this.dropout > 0 && this.dropout < 1) {
-        const count = perGate ? gates : 1;
-        const m = this.dropoutMasks('input', this.dropout, count, B, D);
-        if (count === 1) {
-          x = tf.mul(x, tf.tensor3d(m, [B, 1, D]));
-        } else {
-          // Per-gate input masks: project outside the kernel (exact), then feed the
-          // projection through an identity kernel.
-          const parts: tf.Tensor[] = [];
-          for (let g = 0; g < gates; g++) {
-            const xg = tf.mul(x, tf.tensor3d(m.subarray(g * B * D, (g + 1) * B * D), [B, 1, D])).reshape([B * T, D]);
-            parts.push(tf.matMul(xg as tf.Tensor2D, k.slice([0, g * u], [D, u]) as tf.Tensor2D));
-          }
-          const bIn = b.reshape([-1]).slice([0], [G]);
-          x = tf.add(tf.concat(parts, 1), bIn).reshape([B, T, G]) as tf.Tensor3D;
-          spec.inputDim = G;
-          k = tf.eye(G);
-          b = this.cellKind === 'gru' && this.resetAfter ? tf.concat([tf.zeros([1, G]), b.slice([1, 0], [1, G])], 0) : tf.zeros([G]);
-        }
+        const I = perGate ? gates : 1;
+        const m = this.dropoutMasks('input', this.dropout, I, B, D);
+        // [I, B, D] -> [B, I, D]
+        inputMask = new Float32Array(B * I * D);
+        for (let g = 0; g < I; g++) for (let bb = 0; bb < B; bb++) inputMask.set(m.subarray((g * B + bb) * D, (g * B + bb + 1) * D), (bb * I + g) * D);
       }
       if (training && this.recurrentDropout > 0 && this.recurrentDropout < 1) {
         const R = this.cellKind === 'simple' ? 1 : gates;
@@ -450,6 +438,7 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
         h0: initial ? initial[0].toFloat() : null,
         c0: initial && this.cellKind === 'lstm' ? initial[1].toFloat() : null,
         recurrentMask,
+        inputMask,
       };
       if (this.fused && !this.returnState && !this.stateful) {
         return fusedSequence(spec, x, k, rk, b, this.returnSequences ? 'sequence' : 'last', opts);

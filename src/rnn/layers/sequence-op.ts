@@ -34,6 +34,8 @@ export interface FusedOptions {
   c0?: tf.Tensor | null;
   /** Scaled recurrent dropout masks [B, R, u] (see kernels/types.ts). No gradient. */
   recurrentMask?: Float32Array | null;
+  /** Scaled input dropout masks [B, I, D], I = 1 or gates (see kernels/types.ts). No gradient. */
+  inputMask?: Float32Array | null;
 }
 
 /** Fused forward + BPTT as one tape node. */
@@ -66,6 +68,7 @@ export function fusedSequence(
         h0: h0i ? asFloat32(h0i.dataSync()) : null,
         c0: c0i ? asFloat32(c0i.dataSync()) : null,
         recurrentMask: opts.recurrentMask ?? null,
+        inputMask: opts.inputMask ?? null,
       },
     );
     let value: tf.Tensor;
@@ -140,9 +143,23 @@ export function referenceSequence(
   const R = gatesOf(cell);
   const b2 = bias.reshape([-1]);
   const bIn = b2.slice([0], [G]);
-  const P = tf.add(tf.matMul(x.reshape([B * T, D]), kernel as tf.Tensor2D), bIn).reshape([B, T, G]);
-  const U = recurrentKernel as tf.Tensor2D;
   const cols = (m: tf.Tensor, from: number, n: number) => m.slice([0, from], [-1, n]);
+  let P: tf.Tensor;
+  if (opts.inputMask) {
+    // Input dropout: (x ⊙ m_g) · W[:, block g] per gate block (or one mask for all).
+    const I = opts.inputMask.length / (B * D);
+    const im = tf.tensor3d(opts.inputMask, [B, I, D]);
+    const parts: tf.Tensor[] = [];
+    for (let g = 0; g < R; g++) {
+      const m = im.slice([0, I === 1 ? 0 : g, 0], [B, 1, D]);
+      const xg = tf.mul(x, m).reshape([B * T, D]);
+      parts.push(tf.matMul(xg as tf.Tensor2D, cols(kernel, g * u, u) as tf.Tensor2D));
+    }
+    P = tf.add(parts.length === 1 ? parts[0] : tf.concat(parts, 1), bIn).reshape([B, T, G]);
+  } else {
+    P = tf.add(tf.matMul(x.reshape([B * T, D]), kernel as tf.Tensor2D), bIn).reshape([B, T, G]);
+  }
+  const U = recurrentKernel as tf.Tensor2D;
   const rm = opts.recurrentMask ? tf.tensor3d(opts.recurrentMask, [B, R, u]) : null;
   const maskT = opts.mask ? tf.tensor2d(Float32Array.from(opts.mask), [B, T]) : null;
   /** (h ⊙ m_k) · U[:, block k], blocks k0..k0+n-1 concatenated. */

@@ -326,6 +326,49 @@ static void effective_recurrent(const float *up, const float *rm, int b, int R, 
   }
 }
 
+/*
+ * Input dropout: the input kernel sequence b sees, wb[d, j] = wp[d, j] · im[(b·I + gate(j))·D + d]
+ * (I masks per sequence: 1, or one per gate block of u columns); pad lanes 0.
+ */
+static void masked_kernel(const float *wp, const float *im, int I, int b, int D, int u, int gp, int G, float *wb) {
+  for (int d = 0; d < D; d++) {
+    for (int j = 0; j < G; j++) {
+      int g = I == 1 ? 0 : j / u;
+      wb[d * gp + j] = wp[d * gp + j] * im[(b * I + g) * D + d];
+    }
+    for (int j = G; j < gp; j++) wb[d * gp + j] = 0.0f;
+  }
+}
+
+/* P[B·T, gp] with input dropout: each sequence's T rows times its masked kernel (wb: [D, gp] scratch). */
+void project_masked(const float *x, int B, int T, int D, const float *wp, int gp, const float *bp, float *p,
+                    const float *im, int I, int u, int G, float *wb) {
+  for (int b = 0; b < B; b++) {
+    masked_kernel(wp, im, I, b, D, u, gp, G, wb);
+    matmul_bias(x + b * T * D, T, D, wb, gp, bp, p + b * T * gp);
+  }
+}
+
+/*
+ * Backward of project_masked: dwp += Σ_b (x_bᵀ·dZ_b) ⊙ M_b, dbp += Σ dZ, dx_b = dZ_b · W_bᵀ.
+ * wb, dwb: [D, gp] scratch.
+ */
+void project_masked_backward(const float *x, int B, int T, int D, const float *dz, int gp, const float *wp,
+                             const float *im, int I, int u, int G, float *dwp, float *dbp, float *dx, float *wb,
+                             float *dwb) {
+  for (int b = 0; b < B; b++) {
+    masked_kernel(wp, im, I, b, D, u, gp, G, wb);
+    for (int j = 0; j < D * gp; j++) dwb[j] = 0.0f;
+    matmul_ta_acc(x + b * T * D, T, D, dz + b * T * gp, gp, dwb, dbp);
+    for (int d = 0; d < D; d++)
+      for (int j = 0; j < G; j++) {
+        int g = I == 1 ? 0 : j / u;
+        dwp[d * gp + j] += dwb[d * gp + j] * im[(b * I + g) * D + d];
+      }
+    matmul_tb(dz + b * T * gp, T, gp, wb, D, dx + b * T * D);
+  }
+}
+
 static inline int gates_of(int cell) { return cell == 1 ? 4 : cell == 0 ? 1 : 3; }
 
 /*
