@@ -164,7 +164,7 @@ describe('unsupported arguments throw errors that name the argument', () => {
     ['kernelRegularizer', () => rnn.lstm({ units: 3, kernelRegularizer: 'l2' }), /'kernelRegularizer'/],
     ['mergeMode', () => rnn.bidirectional({ layer: rnn.lstm({ units: 2 }), mergeMode: 'max' as never }), /'mergeMode'/],
     ['layer', () => rnn.bidirectional({ layer: tf.layers.lstm({ units: 2 }) as never }), /'layer'/],
-    ['maskZero', () => rnn.embedding({ inputDim: 10, outputDim: 2, maskZero: true }), /'maskZero'/],
+    ['maskZero (not a boolean)', () => rnn.embedding({ inputDim: 10, outputDim: 2, maskZero: 1 as never }), /'maskZero'/],
     ['inputDim', () => rnn.embedding({ inputDim: 0, outputDim: 2 }), /'inputDim'/],
     ['kernelInitializer', () => rnn.lstm({ units: 2, kernelInitializer: 'nope' }), /kernelInitializer 'nope'/],
   ];
