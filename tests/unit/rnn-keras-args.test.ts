@@ -215,3 +215,20 @@ describe('parameter counts do not change with the new arguments (Keras summary n
     expect(m.countParams()).toBe(1520 + 10 * 15 + 5 * 15 + 2 * 15);
   });
 });
+
+describe('stateful training', () => {
+  it('fit with a stateful LSTM (batch size fixed) trains and does not leak tensors per batch', async () => {
+    const m = tf.sequential();
+    m.add(rnn.lstm({ units: 3, stateful: true, batchInputShape: [4, 5, 2], dropout: 0.2, recurrentDropout: 0.2, seed: 3 }));
+    m.add(rnn.dense({ units: 1 }));
+    m.compile({ optimizer: rnn.adam(), loss: 'meanSquaredError' });
+    const x = tf.randomNormal([16, 5, 2], 0, 1, 'float32', 1);
+    const y = tf.randomNormal([16, 1], 0, 1, 'float32', 2);
+    await m.fit(x, y, { epochs: 1, batchSize: 4, shuffle: false, verbose: 0 });
+    const before = tf.memory().numTensors;
+    const h = await m.fit(x, y, { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 });
+    expect(h.history.loss.every((v) => Number.isFinite(v as number))).toBe(true);
+    expect(tf.memory().numTensors - before).toBeLessThanOrEqual(4);
+    await expect(m.fit(x.slice(0, 6), y.slice(0, 6), { epochs: 1, batchSize: 4, verbose: 0 })).rejects.toThrow(/stateful/);
+  });
+});

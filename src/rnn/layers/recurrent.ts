@@ -161,6 +161,7 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
   private readonly prng: Prng;
   /** stateful: the carried states (h, and c for LSTM), [batch, units] each. */
   private stateTensors: tf.Tensor[] | null = null;
+  private retiredStates: tf.Tensor[] | null = null;
   private statefulBatch: number | null = null;
   protected readonly kernelInit: InitializerLike;
   protected readonly recurrentInit: InitializerLike;
@@ -449,11 +450,11 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
       const hT = packed.slice([0, T, 0], [B, 1, u]).reshape([B, u]);
       const cT = this.cellKind === 'lstm' ? packed.slice([0, T + 1, 0], [B, 1, u]).reshape([B, u]) : null;
       if (this.stateful) {
-        const old = this.stateTensors;
+        // The previous states may still be on a gradient tape (they were this call's
+        // initial states): dispose them one call later.
+        this.retiredStates?.forEach((t) => t.dispose());
+        this.retiredStates = this.stateTensors;
         this.stateTensors = [tf.keep(hT.clone()), ...(cT ? [tf.keep(cT.clone())] : [])];
-        old?.forEach((t) => {
-          if (!initial || !initial.includes(t)) t.dispose();
-        });
       }
       const output = this.returnSequences ? seq : last;
       if (!this.returnState) return output;
