@@ -196,7 +196,33 @@ async function main(): Promise<void> {
       lines.push(l);
     }
   }
+  // Keras recurrent options (mask, dropout, recurrent dropout) against the plain fused step:
+  // bench/recurrent-options.ts, in a child process like the Node workloads.
+  if (only !== 'chromium') {
+    for (const cell of cells) {
+      for (const l of await runOptions(cell)) console.log(`node options | ${l}`);
+    }
+  }
   console.log(`# load average after: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+}
+
+/** Rows of bench/recurrent-options.ts for one cell (WebAssembly kernels unless --kernels=js). */
+function runOptions(cell: Cell): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const impl = kernels === 'js' ? 'js' : 'wasm';
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench', 'recurrent-options.ts'), cell, impl], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('close', (code) => {
+      if (code === 0) resolve(out.split('\n').filter((l) => l.includes(' | ')));
+      else reject(new Error(`bench/recurrent-options.ts failed (${code}): ${err.slice(-2000)}`));
+    });
+  });
 }
 
 main().catch((e) => {

@@ -64,6 +64,22 @@ describe('whole lessons', () => {
         [...document.querySelectorAll<HTMLElement>('rnn-cell')].filter((c) => /\.fit\(/.test(c.dataset.source ?? '')).length,
       );
       expect(await page.locator('rnn-cell .cell-output table.nb-history-table').count()).toBeGreaterThanOrEqual(fits > 0 ? 1 : 0);
+      // Masking live (bidirectional lesson): with maskZero, 'pre' and 'post' padding give the
+      // same prediction; without a mask they do not.
+      if (slug === 'bidirectional-rnns') {
+        const rows = await page.locator('rnn-cell[data-cell-id="bi-masking"] .cell-output table.nb-table tbody tr').allInnerTexts();
+        expect(rows.length).toBe(5);
+        const cols = await page.locator('rnn-cell[data-cell-id="bi-masking"] .cell-output table.nb-table thead th').allInnerTexts();
+        const at = (name: string) => cols.findIndex((c) => c.trim() === name);
+        const cells = rows.map((r) => r.split('\t').map((v) => Number(v)));
+        expect(at('mask, pre')).toBeGreaterThan(0);
+        for (const r of cells) expect(Math.abs(r[at('mask, pre')] - r[at('mask, post')])).toBeLessThanOrEqual(2e-4);
+        expect(cells.some((r) => Math.abs(r[at('no mask, pre')] - r[at('no mask, post')]) > 2e-4)).toBe(true);
+      }
+      // The regularised stack (dropout, recurrentDropout) trains live with its history table.
+      if (slug === 'stacked-rnns') {
+        expect(await page.locator('rnn-cell[data-cell-id="stacked-regularised"] .cell-output table.nb-history-table').count()).toBe(1);
+      }
       expect(errors).toEqual([]);
       await page.context().close();
     });

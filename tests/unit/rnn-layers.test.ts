@@ -153,10 +153,10 @@ describe('names and summaries', () => {
 
 describe('unsupported arguments throw errors that name the argument', () => {
   const cases: [string, () => unknown, RegExp][] = [
-    ['dropout', () => rnn.lstm({ units: 3, dropout: 0.2 }), /'dropout'/],
-    ['recurrentDropout', () => rnn.gru({ units: 3, recurrentDropout: 0.1 }), /'recurrentDropout'/],
-    ['stateful', () => rnn.simpleRNN({ units: 3, stateful: true }), /'stateful'/],
-    ['unroll', () => rnn.lstm({ units: 3, unroll: true }), /'unroll'/],
+    ['dropout (not a number)', () => rnn.lstm({ units: 3, dropout: '0.2' as never }), /'dropout'/],
+    ['recurrentDropout (not a number)', () => rnn.gru({ units: 3, recurrentDropout: NaN }), /'recurrentDropout'/],
+    ['stateful (not a boolean)', () => rnn.simpleRNN({ units: 3, stateful: 1 as never }), /'stateful'/],
+    ['seed (not an integer)', () => rnn.lstm({ units: 3, seed: 1.5 }), /'seed'/],
     ['activation', () => rnn.lstm({ units: 3, activation: 'selu' }), /activation 'selu'/],
     ['recurrentActivation', () => rnn.gru({ units: 3, recurrentActivation: 'hard_sigmoid' }), /recurrentActivation 'hard_sigmoid'/],
     ['units', () => rnn.lstm({ units: 0 }), /'units'/],
@@ -164,7 +164,7 @@ describe('unsupported arguments throw errors that name the argument', () => {
     ['kernelRegularizer', () => rnn.lstm({ units: 3, kernelRegularizer: 'l2' }), /'kernelRegularizer'/],
     ['mergeMode', () => rnn.bidirectional({ layer: rnn.lstm({ units: 2 }), mergeMode: 'max' as never }), /'mergeMode'/],
     ['layer', () => rnn.bidirectional({ layer: tf.layers.lstm({ units: 2 }) as never }), /'layer'/],
-    ['maskZero', () => rnn.embedding({ inputDim: 10, outputDim: 2, maskZero: true }), /'maskZero'/],
+    ['maskZero (not a boolean)', () => rnn.embedding({ inputDim: 10, outputDim: 2, maskZero: 1 as never }), /'maskZero'/],
     ['inputDim', () => rnn.embedding({ inputDim: 0, outputDim: 2 }), /'inputDim'/],
     ['kernelInitializer', () => rnn.lstm({ units: 2, kernelInitializer: 'nope' }), /kernelInitializer 'nope'/],
   ];

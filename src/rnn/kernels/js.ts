@@ -22,6 +22,7 @@ import {
   outputSteps,
   type ForwardResult,
   type SequenceGrads,
+  type SequenceExtras,
   type SequenceKernels,
   type SequenceSpec,
 } from './types';
@@ -107,7 +108,7 @@ interface JsTape {
   kernel: Float32Array;
   recurrentKernel: Float32Array;
   bias: Float32Array;
-  /** Hidden states [B, T, u]. */
+  /** Hidden states [B, T, u] (at a masked step: the carried state). */
   h: Float32Array;
   /** Activated gates [B, T, G] (LSTM i,f,c,o; GRU z,r,hh; SimpleRNN unused). */
   gates: Float32Array;
@@ -115,6 +116,37 @@ interface JsTape {
   c: Float32Array;
   /** LSTM: act(c) [B, T, u]. */
   ac: Float32Array;
+  extras: SequenceExtras;
+}
+
+/**
+ * The recurrent kernel one sequence sees: U itself, or with recurrent dropout
+ * U_eff[k, j] = U[k, j] · m[gate(j), k], so that h·U_eff = Σ_k (h_k · m_k) U[k, j] per gate
+ * block (Keras multiplies h_{t-1} by the mask of each gate before its product).
+ */
+function effectiveRecurrent(U: Float32Array, rm: Float32Array | null | undefined, b: number, u: number, G: number, out: Float64Array): ArrayLike<number> {
+  if (!rm) return U;
+  const R = G / u === 1 ? 1 : G / u;
+  for (let k = 0; k < u; k++) {
+    for (let j = 0; j < G; j++) {
+      const g = R === 1 ? 0 : Math.floor(j / u);
+      out[k * G + j] = U[k * G + j] * rm[(b * R + g) * u + k];
+    }
+  }
+  return out;
+}
+
+/**
+ * W_b[d, j] = W[d, j] · m[b, gate(j), d]: the input kernel sequence b sees under input
+ * dropout (I masks per sequence: 1, or one per gate block).
+ */
+function maskedKernel(W: Float32Array, im: Float32Array, I: number, b: number, D: number, u: number, G: number, out: Float32Array): void {
+  for (let d = 0; d < D; d++) {
+    for (let j = 0; j < G; j++) {
+      const g = I === 1 ? 0 : Math.floor(j / u);
+      out[d * G + j] = W[d * G + j] * im[(b * I + g) * D + d];
+    }
+  }
 }
 
 function forward(
@@ -123,13 +155,25 @@ function forward(
   kernel: Float32Array,
   recurrentKernel: Float32Array,
   bias: Float32Array,
+  extras: SequenceExtras = {},
 ): ForwardResult {
   const { batch: B, steps: T, inputDim: D, units: u, act, ract, cell } = spec;
   const G = gatesOf(cell) * u;
   const N = B * T;
   const P = new Float32Array(N * G);
-  matmulBias(x, N, D, kernel, G, bias.subarray(0, G), P);
-  const U = recurrentKernel;
+  const { mask, h0, c0, recurrentMask, inputMask } = extras;
+  if (inputMask) {
+    // Input dropout: each sequence's rows through its own masked kernel.
+    const Wb = new Float32Array(D * G);
+    for (let b = 0; b < B; b++) {
+      maskedKernel(kernel, inputMask, inputMask.length / (B * D), b, D, u, G, Wb);
+      matmulBias(x.subarray(b * T * D, (b + 1) * T * D), T, D, Wb, G, bias.subarray(0, G), P.subarray(b * T * G, (b + 1) * T * G));
+    }
+  } else {
+    matmulBias(x, N, D, kernel, G, bias.subarray(0, G), P);
+  }
+  const zeroOut = spec.zeroOutputForMask === true;
+  const Ubuf = recurrentMask ? new Float64Array(u * G) : new Float64Array(0);
   const h = new Float32Array(N * u);
   const gates = cell === 'simple' ? new Float32Array(0) : new Float32Array(N * G);
   const c = cell === 'lstm' || (cell === 'gru' && spec.resetAfter) ? new Float32Array(N * u) : new Float32Array(0);
@@ -138,17 +182,32 @@ function forward(
   const output = new Float32Array(B * OT * u);
   const hp = new Float64Array(u);
   const cp = new Float64Array(u);
+  const prevOut = new Float64Array(u);
   const z = new Float64Array(G);
   const rhp = new Float64Array(u);
   const brec = cell === 'gru' && spec.resetAfter ? bias.subarray(G, 2 * G) : null;
 
   for (let b = 0; b < B; b++) {
-    hp.fill(0);
-    cp.fill(0);
+    for (let j = 0; j < u; j++) {
+      hp[j] = h0 ? h0[b * u + j] : 0;
+      cp[j] = c0 ? c0[b * u + j] : 0;
+      prevOut[j] = 0;
+    }
+    const U = effectiveRecurrent(recurrentKernel, recurrentMask, b, u, G, Ubuf);
     for (let t = 0; t < T; t++) {
       const row = b * T + t;
       const pr = row * G;
       const hr = row * u;
+      const or = (b * OT + t) * u;
+      if (mask && !mask[row]) {
+        // Keras: a masked step carries the states; its output is the previous output (or 0).
+        for (let j = 0; j < u; j++) {
+          h[hr + j] = hp[j];
+          if (cell === 'lstm') c[hr + j] = cp[j];
+          output[or + j] = zeroOut ? 0 : prevOut[j];
+        }
+        continue;
+      }
       if (cell === 'lstm') {
         for (let j = 0; j < G; j++) z[j] = P[pr + j];
         for (let k = 0; k < u; k++) {
@@ -229,33 +288,39 @@ function forward(
         }
         for (let j = 0; j < u; j++) h[hr + j] = applyAct(act, z[j]);
       }
-      const or = (b * OT + t) * u;
       for (let j = 0; j < u; j++) {
         hp[j] = h[hr + j];
+        prevOut[j] = h[hr + j];
         output[or + j] = h[hr + j];
       }
     }
-    if (cell === 'lstm') {
-      const or = (b * OT + T) * u;
-      for (let j = 0; j < u; j++) output[or + j] = cp[j];
-    }
+    const hrow = (b * OT + T) * u;
+    for (let j = 0; j < u; j++) output[hrow + j] = hp[j];
+    if (cell === 'lstm') for (let j = 0; j < u; j++) output[hrow + u + j] = cp[j];
   }
-  const tape: JsTape = { x, kernel, recurrentKernel, bias, h, gates, c, ac };
+  const tape: JsTape = { x, kernel, recurrentKernel, bias, h, gates, c, ac, extras };
   return { output, tape };
 }
 
 function backward(spec: SequenceSpec, tapeIn: unknown, dOut: Float32Array): SequenceGrads {
   const tape = tapeIn as JsTape;
   const { batch: B, steps: T, inputDim: D, units: u, act, ract, cell } = spec;
-  const { x, kernel, recurrentKernel: U, h, gates, c, ac } = tape;
+  const { x, kernel, recurrentKernel, h, gates, c, ac } = tape;
+  const { mask, h0, c0, recurrentMask: rm, inputMask: im } = tape.extras;
+  const zeroOut = spec.zeroOutputForMask === true;
   const G = gatesOf(cell) * u;
   const N = B * T;
   const OT = outputSteps(spec);
   const dZ = new Float32Array(N * G);
   const dU = new Float32Array(u * G);
+  const Ubuf = rm ? new Float64Array(u * G) : new Float64Array(0);
+  const dUe: Float32Array | Float64Array = rm ? new Float64Array(u * G) : dU;
   const dBias = new Float32Array(biasLength(spec));
+  const dh0 = new Float32Array(B * u);
+  const dc0 = new Float32Array(cell === 'lstm' ? B * u : 0);
   const dhn = new Float64Array(u);
   const dcn = new Float64Array(u);
+  const dcarry = new Float64Array(u);
   const dz = new Float64Array(G);
   const drec = new Float64Array(G);
   const dhd = new Float64Array(u);
@@ -263,27 +328,35 @@ function backward(spec: SequenceSpec, tapeIn: unknown, dOut: Float32Array): Sequ
   const resetAfter = cell === 'gru' && spec.resetAfter;
 
   for (let b = 0; b < B; b++) {
-    dhn.fill(0);
-    if (cell === 'lstm') {
-      const or = (b * OT + T) * u;
-      for (let j = 0; j < u; j++) dcn[j] = dOut[or + j];
+    const U = effectiveRecurrent(recurrentKernel, rm, b, u, G, Ubuf);
+    if (rm) dUe.fill(0);
+    const hrow = (b * OT + T) * u;
+    for (let j = 0; j < u; j++) {
+      dhn[j] = dOut[hrow + j];
+      dcn[j] = cell === 'lstm' ? dOut[hrow + u + j] : 0;
+      dcarry[j] = 0;
     }
     for (let t = T - 1; t >= 0; t--) {
       const row = b * T + t;
       const pr = row * G;
       const hr = row * u;
       const or = (b * OT + t) * u;
+      if (mask && !mask[row]) {
+        // The states pass through unchanged; the output was the previous output.
+        if (!zeroOut) for (let j = 0; j < u; j++) dcarry[j] += dOut[or + j];
+        continue;
+      }
       const prevRow = t > 0 ? hr - u : -1;
-      for (let k = 0; k < u; k++) hpz[k] = prevRow >= 0 ? h[prevRow + k] : 0;
+      for (let k = 0; k < u; k++) hpz[k] = prevRow >= 0 ? h[prevRow + k] : h0 ? h0[b * u + k] : 0;
       if (cell === 'lstm') {
         for (let j = 0; j < u; j++) {
-          const dh = dOut[or + j] + dhn[j];
+          const dh = dOut[or + j] + dcarry[j] + dhn[j];
           const ig = gates[pr + j];
           const fg = gates[pr + u + j];
           const gg = gates[pr + 2 * u + j];
           const og = gates[pr + 3 * u + j];
           const a = ac[hr + j];
-          const cprev = prevRow >= 0 ? c[prevRow + j] : 0;
+          const cprev = prevRow >= 0 ? c[prevRow + j] : c0 ? c0[b * u + j] : 0;
           const dc = dcn[j] + dh * og * actGradFromOutput(act, a);
           dcn[j] = dc * fg;
           dz[j] = dc * gg * actGradFromOutput(ract, ig);
@@ -298,7 +371,7 @@ function backward(spec: SequenceSpec, tapeIn: unknown, dOut: Float32Array): Sequ
         for (let k = 0; k < u; k++) dhd[k] = 0;
       } else if (resetAfter) {
         for (let j = 0; j < u; j++) {
-          const dh = dOut[or + j] + dhn[j];
+          const dh = dOut[or + j] + dcarry[j] + dhn[j];
           const zg = gates[pr + j];
           const rg = gates[pr + u + j];
           const hh = gates[pr + 2 * u + j];
@@ -316,7 +389,7 @@ function backward(spec: SequenceSpec, tapeIn: unknown, dOut: Float32Array): Sequ
         for (let j = 0; j < G; j++) dBias[G + j] += drec[j];
       } else if (cell === 'gru') {
         for (let j = 0; j < u; j++) {
-          const dh = dOut[or + j] + dhn[j];
+          const dh = dOut[or + j] + dcarry[j] + dhn[j];
           const zg = gates[pr + j];
           const hh = gates[pr + 2 * u + j];
           dz[j] = dh * (hpz[j] - hh) * actGradFromOutput(ract, zg);
@@ -329,7 +402,7 @@ function backward(spec: SequenceSpec, tapeIn: unknown, dOut: Float32Array): Sequ
           for (let j = 0; j < u; j++) drhp += dz[2 * u + j] * U[uk + j];
           const rk = gates[pr + u + k];
           const rh = rk * hpz[k];
-          if (rh !== 0) for (let j = 0; j < u; j++) dU[uk + j] += rh * dz[2 * u + j];
+          if (rh !== 0) for (let j = 0; j < u; j++) dUe[uk + j] += rh * dz[2 * u + j];
           dz[u + k] = drhp * hpz[k] * actGradFromOutput(ract, rk);
           dhd[k] += drhp * rk;
         }
@@ -338,13 +411,14 @@ function backward(spec: SequenceSpec, tapeIn: unknown, dOut: Float32Array): Sequ
         for (let j = 2 * u; j < G; j++) drec[j] = 0;
       } else {
         for (let j = 0; j < u; j++) {
-          const dh = dOut[or + j] + dhn[j];
+          const dh = dOut[or + j] + dcarry[j] + dhn[j];
           const d = dh * actGradFromOutput(act, h[hr + j]);
           dZ[pr + j] = d;
           drec[j] = d;
           dhd[j] = 0;
         }
       }
+      dcarry.fill(0);
       // Flush gradients that vanished below float32's normal range: subnormal floats are
       // ~100x slower on x86, and TensorFlow's CPU kernels flush them to zero as well.
       for (let j = 0; j < G; j++) {
@@ -361,18 +435,46 @@ function backward(spec: SequenceSpec, tapeIn: unknown, dOut: Float32Array): Sequ
         let s = dhd[k];
         for (let j = 0; j < gRec; j++) {
           s += drec[j] * U[uk + j];
-          if (hk !== 0) dU[uk + j] += hk * drec[j];
+          if (hk !== 0) dUe[uk + j] += hk * drec[j];
         }
         dhn[k] = s;
       }
     }
+    for (let j = 0; j < u; j++) {
+      dh0[b * u + j] = dhn[j];
+      if (cell === 'lstm') dc0[b * u + j] = dcn[j];
+    }
+    if (rm) {
+      // dU[k, j] = Σ_t h_k m_gate(j),k drec_j: fold the sequence's mask into its gradient.
+      const R = G / u;
+      for (let k = 0; k < u; k++) {
+        for (let j = 0; j < G; j++) dU[k * G + j] += dUe[k * G + j] * rm[(b * R + Math.floor(j / u)) * u + k];
+      }
+    }
   }
   const dKernel = new Float32Array(D * G);
-  matmulTransAAcc(x, N, D, dZ, G, dKernel);
-  columnSumAcc(dZ, N, G, dBias, 0);
   const dx = new Float32Array(N * D);
-  matmulTransB(dZ, N, G, kernel, D, dx);
-  return { dx, dKernel, dRecurrent: dU, dBias };
+  columnSumAcc(dZ, N, G, dBias, 0);
+  if (im) {
+    // Per sequence: dW_b = x_bᵀ·dZ_b folded back through the mask; dx_b = dZ_b·W_bᵀ.
+    const I = im.length / (B * D);
+    const Wb = new Float32Array(D * G);
+    const dWb = new Float32Array(D * G);
+    for (let b = 0; b < B; b++) {
+      const rows = [b * T, (b + 1) * T];
+      maskedKernel(kernel, im, I, b, D, u, G, Wb);
+      dWb.fill(0);
+      matmulTransAAcc(x.subarray(rows[0] * D, rows[1] * D), T, D, dZ.subarray(rows[0] * G, rows[1] * G), G, dWb);
+      for (let d = 0; d < D; d++) {
+        for (let j = 0; j < G; j++) dKernel[d * G + j] += dWb[d * G + j] * im[(b * I + (I === 1 ? 0 : Math.floor(j / u))) * D + d];
+      }
+      matmulTransB(dZ.subarray(rows[0] * G, rows[1] * G), T, G, Wb, D, dx.subarray(rows[0] * D, rows[1] * D));
+    }
+  } else {
+    matmulTransAAcc(x, N, D, dZ, G, dKernel);
+    matmulTransB(dZ, N, G, kernel, D, dx);
+  }
+  return { dx, dKernel, dRecurrent: dU, dBias, dh0, dc0 };
 }
 
 /** Dense Keras Adam step (see optimizers/adam.ts for the formula). */

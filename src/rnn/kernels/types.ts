@@ -12,9 +12,27 @@
  * - `recurrentKernel` [units, G]
  * - `bias`   [G], or [2, G] for a GRU with resetAfter (input row, then recurrent row).
  *   Always present (zeros when the layer has no bias); its gradient is then ignored.
- * - output   [batch, steps, units] for SimpleRNN and GRU; [batch, steps + 1, units] for LSTM,
- *   where row `steps` holds the final cell state c_T (so a single tensor carries every
- *   value the layer can return, and a single gradient comes back).
+ * - output   [batch, steps + S, units] where S = 1 (SimpleRNN, GRU) or 2 (LSTM): rows
+ *   0..steps-1 are the outputs, row `steps` the final hidden state h_T and (LSTM) row
+ *   `steps + 1` the final cell state c_T (so a single tensor carries every value the layer
+ *   can return, and a single gradient comes back). With a mask the final states are the
+ *   carried states, which can differ from the last output (zeroOutputForMask, or a
+ *   sequence masked from its first step with an initial state).
+ *
+ * Optional per-call arrays (`SequenceExtras`, all row-major, in processing order, i.e.
+ * already reversed in time for goBackwards):
+ * - `mask`   [batch, steps], 1 = process the step, 0 = skip it (Keras: the states are
+ *   carried forward; the output is the previous output, or zeros with zeroOutputForMask)
+ * - `h0`, `c0` [batch, units] initial states (zeros when absent); backward then returns
+ *   their gradients `dh0`, `dc0`
+ * - `recurrentMask` [batch, R, units], R = gates (LSTM 4: i,f,c,o; GRU 3: z,r,h) or 1
+ *   (SimpleRNN): Keras's recurrent dropout masks, already scaled (0 or 1 / (1 - rate)),
+ *   multiplied into h_{t-1} where it enters the recurrent product of each gate block
+ *   (not into the carried state). Constant over time, as Keras does it.
+ * - `inputMask` [batch, I, inputDim], I = 1 or gates: Keras's input dropout masks, scaled,
+ *   multiplied into x_t where it enters the input product (of each gate block when I =
+ *   gates). Kernels apply it through a per-sequence effective kernel W_b[d, j] = W[d, j] ·
+ *   m[b, gate(j), d], so the projection stays one product per sequence.
  */
 export type CellKind = 'simple' | 'lstm' | 'gru';
 
@@ -30,6 +48,27 @@ export interface SequenceSpec {
   ract: number;
   /** GRU only: apply the reset gate after the recurrent matmul (Keras default). */
   resetAfter: boolean;
+  /** With a mask: outputs at masked steps are zeros instead of the previous output (Keras `zero_output_for_mask`). */
+  zeroOutputForMask?: boolean;
+}
+
+/** Per-call arrays beyond the weights (see the header for shapes and meaning). */
+export interface SequenceExtras {
+  /** [batch, steps]: 1 processes the step, 0 skips it. */
+  mask?: Float32Array | Uint8Array | null;
+  /** [batch, units] initial hidden state. */
+  h0?: Float32Array | null;
+  /** [batch, units] initial cell state (LSTM). */
+  c0?: Float32Array | null;
+  /** [batch, R, units] scaled recurrent dropout masks (R = gates, or 1 for SimpleRNN). */
+  recurrentMask?: Float32Array | null;
+  /** [batch, I, inputDim] scaled input dropout masks (I = 1, or gates). */
+  inputMask?: Float32Array | null;
+}
+
+/** Number of state rows appended to the output (LSTM: h and c; others: h). */
+export function stateCountOf(cell: CellKind): number {
+  return cell === 'lstm' ? 2 : 1;
 }
 
 /** Number of gate blocks for a cell. */
@@ -43,9 +82,9 @@ export function biasLength(spec: SequenceSpec): number {
   return spec.cell === 'gru' && spec.resetAfter ? 2 * g : g;
 }
 
-/** Number of output rows per sequence (LSTM appends the final cell state). */
+/** Number of output rows per sequence: the outputs, then the final h (and LSTM c). */
 export function outputSteps(spec: SequenceSpec): number {
-  return spec.cell === 'lstm' ? spec.steps + 1 : spec.steps;
+  return spec.steps + stateCountOf(spec.cell);
 }
 
 export interface ForwardResult {
@@ -59,6 +98,10 @@ export interface SequenceGrads {
   dKernel: Float32Array;
   dRecurrent: Float32Array;
   dBias: Float32Array;
+  /** Gradient of the initial hidden state [batch, units] (zeros when no h0 was given). */
+  dh0?: Float32Array;
+  /** LSTM: gradient of the initial cell state [batch, units]. */
+  dc0?: Float32Array;
 }
 
 /** A fused implementation of forward and backpropagation through time. */
@@ -70,6 +113,7 @@ export interface SequenceKernels {
     kernel: Float32Array,
     recurrentKernel: Float32Array,
     bias: Float32Array,
+    extras?: SequenceExtras,
   ): ForwardResult;
   /** `dOutput` has the shape of the forward output. */
   backward(spec: SequenceSpec, tape: unknown, dOutput: Float32Array): SequenceGrads;

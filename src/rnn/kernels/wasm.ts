@@ -16,6 +16,7 @@ import {
   outputSteps,
   type ForwardResult,
   type SequenceGrads,
+  type SequenceExtras,
   type SequenceKernels,
   type SequenceSpec,
 } from './types';
@@ -30,6 +31,8 @@ interface Exports {
   matmul_ta_acc(a: number, n: number, d: number, dz: number, gp: number, dwp: number, dbp: number): void;
   matmul_tb(dz: number, n: number, gp: number, wp: number, d: number, dx: number): void;
   seq_forward(...args: number[]): void;
+  project_masked(...args: number[]): void;
+  project_masked_backward(...args: number[]): void;
   seq_backward(...args: number[]): void;
   adam(w: number, g: number, m: number, v: number, n: number, alpha: number, b1: number, b2: number, eps: number): void;
 }
@@ -105,6 +108,57 @@ interface WasmTape {
   gates: Float32Array;
   c: Float32Array;
   ac: Float32Array;
+  extras: SequenceExtras;
+}
+
+/*
+ * --- Optional per-call arrays (mask, initial states, recurrent dropout masks) -------------
+ * Kept apart from the main buffers: each is copied into the arena only when present and
+ * passed to the C kernels as a pointer (0 = absent).
+ */
+interface ExtraPointers {
+  mask: number;
+  h0: number;
+  c0: number;
+  rm: number;
+  ueff: number;
+  dueff: number;
+  /** Input dropout: masks [B, I, D] and two [D, gp] scratch kernels. */
+  im: number;
+  wb: number;
+  dwb: number;
+}
+
+function allocExtras(arena: Arena, spec: SequenceSpec, gp: number, e: SequenceExtras): ExtraPointers {
+  const { batch: B, steps: T, units: u } = spec;
+  const R = spec.cell === 'simple' ? 1 : gatesOf(spec.cell);
+  return {
+    mask: e.mask ? arena.alloc(Math.ceil((B * T) / 4)) : 0,
+    h0: e.h0 ? arena.alloc(B * u) : 0,
+    c0: e.c0 ? arena.alloc(B * u) : 0,
+    rm: e.recurrentMask ? arena.alloc(B * R * u) : 0,
+    ueff: e.recurrentMask ? arena.alloc(u * gp) : 0,
+    dueff: e.recurrentMask ? arena.alloc(u * gp) : 0,
+    im: e.inputMask ? arena.alloc(e.inputMask.length) : 0,
+    wb: e.inputMask ? arena.alloc(spec.inputDim * gp) : 0,
+    dwb: e.inputMask ? arena.alloc(spec.inputDim * gp) : 0,
+  };
+}
+
+function writeExtras(arena: Arena, mem: WebAssembly.Memory, p: ExtraPointers, e: SequenceExtras): void {
+  if (p.mask && e.mask) {
+    const bytes = new Uint8Array(mem.buffer, p.mask, e.mask.length);
+    for (let i = 0; i < e.mask.length; i++) bytes[i] = e.mask[i] ? 1 : 0;
+  }
+  if (p.h0 && e.h0) arena.f32(p.h0, e.h0.length).set(e.h0);
+  if (p.c0 && e.c0) arena.f32(p.c0, e.c0.length).set(e.c0);
+  if (p.rm && e.recurrentMask) arena.f32(p.rm, e.recurrentMask.length).set(e.recurrentMask);
+  if (p.im && e.inputMask) arena.f32(p.im, e.inputMask.length).set(e.inputMask);
+}
+
+/** Input masks per sequence (1, or one per gate block). */
+function inputMaskCount(spec: SequenceSpec, e: SequenceExtras): number {
+  return e.inputMask ? e.inputMask.length / (spec.batch * spec.inputDim) : 0;
 }
 
 function makeKernels(ex: Exports): SequenceKernels {
@@ -116,6 +170,7 @@ function makeKernels(ex: Exports): SequenceKernels {
     kernel: Float32Array,
     recurrentKernel: Float32Array,
     bias: Float32Array,
+    extras: SequenceExtras = {},
   ): ForwardResult {
     const { batch: B, steps: T, inputDim: D, units: u } = spec;
     const G = gatesOf(spec.cell) * u;
@@ -137,7 +192,9 @@ function makeKernels(ex: Exports): SequenceKernels {
     const pAc = arena.alloc(N * u);
     const pOut = arena.alloc(B * OT * u);
     const pScratch = arena.alloc(4 * gp + 8 * u + 64);
+    const px = allocExtras(arena, spec, gp, extras);
     arena.commit();
+    writeExtras(arena, ex.memory, px, extras);
     arena.f32(pX, N * D).set(x);
     arena.f32(pK, D * G).set(kernel);
     arena.f32(pU, u * G).set(recurrentKernel);
@@ -149,8 +206,12 @@ function makeKernels(ex: Exports): SequenceKernels {
     if (spec.cell === 'gru' && spec.resetAfter) brec.set(bias.subarray(G, 2 * G));
     ex.pad_rows(pK, D, G, pWp);
     ex.pad_rows(pU, u, G, pUp);
-    ex.matmul_bias(pX, N, D, pWp, gp, pBp, pP);
-    ex.seq_forward(cellCode(spec), pP, pUp, pBrec, B, T, u, gp, spec.act, spec.ract, pH, pGates, pC, pAc, pOut, pScratch);
+    if (px.im) ex.project_masked(pX, B, T, D, pWp, gp, pBp, pP, px.im, inputMaskCount(spec, extras), u, G, px.wb);
+    else ex.matmul_bias(pX, N, D, pWp, gp, pBp, pP);
+    ex.seq_forward(
+      cellCode(spec), pP, pUp, pBrec, B, T, u, gp, spec.act, spec.ract, pH, pGates, pC, pAc, pOut, pScratch,
+      px.mask, px.h0, px.c0, px.rm, px.ueff, spec.zeroOutputForMask ? 1 : 0,
+    );
     const output = arena.f32(pOut, B * OT * u).slice();
     const tape: WasmTape = {
       x,
@@ -160,6 +221,7 @@ function makeKernels(ex: Exports): SequenceKernels {
       gates: arena.f32(pGates, N * gp).slice(),
       c: spec.cell === 'simple' ? new Float32Array(0) : arena.f32(pC, N * u).slice(),
       ac: spec.cell === 'lstm' ? arena.f32(pAc, N * u).slice() : new Float32Array(0),
+      extras,
     };
     return { output, tape };
   }
@@ -189,7 +251,11 @@ function makeKernels(ex: Exports): SequenceKernels {
     const pDu = arena.alloc(u * G);
     const pDk = arena.alloc(D * G);
     const pScratch = arena.alloc(4 * gp + 8 * u + 64);
+    const px = allocExtras(arena, spec, gp, tape.extras);
+    const pDh0 = arena.alloc(B * u);
+    const pDc0 = arena.alloc(B * u);
     arena.commit();
+    writeExtras(arena, ex.memory, px, tape.extras);
     arena.f32(pDout, B * OT * u).set(dOut);
     arena.f32(pX, N * D).set(tape.x);
     arena.f32(pWp, D * gp).set(tape.wp);
@@ -205,9 +271,16 @@ function makeKernels(ex: Exports): SequenceKernels {
     ex.seq_backward(
       cellCode(spec), pDout, pUp, B, T, u, gp, spec.act, spec.ract,
       pH, pGates, pC, pAc, pDz, pDup, pDbrec, pScratch,
+      px.mask, px.h0, px.c0, px.rm, px.ueff, px.dueff, spec.zeroOutputForMask ? 1 : 0, pDh0, pDc0,
     );
-    ex.matmul_ta_acc(pX, N, D, pDz, gp, pDwp, pDbp);
-    ex.matmul_tb(pDz, N, gp, pWp, D, pDx);
+    if (px.im) {
+      ex.project_masked_backward(
+        pX, B, T, D, pDz, gp, pWp, px.im, inputMaskCount(spec, tape.extras), u, G, pDwp, pDbp, pDx, px.wb, px.dwb,
+      );
+    } else {
+      ex.matmul_ta_acc(pX, N, D, pDz, gp, pDwp, pDbp);
+      ex.matmul_tb(pDz, N, gp, pWp, D, pDx);
+    }
     ex.unpad_rows(pDup, u, G, pDu);
     ex.unpad_rows(pDwp, D, G, pDk);
     const dBias = new Float32Array(biasLength(spec));
@@ -218,6 +291,8 @@ function makeKernels(ex: Exports): SequenceKernels {
       dKernel: arena.f32(pDk, D * G).slice(),
       dRecurrent: arena.f32(pDu, u * G).slice(),
       dBias,
+      dh0: arena.f32(pDh0, B * u).slice(),
+      dc0: spec.cell === 'lstm' ? arena.f32(pDc0, B * u).slice() : new Float32Array(0),
     };
   }
 

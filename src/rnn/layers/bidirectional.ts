@@ -2,11 +2,19 @@
  * Keras `Bidirectional` wrapper for the fused recurrent layers.
  *
  * Two copies of the wrapped layer are made from its config: `forward_<name>` and
- * `backward_<name>` (the latter with goBackwards flipped). With returnSequences the
+ * `backward_<name>` (the latter with goBackwards true, as Keras 3 does), unless a
+ * `backwardLayer` is given, which is then used as it is (Keras checks that it goes the
+ * other way and agrees on stateful, returnSequences and returnState). With returnSequences the
  * backward output is flipped back in time before merging, so that position t of both
  * halves refers to input position t. Weights are the forward layer's, then the backward
  * layer's (Keras order). With returnState the result is [output, ...forward states,
  * ...backward states].
+ *
+ * Masks (Keras): both halves receive the input mask; the backward half reverses it with
+ * its input, so with 'post' padding it starts on the padding, carries its zero state over
+ * it and reads the real tokens last. With returnSequences, outputs at masked steps are
+ * zeros (Keras forces `zero_output_for_mask`). An `initialState` list is split in half:
+ * the first half for the forward layer, the second for the backward layer.
  */
 import * as tf from '@tensorflow/tfjs';
 import { uniqueLayerName } from '../names';
@@ -22,6 +30,11 @@ export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave' | null;
 export interface BidirectionalLayerArgs {
   /** The recurrent layer to wrap: `rnn.lstm(...)`, `rnn.gru(...)` or `rnn.simpleRNN(...)`. */
   layer: FusedRecurrent | { className: string; config: tf.serialization.ConfigDict };
+  /**
+   * Optional layer for the backward direction (Keras `backward_layer`): must go the other
+   * way (goBackwards differs from `layer`'s) and agree on stateful, returnSequences and returnState.
+   */
+  backwardLayer?: FusedRecurrent | { className: string; config: tf.serialization.ConfigDict };
   /** Default 'concat'. One of 'concat', 'sum', 'mul', 'ave', or null (return [forward, backward]). */
   mergeMode?: MergeMode;
   /** Layer name; default Keras-style (`bidirectional`, `bidirectional_1`, ...). */
@@ -47,6 +60,7 @@ export class Bidirectional extends tf.layers.Layer {
   readonly mergeMode: MergeMode;
   private readonly innerConfig: tf.serialization.ConfigDict;
   private readonly innerClassName: string;
+  private readonly customBackward: boolean;
 
   constructor(args: BidirectionalLayerArgs) {
     const layerArg = args?.layer;
@@ -55,6 +69,16 @@ export class Bidirectional extends tf.layers.Layer {
       : layerArg;
     if (!(layer instanceof FusedRecurrent)) {
       throw new Error(`Bidirectional: argument 'layer' must be a layer made by rnn.lstm, rnn.gru or rnn.simpleRNN.`);
+    }
+    const backArg = args.backwardLayer;
+    const backward =
+      backArg == null
+        ? null
+        : !(backArg instanceof FusedRecurrent) && typeof (backArg as { className?: unknown }).className === 'string'
+          ? deserializeLayer(backArg as { className: string; config: tf.serialization.ConfigDict })
+          : backArg;
+    if (backward != null && !(backward instanceof FusedRecurrent)) {
+      throw new Error(`Bidirectional: argument 'backwardLayer' must be a layer made by rnn.lstm, rnn.gru or rnn.simpleRNN.`);
     }
     const mergeMode = args.mergeMode === undefined ? 'concat' : args.mergeMode;
     if (mergeMode !== null && !MERGE_MODES.includes(mergeMode)) {
@@ -73,8 +97,25 @@ export class Bidirectional extends tf.layers.Layer {
     const innerName = String(inner.name);
     this.innerConfig = inner as tf.serialization.ConfigDict;
     this.innerClassName = layer.getClassName();
-    this.forwardLayer = new Cls({ ...inner, name: `forward_${innerName}` });
-    this.backwardLayer = new Cls({ ...inner, name: `backward_${innerName}`, goBackwards: !layer.goBackwards });
+    this.forwardLayer = new Cls({ ...inner, name: `forward_${innerName.replace(/^forward_/, '')}` });
+    this.backwardLayer = backward ?? new Cls({ ...inner, name: `backward_${innerName.replace(/^backward_/, '')}`, goBackwards: true });
+    this.customBackward = backward != null;
+    if (this.forwardLayer.goBackwards === this.backwardLayer.goBackwards) {
+      throw new Error(
+        `Bidirectional: the forward and backward layers must have different 'goBackwards' values, got ${this.forwardLayer.goBackwards} for both.`,
+      );
+    }
+    for (const a of ['stateful', 'returnSequences', 'returnState'] as const) {
+      if (this.forwardLayer[a] !== this.backwardLayer[a]) {
+        throw new Error(
+          `Bidirectional: the forward and backward layers must have the same '${a}', got ${this.forwardLayer[a]} (forward) and ${this.backwardLayer[a]} (backward).`,
+        );
+      }
+    }
+    // Keras: outputs at masked steps are zeros when the halves return sequences.
+    this.forwardLayer.zeroOutputForMask = this.forwardLayer.returnSequences;
+    this.backwardLayer.zeroOutputForMask = this.backwardLayer.returnSequences;
+    this.supportsMasking = true;
     this.forwardLayer.weightNamePrefix = `${this.forwardLayer.name}/`;
     this.backwardLayer.weightNamePrefix = `${this.backwardLayer.name}/`;
     this.mergeMode = mergeMode;
@@ -119,15 +160,61 @@ export class Bidirectional extends tf.layers.Layer {
     return outputs.length === 1 ? outputs[0] : outputs;
   }
 
-  override computeMask(): tf.Tensor | tf.Tensor[] {
-    return null as unknown as tf.Tensor;
+  /** Keras: the mask passes on with returnSequences (twice when mergeMode is null); states carry none. */
+  override computeMask(_inputs: tf.Tensor | tf.Tensor[], mask?: tf.Tensor | tf.Tensor[]): tf.Tensor | tf.Tensor[] {
+    const m = (Array.isArray(mask) ? mask[0] : mask) ?? null;
+    const out = this.forwardLayer.returnSequences ? m : null;
+    const masks: (tf.Tensor | null)[] = this.mergeMode === null ? [out, out] : [out];
+    if (this.forwardLayer.returnState) masks.push(...new Array(2 * this.forwardLayer.stateCount).fill(null));
+    return (masks.length === 1 ? masks[0] : masks) as unknown as tf.Tensor;
+  }
+
+  /** Stateful halves: resets both (Keras `reset_states`). */
+  resetStates(): void {
+    if (!this.forwardLayer.stateful) throw new Error(`Bidirectional '${this.name}': resetStates() needs a stateful layer.`);
+    this.forwardLayer.resetStates();
+    this.backwardLayer.resetStates();
+  }
+
+  override get stateful(): boolean {
+    return this.forwardLayer.stateful;
+  }
+
+  /** `apply(x, { initialState })` with symbolic tensors: the states become node inputs. */
+  override apply(
+    inputs: tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[],
+    kwargs: Kwargs = {},
+  ): tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[] {
+    const init = kwargs?.['initialState'] as tf.Tensor[] | tf.SymbolicTensor[] | undefined;
+    if (init == null) return super.apply(inputs, kwargs);
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    const rest: Kwargs = { ...kwargs };
+    delete rest['initialState'];
+    return super.apply([x, ...(Array.isArray(init) ? init : [init])] as tf.Tensor[], rest);
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    let initial: tf.Tensor[] | null = list.length > 1 ? list.slice(1) : null;
+    const kwInit = kwargs?.['initialState'] as tf.Tensor | tf.Tensor[] | undefined;
+    if (kwInit != null) initial = Array.isArray(kwInit) ? kwInit : [kwInit];
+    const n = this.forwardLayer.stateCount;
+    if (initial != null && initial.length !== 2 * n) {
+      throw new Error(
+        `Bidirectional '${this.name}': 'initialState' must have ${2 * n} tensors (the forward layer's ${n}, then the backward layer's ${n}), got ${initial.length}.`,
+      );
+    }
+    const mask = kwargs?.['mask'] ?? null;
+    if (kwargs && 'mask' in kwargs) delete kwargs['mask'];
+    const inner = (states: tf.Tensor[] | null): Kwargs => ({
+      training: kwargs?.['training'],
+      mask,
+      ...(states ? { initialState: states } : {}),
+    });
     return tf.tidy(() => {
-      const x = Array.isArray(inputs) ? inputs[0] : inputs;
-      const yf = this.forwardLayer.call(x, kwargs);
-      const yb = this.backwardLayer.call(x, kwargs);
+      const x = list[0];
+      const yf = this.forwardLayer.call(x, inner(initial ? initial.slice(0, n) : null));
+      const yb = this.backwardLayer.call(x, inner(initial ? initial.slice(n) : null));
       const fo = Array.isArray(yf) ? yf[0] : yf;
       let bo = Array.isArray(yb) ? yb[0] : yb;
       if (this.forwardLayer.returnSequences) bo = tf.reverse(bo, 1);
@@ -160,6 +247,9 @@ export class Bidirectional extends tf.layers.Layer {
       ...super.getConfig(),
       layer: { className: this.innerClassName, config: this.innerConfig },
       mergeMode: this.mergeMode,
+      ...(this.customBackward
+        ? { backwardLayer: { className: this.backwardLayer.getClassName(), config: this.backwardLayer.getConfig() } }
+        : {}),
     };
   }
 }

@@ -22,7 +22,10 @@ export interface EmbeddingLayerArgs {
   inputLength?: number | null;
   /** Default 'randomUniform' in [-0.05, 0.05] (Keras 'uniform'). */
   embeddingsInitializer?: InitializerSpec;
-  /** Not supported: must be false (the recurrent layers do not consume masks). */
+  /**
+   * Treat id 0 as padding: the layer outputs a mask (true where the id is not 0) that the
+   * recurrent layers and Bidirectional consume (Keras `mask_zero`). Default false.
+   */
   maskZero?: boolean;
   embeddingsRegularizer?: unknown;
   embeddingsConstraint?: unknown;
@@ -79,6 +82,8 @@ export class Embedding extends tf.layers.Layer {
   readonly inputDim: number;
   readonly outputDim: number;
   readonly inputLength: number | null;
+  /** Whether id 0 is padding that the next layers skip (Keras `mask_zero`). */
+  readonly maskZero: boolean;
   private readonly embeddingsInit: InitializerLike;
   private embeddings: tf.LayerVariable | null = null;
   private readonly gradBuffer = new GradientBuffer();
@@ -90,7 +95,9 @@ export class Embedding extends tf.layers.Layer {
         throw new Error(`Embedding: argument '${key}' must be a positive integer, got ${String(v)}.`);
       }
     }
-    if (args.maskZero) throw new Error(`Embedding: argument 'maskZero' is not supported (the fused recurrent layers ignore masks).`);
+    if (args.maskZero != null && typeof args.maskZero !== 'boolean') {
+      throw new Error(`Embedding: argument 'maskZero' must be true or false, got ${String(args.maskZero)}.`);
+    }
     for (const key of ['embeddingsRegularizer', 'embeddingsConstraint', 'activityRegularizer'] as const) {
       if (args[key] != null) throw new Error(`Embedding: argument '${key}' is not supported.`);
     }
@@ -103,6 +110,8 @@ export class Embedding extends tf.layers.Layer {
     this.inputDim = args.inputDim;
     this.outputDim = args.outputDim;
     this.inputLength = args.inputLength ?? null;
+    this.maskZero = args.maskZero ?? false;
+    this.supportsMasking = this.maskZero;
     this.embeddingsInit = resolveInitializer(args.embeddingsInitializer, 'randomUniform', 'embeddingsInitializer');
   }
 
@@ -121,8 +130,11 @@ export class Embedding extends tf.layers.Layer {
     return [...shape, this.outputDim];
   }
 
-  override computeMask(): tf.Tensor | tf.Tensor[] {
-    return null as unknown as tf.Tensor;
+  /** With maskZero: true where the id is not 0 (Keras `compute_mask`); otherwise no mask. */
+  override computeMask(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor | tf.Tensor[] {
+    if (!this.maskZero) return null as unknown as tf.Tensor;
+    const ids = Array.isArray(inputs) ? inputs[0] : inputs;
+    return tf.notEqual(ids, 0);
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
@@ -154,6 +166,7 @@ export class Embedding extends tf.layers.Layer {
       inputDim: this.inputDim,
       outputDim: this.outputDim,
       inputLength: this.inputLength,
+      maskZero: this.maskZero,
       embeddingsInitializer: serializeInitializer(this.embeddingsInit),
     };
   }

@@ -24,7 +24,8 @@ import {
   type InitializerSpec,
 } from '../initializers';
 import { uniqueLayerName } from '../names';
-import { fusedSequence, referenceSequence } from './sequence-op';
+import { Prng } from '../data/prng';
+import { fusedSequence, referenceSequence, type FusedOptions } from './sequence-op';
 
 type Shape = (number | null)[];
 type Kwargs = Record<string, unknown>;
@@ -63,11 +64,22 @@ export interface RecurrentLayerArgs {
   inputLength?: number;
   trainable?: boolean;
   dtype?: tf.DataType;
-  /** Not supported (must be false / 0 / null): listed so that the error names them. */
+  /**
+   * Keep the final states of each batch as the initial states of the next (sample i of a
+   * batch continues sample i of the previous batch). Needs a fixed batch size
+   * (`batchInputShape` or `batchSize`); `resetStates()` clears them. Default false.
+   */
   stateful?: boolean;
+  /** Fraction of the inputs to drop in training (Keras: one mask per sequence, inverted scaling). Default 0. */
   dropout?: number;
+  /** Fraction of h_{t-1} to drop in training, inside the recurrence (one mask per sequence and gate). Default 0. */
   recurrentDropout?: number;
+  /** Seed of the dropout masks (reproducible runs). Default: random. */
+  seed?: number;
+  /** Keras unrolls the loop; the fused kernels give the same numbers either way. Needs a known number of steps. */
   unroll?: boolean;
+  /** Outputs at masked steps are zeros instead of the previous output (Keras RNN `zero_output_for_mask`). Default false. */
+  zeroOutputForMask?: boolean;
   kernelRegularizer?: unknown;
   recurrentRegularizer?: unknown;
   biasRegularizer?: unknown;
@@ -92,18 +104,19 @@ export interface GRULayerArgs extends RecurrentLayerArgs {
 export type SimpleRNNLayerArgs = RecurrentLayerArgs;
 
 function rejectUnsupported(args: Record<string, unknown>, layer: string): void {
-  const falsy: [string, string][] = [
-    ['stateful', 'stateful recurrent layers are not supported'],
-    ['unroll', 'unroll is not supported (the fused kernels already run the whole sequence)'],
-  ];
-  for (const [key, why] of falsy) {
-    if (args[key]) throw new Error(`${layer}: argument '${key}' = ${String(args[key])}: ${why}.`);
-  }
   for (const key of ['dropout', 'recurrentDropout']) {
     const v = args[key];
-    if (v != null && v !== 0) {
-      throw new Error(`${layer}: argument '${key}' = ${String(v)} is not supported by the fused kernels (use 0, or add a Dropout layer).`);
+    if (v != null && (typeof v !== 'number' || !Number.isFinite(v))) {
+      throw new Error(`${layer}: argument '${key}' must be a number between 0 and 1, got ${String(v)}.`);
     }
+  }
+  for (const key of ['stateful', 'unroll', 'zeroOutputForMask']) {
+    const v = args[key];
+    if (v != null && typeof v !== 'boolean') throw new Error(`${layer}: argument '${key}' must be true or false, got ${String(v)}.`);
+  }
+  const seed = args['seed'];
+  if (seed != null && (typeof seed !== 'number' || !Number.isInteger(seed))) {
+    throw new Error(`${layer}: argument 'seed' must be an integer, got ${String(seed)}.`);
   }
   for (const key of [
     'kernelRegularizer',
@@ -131,6 +144,25 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
   readonly fused: boolean;
   readonly resetAfter: boolean;
   readonly unitForgetBias: boolean;
+  /** Keras-clipped rates: min(1, max(0, rate)). Applied in training when strictly between 0 and 1. */
+  readonly dropout: number;
+  readonly recurrentDropout: number;
+  readonly seed: number | null;
+  readonly unroll: boolean;
+  private readonly statefulFlag: boolean;
+  /** Outputs at masked steps are zeros (Keras `zero_output_for_mask`; Bidirectional sets it with returnSequences). */
+  zeroOutputForMask: boolean;
+  /**
+   * Test hook: when set, dropout masks come from here instead of the seeded generator.
+   * Called with the kind, the number of masks, the batch size and the width; returns
+   * `count · batch · width` scaled values (0 or 1 / (1 - rate)), mask-major.
+   */
+  dropoutMaskSource: ((kind: 'input' | 'recurrent', count: number, batch: number, width: number) => Float32Array) | null = null;
+  private readonly prng: Prng;
+  /** stateful: the carried states (h, and c for LSTM), [batch, units] each. */
+  private stateTensors: tf.Tensor[] | null = null;
+  private retiredStates: tf.Tensor[] | null = null;
+  private statefulBatch: number | null = null;
   protected readonly kernelInit: InitializerLike;
   protected readonly recurrentInit: InitializerLike;
   protected readonly biasInit: InitializerLike;
@@ -171,6 +203,13 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
     this.kernelInit = resolveInitializer(args.kernelInitializer, 'glorotUniform', 'kernelInitializer');
     this.recurrentInit = resolveInitializer(args.recurrentInitializer, 'orthogonal', 'recurrentInitializer');
     this.biasInit = resolveInitializer(args.biasInitializer, 'zeros', 'biasInitializer');
+    this.dropout = Math.min(1, Math.max(0, args.dropout ?? 0));
+    this.recurrentDropout = Math.min(1, Math.max(0, args.recurrentDropout ?? 0));
+    this.seed = args.seed ?? null;
+    this.prng = new Prng(this.seed ?? Math.floor(Math.random() * 2 ** 31));
+    this.unroll = args.unroll ?? false;
+    this.statefulFlag = args.stateful ?? false;
+    this.zeroOutputForMask = args.zeroOutputForMask ?? false;
     if (cell !== 'gru' && (args as GRULayerArgs).resetAfter !== undefined) {
       throw new Error(`${layerName}: argument 'resetAfter' only applies to GRU.`);
     }
@@ -180,7 +219,12 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
     if (cell === 'simple' && args.recurrentActivation !== undefined) {
       throw new Error(`SimpleRNN: argument 'recurrentActivation' does not apply to SimpleRNN.`);
     }
-    this.supportsMasking = false;
+    this.supportsMasking = true;
+  }
+
+  /** Whether the final states of a batch are the initial states of the next. */
+  override get stateful(): boolean {
+    return this.statefulFlag;
   }
 
   /** Number of state tensors (LSTM: h and c). */
@@ -195,6 +239,20 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
     }
     const inputDim = shape[2];
     if (inputDim == null) throw new Error(`${this.kerasClassName} '${this.name}': the feature dimension of the input must be known.`);
+    if (this.unroll && shape[1] == null) {
+      throw new Error(
+        `${this.kerasClassName} '${this.name}': cannot unroll a recurrent layer when the number of steps is unknown; give the input shape (inputShape: [steps, features]).`,
+      );
+    }
+    if (this.stateful) {
+      if (shape[0] == null) {
+        throw new Error(
+          `${this.kerasClassName} '${this.name}': stateful: true needs a fixed batch size; give 'batchInputShape' [batch, steps, features] (or 'batchSize') to the first layer.`,
+        );
+      }
+      this.statefulBatch = shape[0];
+      this.resetStates();
+    }
     const u = this.units;
     const G = gatesOf(this.cellKind) * u;
     const p = this.weightNamePrefix;
@@ -217,25 +275,131 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
     return [out, ...states];
   }
 
-  override computeMask(): tf.Tensor | tf.Tensor[] {
-    return null as unknown as tf.Tensor;
+  /** Keras: the input mask passes on with returnSequences; states carry no mask. */
+  override computeMask(_inputs: tf.Tensor | tf.Tensor[], mask?: tf.Tensor | tf.Tensor[]): tf.Tensor | tf.Tensor[] {
+    const m = Array.isArray(mask) ? mask[0] : mask;
+    const out = this.returnSequences && m != null ? m : null;
+    if (this.returnState) return [out, ...new Array(this.stateCount).fill(null)] as unknown as tf.Tensor[];
+    return out as unknown as tf.Tensor;
+  }
+
+  /** The carried states of a stateful layer (null before the first batch or when not stateful). */
+  get states(): tf.Tensor[] | null {
+    return this.stateTensors;
+  }
+
+  /**
+   * Stateful layers: sets the carried states to zeros (or to `states`, one [batch, units]
+   * tensor per state). Keras `reset_states()`.
+   */
+  resetStates(states?: tf.Tensor | tf.Tensor[]): void {
+    if (!this.stateful) {
+      throw new Error(`${this.kerasClassName} '${this.name}': resetStates() needs a stateful layer (stateful: true).`);
+    }
+    if (this.statefulBatch == null) {
+      throw new Error(`${this.kerasClassName} '${this.name}': the layer is not built yet, so its batch size is unknown.`);
+    }
+    const B = this.statefulBatch;
+    const given = states == null ? null : Array.isArray(states) ? states : [states];
+    if (given && given.length !== this.stateCount) {
+      throw new Error(`${this.kerasClassName} '${this.name}': expected ${this.stateCount} state tensor(s), got ${given.length}.`);
+    }
+    given?.forEach((t) => {
+      if (t.shape.length !== 2 || t.shape[0] !== B || t.shape[1] !== this.units) {
+        throw new Error(`${this.kerasClassName} '${this.name}': each state must have shape [${B}, ${this.units}], got [${t.shape.join(', ')}].`);
+      }
+    });
+    const old = this.stateTensors;
+    this.stateTensors = Array.from({ length: this.stateCount }, (_, i) =>
+      tf.keep(given ? given[i].toFloat().clone() : tf.zeros([B, this.units])),
+    );
+    old?.forEach((t) => t.dispose());
+  }
+
+  /** Alias of `resetStates` (Keras 3 spelling). */
+  resetState(): void {
+    this.resetStates();
+  }
+
+  /**
+   * `layer.apply(x, { initialState })`: with symbolic inputs the states become extra
+   * inputs of the node (as tfjs and Keras do), so that models built with them run.
+   */
+  override apply(
+    inputs: tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[],
+    kwargs: Kwargs = {},
+  ): tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[] {
+    const init = kwargs?.['initialState'] as tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[] | undefined;
+    if (init == null) return super.apply(inputs, kwargs);
+    const states = Array.isArray(init) ? init : [init];
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    const rest: Kwargs = { ...kwargs };
+    delete rest['initialState'];
+    return super.apply([x, ...states] as tf.Tensor[], rest);
+  }
+
+  /** Scaled dropout masks: `count` masks of [batch, width], 0 or 1 / (1 - rate). */
+  private dropoutMasks(kind: 'input' | 'recurrent', rate: number, count: number, batch: number, width: number): Float32Array {
+    const n = count * batch * width;
+    if (this.dropoutMaskSource) {
+      const m = this.dropoutMaskSource(kind, count, batch, width);
+      if (m.length !== n) throw new Error(`${this.kerasClassName} '${this.name}': dropoutMaskSource returned ${m.length} values, expected ${n}.`);
+      return m;
+    }
+    const out = new Float32Array(n);
+    const scale = 1 / (1 - rate);
+    for (let i = 0; i < n; i++) out[i] = this.prng.next() < rate ? 0 : scale;
+    return out;
   }
 
   /** Runs the layer on a concrete [batch, steps, features] tensor. */
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
-    if (kwargs && kwargs['initialState'] != null) {
-      throw new Error(`${this.kerasClassName} '${this.name}': 'initialState' is not supported.`);
-    }
-    if (kwargs && kwargs['mask'] != null) {
-      throw new Error(`${this.kerasClassName} '${this.name}': masking is not supported (use Embedding without maskZero).`);
-    }
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    let initial: tf.Tensor[] | null = list.length > 1 ? list.slice(1) : null;
+    const kwInit = kwargs?.['initialState'] as tf.Tensor | tf.Tensor[] | undefined;
+    if (kwInit != null) initial = Array.isArray(kwInit) ? kwInit : [kwInit];
+    const maskIn = kwargs?.['mask'] as tf.Tensor | tf.Tensor[] | null | undefined;
+    // tfjs's executor leaves a mask in the shared kwargs for the layers after this one.
+    if (kwargs && 'mask' in kwargs) delete kwargs['mask'];
+    const maskT = (Array.isArray(maskIn) ? maskIn[0] : maskIn) ?? null;
+    const training = kwargs?.['training'] === true;
     return tf.tidy(() => {
-      let x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor3D;
+      let x = list[0] as tf.Tensor3D;
       if (x.rank !== 3) throw new Error(`${this.kerasClassName} '${this.name}' expects a rank-3 input, got rank ${x.rank}.`);
       if (x.dtype !== 'float32') x = x.toFloat();
-      if (this.goBackwards) x = tf.reverse(x, 1);
       const [B, T, D] = x.shape;
       const u = this.units;
+      const what = `${this.kerasClassName} '${this.name}'`;
+      if (this.stateful) {
+        if (B !== this.statefulBatch) {
+          throw new Error(
+            `${what}: stateful layers need every batch to have ${this.statefulBatch} samples (the batch size they were built with), got ${B}. Use a number of samples that is a multiple of the batch size.`,
+          );
+        }
+        if (initial == null) initial = this.stateTensors;
+      }
+      if (initial != null) {
+        if (initial.length !== this.stateCount) {
+          throw new Error(`${what}: 'initialState' must have ${this.stateCount} tensor(s) (${this.cellKind === 'lstm' ? 'h and c' : 'h'}), got ${initial.length}.`);
+        }
+        initial.forEach((t, i) => {
+          if (t.shape.length !== 2 || t.shape[0] !== B || t.shape[1] !== u) {
+            throw new Error(`${what}: initial state ${i} must have shape [${B}, ${u}], got [${t.shape.join(', ')}].`);
+          }
+        });
+      }
+      let mask: Uint8Array | null = null;
+      if (maskT != null) {
+        if (maskT.shape.length !== 2 || maskT.shape[0] !== B || maskT.shape[1] !== T) {
+          throw new Error(`${what}: the mask must have shape [${B}, ${T}] (batch, steps), got [${maskT.shape.join(', ')}].`);
+        }
+        const md = maskT.dataSync();
+        mask = new Uint8Array(B * T);
+        for (let b = 0; b < B; b++) {
+          for (let t = 0; t < T; t++) mask[b * T + t] = md[b * T + (this.goBackwards ? T - 1 - t : t)] ? 1 : 0;
+        }
+      }
+      if (this.goBackwards) x = tf.reverse(x, 1);
       const spec: SequenceSpec = {
         cell: this.cellKind,
         batch: B,
@@ -245,24 +409,56 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
         act: this.actCode,
         ract: this.ractCode,
         resetAfter: this.resetAfter,
+        zeroOutputForMask: this.zeroOutputForMask,
       };
-      const G = gatesOf(this.cellKind) * u;
-      const k = this.kernelVar!.read();
+      const gates = gatesOf(this.cellKind);
+      const G = gates * u;
+      const k = this.kernelVar!.read() as tf.Tensor;
       const rk = this.recurrentVar!.read();
       const b = this.biasVar ? this.biasVar.read() : tf.zeros(this.cellKind === 'gru' && this.resetAfter ? [2, G] : [G]);
-      if (this.fused && !this.returnState) {
-        return fusedSequence(spec, x, k, rk, b, this.returnSequences ? 'sequence' : 'last');
+      // Keras implementation 1 (recurrent dropout on): one input mask per gate; else one.
+      const perGate = this.recurrentDropout > 0 && this.cellKind !== 'simple';
+      let recurrentMask: Float32Array | null = null;
+      let inputMask: Float32Array | null = null;
+      if (training && this.dropout > 0 && this.dropout < 1) {
+        const I = perGate ? gates : 1;
+        const m = this.dropoutMasks('input', this.dropout, I, B, D);
+        // [I, B, D] -> [B, I, D]
+        inputMask = new Float32Array(B * I * D);
+        for (let g = 0; g < I; g++) for (let bb = 0; bb < B; bb++) inputMask.set(m.subarray((g * B + bb) * D, (g * B + bb + 1) * D), (bb * I + g) * D);
       }
-      const packed = (this.fused ? fusedSequence(spec, x, k, rk, b, 'packed') : referenceSequence(spec, x, k, rk, b)) as tf.Tensor3D;
-      const seq = this.cellKind === 'lstm' ? packed.slice([0, 0, 0], [B, T, u]) : packed;
+      if (training && this.recurrentDropout > 0 && this.recurrentDropout < 1) {
+        const R = this.cellKind === 'simple' ? 1 : gates;
+        const m = this.dropoutMasks('recurrent', this.recurrentDropout, R, B, u);
+        // [R, B, u] -> [B, R, u]
+        recurrentMask = new Float32Array(B * R * u);
+        for (let r = 0; r < R; r++) for (let bb = 0; bb < B; bb++) recurrentMask.set(m.subarray((r * B + bb) * u, (r * B + bb + 1) * u), (bb * R + r) * u);
+      }
+      const opts: FusedOptions = {
+        mask,
+        h0: initial ? initial[0].toFloat() : null,
+        c0: initial && this.cellKind === 'lstm' ? initial[1].toFloat() : null,
+        recurrentMask,
+        inputMask,
+      };
+      if (this.fused && !this.returnState && !this.stateful) {
+        return fusedSequence(spec, x, k, rk, b, this.returnSequences ? 'sequence' : 'last', opts);
+      }
+      const packed = (this.fused ? fusedSequence(spec, x, k, rk, b, 'packed', opts) : referenceSequence(spec, x, k, rk, b, opts)) as tf.Tensor3D;
+      const seq = packed.slice([0, 0, 0], [B, T, u]);
       const last = seq.slice([0, T - 1, 0], [B, 1, u]).reshape([B, u]);
+      const hT = packed.slice([0, T, 0], [B, 1, u]).reshape([B, u]);
+      const cT = this.cellKind === 'lstm' ? packed.slice([0, T + 1, 0], [B, 1, u]).reshape([B, u]) : null;
+      if (this.stateful) {
+        // The previous states may still be on a gradient tape (they were this call's
+        // initial states): dispose them one call later.
+        this.retiredStates?.forEach((t) => t.dispose());
+        this.retiredStates = this.stateTensors;
+        this.stateTensors = [tf.keep(hT.clone()), ...(cT ? [tf.keep(cT.clone())] : [])];
+      }
       const output = this.returnSequences ? seq : last;
       if (!this.returnState) return output;
-      if (this.cellKind === 'lstm') {
-        const cT = packed.slice([0, T, 0], [B, 1, u]).reshape([B, u]);
-        return [output, last, cT];
-      }
-      return [output, last];
+      return cT ? [output, hT, cT] : [output, hT];
     });
   }
 
@@ -277,8 +473,14 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
       returnSequences: this.returnSequences,
       returnState: this.returnState,
       goBackwards: this.goBackwards,
+      stateful: this.stateful,
+      unroll: this.unroll,
+      dropout: this.dropout,
+      recurrentDropout: this.recurrentDropout,
+      seed: this.seed,
       fused: this.fused,
     };
+    if (this.zeroOutputForMask) config.zeroOutputForMask = true;
     if (this.cellKind !== 'simple') config.recurrentActivation = activationName(this.ractCode);
     if (this.cellKind === 'lstm') config.unitForgetBias = this.unitForgetBias;
     if (this.cellKind === 'gru') config.resetAfter = this.resetAfter;

@@ -312,32 +312,119 @@ static void recur_row(float *z, const float *init, const float *h, const float *
 }
 
 /*
+ * Per-sequence recurrent kernel with Keras's recurrent dropout folded in:
+ * ueff[k, j] = up[k, j] · rm[b, gate(j), k] (R = 1: one mask for every column), pad lanes 0.
+ * h · ueff then equals Σ_k (h_k · m_gate,k) · U[k, j], Keras's per-gate masked product.
+ */
+static void effective_recurrent(const float *up, const float *rm, int b, int R, int u, int gp, int G, float *ueff) {
+  for (int k = 0; k < u; k++) {
+    for (int j = 0; j < G; j++) {
+      int g = R == 1 ? 0 : j / u;
+      ueff[k * gp + j] = up[k * gp + j] * rm[(b * R + g) * u + k];
+    }
+    for (int j = G; j < gp; j++) ueff[k * gp + j] = 0.0f;
+  }
+}
+
+/*
+ * Input dropout: the input kernel sequence b sees, wb[d, j] = wp[d, j] · im[(b·I + gate(j))·D + d]
+ * (I masks per sequence: 1, or one per gate block of u columns); pad lanes 0.
+ */
+static void masked_kernel(const float *wp, const float *im, int I, int b, int D, int u, int gp, int G, float *wb) {
+  for (int d = 0; d < D; d++) {
+    for (int j = 0; j < G; j++) {
+      int g = I == 1 ? 0 : j / u;
+      wb[d * gp + j] = wp[d * gp + j] * im[(b * I + g) * D + d];
+    }
+    for (int j = G; j < gp; j++) wb[d * gp + j] = 0.0f;
+  }
+}
+
+/* P[B·T, gp] with input dropout: each sequence's T rows times its masked kernel (wb: [D, gp] scratch). */
+void project_masked(const float *x, int B, int T, int D, const float *wp, int gp, const float *bp, float *p,
+                    const float *im, int I, int u, int G, float *wb) {
+  for (int b = 0; b < B; b++) {
+    masked_kernel(wp, im, I, b, D, u, gp, G, wb);
+    matmul_bias(x + b * T * D, T, D, wb, gp, bp, p + b * T * gp);
+  }
+}
+
+/*
+ * Backward of project_masked: dwp += Σ_b (x_bᵀ·dZ_b) ⊙ M_b, dbp += Σ dZ, dx_b = dZ_b · W_bᵀ.
+ * wb, dwb: [D, gp] scratch.
+ */
+void project_masked_backward(const float *x, int B, int T, int D, const float *dz, int gp, const float *wp,
+                             const float *im, int I, int u, int G, float *dwp, float *dbp, float *dx, float *wb,
+                             float *dwb) {
+  for (int b = 0; b < B; b++) {
+    masked_kernel(wp, im, I, b, D, u, gp, G, wb);
+    for (int j = 0; j < D * gp; j++) dwb[j] = 0.0f;
+    matmul_ta_acc(x + b * T * D, T, D, dz + b * T * gp, gp, dwb, dbp);
+    for (int d = 0; d < D; d++)
+      for (int j = 0; j < G; j++) {
+        int g = I == 1 ? 0 : j / u;
+        dwp[d * gp + j] += dwb[d * gp + j] * im[(b * I + g) * D + d];
+      }
+    matmul_tb(dz + b * T * gp, T, gp, wb, D, dx + b * T * D);
+  }
+}
+
+static inline int gates_of(int cell) { return cell == 1 ? 4 : cell == 0 ? 1 : 3; }
+
+/*
  * Forward recurrence for every cell kind.
  *   cell: 0 simple, 1 lstm, 2 gru (reset after), 3 gru (reset before)
  *   p [B·T, gp] projections (bias included); up [u, gp] padded recurrent kernel;
  *   brec [gp] recurrent bias (GRU reset after; zeros otherwise)
- *   outputs: h [B·T, u]; gates [B·T, gp] (activated); c [B·T, u] (LSTM c / GRU rec_h);
- *   ac [B·T, u] (LSTM act(c)); out [B, OT, u] (OT = T + 1 for LSTM)
+ *   outputs: h [B·T, u] (carried state at masked steps); gates [B·T, gp] (activated);
+ *   c [B·T, u] (LSTM c / GRU rec_h); ac [B·T, u] (LSTM act(c));
+ *   out [B, OT, u] with OT = T + 1 (h_T) or T + 2 (LSTM: h_T, c_T)
+ *   optional (0 = absent): mask [B·T] bytes (1 process, 0 skip); h0, c0 [B, u] initial
+ *   states; rm [B, R, u] scaled recurrent dropout masks with ueff [u, gp] scratch
+ *   zero_out: outputs at masked steps are 0 instead of the previous output
  *   scratch: at least 4·gp + 8·u + 64 floats
  */
 void seq_forward(int cell, const float *p, const float *up, const float *brec, int B, int T, int u, int gp, int act,
-                 int ract, float *h, float *gates, float *c, float *ac, float *out, float *scratch) {
+                 int ract, float *h, float *gates, float *c, float *ac, float *out, float *scratch,
+                 const unsigned char *mask, const float *h0, const float *c0, const float *rm, float *ueff,
+                 int zero_out) {
   int up4 = round4(u);
   float *z = scratch;
   float *hp = z + gp + 4;
   float *cp = hp + up4 + 4;
   float *tmp = cp + up4 + 4;
   float *rh = tmp + gp + 4;
-  int OT = cell == 1 ? T + 1 : T;
+  float *pout = rh + up4 + 4;
+  int OT = T + (cell == 1 ? 2 : 1);
+  int G = gates_of(cell) * u;
+  int R = cell == 0 ? 1 : gates_of(cell);
   for (int b = 0; b < B; b++) {
-    for (int j = 0; j < up4 + 4; j++) hp[j] = cp[j] = rh[j] = 0.0f;
+    for (int j = 0; j < up4 + 4; j++) hp[j] = cp[j] = rh[j] = pout[j] = 0.0f;
+    if (h0) for (int j = 0; j < u; j++) hp[j] = h0[b * u + j];
+    if (c0) for (int j = 0; j < u; j++) cp[j] = c0[b * u + j];
+    const float *U = up;
+    if (rm) {
+      effective_recurrent(up, rm, b, R, u, gp, G, ueff);
+      U = ueff;
+    }
     for (int t = 0; t < T; t++) {
       int row = b * T + t;
       const float *pr = p + row * gp;
       float *gr = gates + row * gp;
       float *hr = h + row * u;
+      float *orow = out + (b * OT + t) * u;
+      if (mask && !mask[row]) {
+        /* Keras: a masked step carries the states; its output is the previous one (or 0). */
+        for (int j = 0; j < u; j++) {
+          hr[j] = hp[j];
+          orow[j] = zero_out ? 0.0f : pout[j];
+        }
+        if (cell == 1)
+          for (int j = 0; j < u; j++) c[row * u + j] = cp[j];
+        continue;
+      }
       if (cell == 1) {
-        recur_row(z, pr, hp, up, u, gp);
+        recur_row(z, pr, hp, U, u, gp);
         /* z holds [i | f | c | o]. Activate block by block in increasing order, writing
            whole vectors: a block's overhanging lanes are overwritten by the next block, and
            the last block's overhang lands in the next row (or the arena's slack). */
@@ -358,7 +445,7 @@ void seq_forward(int cell, const float *p, const float *up, const float *brec, i
           hr[j] = gr[3 * u + j] * tmp[j];
         }
       } else if (cell == 2) {
-        recur_row(z, brec, hp, up, u, gp);
+        recur_row(z, brec, hp, U, u, gp);
         /* z, r pre-activations */
         for (int j = 0; j < 2 * u; j++) tmp[j] = pr[j] + z[j];
         for (int j = 2 * u; j < round4(2 * u); j++) tmp[j] = 0.0f;
@@ -380,7 +467,7 @@ void seq_forward(int cell, const float *p, const float *up, const float *brec, i
         for (int k = 0; k < u; k++) {
           float hk = hp[k];
           if (hk == 0.0f) continue;
-          for (int j = 0; j < 2 * u; j++) z[j] += hk * up[k * gp + j];
+          for (int j = 0; j < 2 * u; j++) z[j] += hk * U[k * gp + j];
         }
         for (int j = 0; j < 2 * u; j++) tmp[j] = z[j];
         for (int j = 2 * u; j < round4(2 * u); j++) tmp[j] = 0.0f;
@@ -389,7 +476,7 @@ void seq_forward(int cell, const float *p, const float *up, const float *brec, i
         for (int j = 0; j < u; j++) rh[j] = gr[u + j] * hp[j];
         for (int j = 0; j < u; j++) {
           float s = z[2 * u + j];
-          for (int k = 0; k < u; k++) s += rh[k] * up[k * gp + 2 * u + j];
+          for (int k = 0; k < u; k++) s += rh[k] * U[k * gp + 2 * u + j];
           tmp[j] = s;
         }
         for (int j = u; j < up4; j++) tmp[j] = 0.0f;
@@ -400,57 +487,80 @@ void seq_forward(int cell, const float *p, const float *up, const float *brec, i
           hr[j] = zg * hp[j] + (1.0f - zg) * tmp[j];
         }
       } else {
-        recur_row(z, pr, hp, up, u, gp);
+        recur_row(z, pr, hp, U, u, gp);
         act_inplace(act, z, gp);
         for (int j = 0; j < u; j++) hr[j] = z[j];
       }
-      float *orow = out + (b * OT + t) * u;
       for (int j = 0; j < u; j++) {
         hp[j] = hr[j];
+        pout[j] = hr[j];
         orow[j] = hr[j];
       }
     }
-    if (cell == 1) {
-      float *orow = out + (b * OT + T) * u;
-      for (int j = 0; j < u; j++) orow[j] = cp[j];
-    }
+    float *hrow = out + (b * OT + T) * u;
+    for (int j = 0; j < u; j++) hrow[j] = hp[j];
+    if (cell == 1)
+      for (int j = 0; j < u; j++) hrow[u + j] = cp[j];
   }
 }
 
 /*
  * Backward recurrence: writes dZ [B·T, gp] (gradient of the input-projection
- * pre-activations), accumulates dUp [u, gp] and dbrec [gp] (GRU reset after).
+ * pre-activations; zero rows at masked steps), accumulates dUp [u, gp] and dbrec [gp]
+ * (GRU reset after). dout has the forward output's layout [B, OT, u].
+ * Optional (0 = absent) as in seq_forward; with rm, ueff and dueff are [u, gp] scratch.
+ * dh0, dc0 [B, u] (0 = not wanted) receive the gradients of the initial states.
  * scratch: at least 4·gp + 8·u + 64 floats.
  */
 void seq_backward(int cell, const float *dout, const float *up, int B, int T, int u, int gp, int act, int ract,
                   const float *h, const float *gates, const float *c, const float *ac, float *dz, float *dup,
-                  float *dbrec, float *scratch) {
+                  float *dbrec, float *scratch, const unsigned char *mask, const float *h0, const float *c0,
+                  const float *rm, float *ueff, float *dueff, int zero_out, float *dh0, float *dc0) {
   int up4 = round4(u);
   float *dhn = scratch;
   float *dcn = dhn + up4 + 4;
   float *drec = dcn + up4 + 4;
   float *dhd = drec + gp + 4;
   float *hpz = dhd + up4 + 4;
-  int OT = cell == 1 ? T + 1 : T;
+  float *dcarry = hpz + up4 + 4;
+  int OT = T + (cell == 1 ? 2 : 1);
+  int G = gates_of(cell) * u;
+  int R = cell == 0 ? 1 : gates_of(cell);
   int gRec = cell == 3 ? 2 * u : gp;
   for (int b = 0; b < B; b++) {
-    for (int j = 0; j < up4 + 4; j++) dhn[j] = dcn[j] = 0.0f;
+    const float *U = up;
+    float *dU = dup;
+    if (rm) {
+      effective_recurrent(up, rm, b, R, u, gp, G, ueff);
+      U = ueff;
+      dU = dueff;
+      for (int j = 0; j < u * gp; j++) dueff[j] = 0.0f;
+    }
+    for (int j = 0; j < up4 + 4; j++) dhn[j] = dcn[j] = dcarry[j] = 0.0f;
+    for (int j = 0; j < u; j++) dhn[j] = dout[(b * OT + T) * u + j];
     if (cell == 1)
-      for (int j = 0; j < u; j++) dcn[j] = dout[(b * OT + T) * u + j];
+      for (int j = 0; j < u; j++) dcn[j] = dout[(b * OT + T + 1) * u + j];
     for (int t = T - 1; t >= 0; t--) {
       int row = b * T + t;
       const float *gr = gates + row * gp;
       const float *orow = dout + (b * OT + t) * u;
       float *dzr = dz + row * gp;
+      if (mask && !mask[row]) {
+        /* states pass through unchanged; the output was the previous output */
+        for (int j = 0; j < gp; j++) dzr[j] = 0.0f;
+        if (!zero_out)
+          for (int j = 0; j < u; j++) dcarry[j] += orow[j];
+        continue;
+      }
       int prev = t > 0 ? (row - 1) * u : -1;
-      for (int k = 0; k < u; k++) hpz[k] = prev >= 0 ? h[prev + k] : 0.0f;
+      for (int k = 0; k < u; k++) hpz[k] = prev >= 0 ? h[prev + k] : h0 ? h0[b * u + k] : 0.0f;
       for (int j = 0; j < gp + 4; j++) drec[j] = 0.0f;
       if (cell == 1) {
         for (int j = 0; j < u; j++) {
-          float dh = orow[j] + dhn[j];
+          float dh = orow[j] + dcarry[j] + dhn[j];
           float ig = gr[j], fg = gr[u + j], gg = gr[2 * u + j], og = gr[3 * u + j];
           float a = ac[row * u + j];
-          float cprev = prev >= 0 ? c[prev + j] : 0.0f;
+          float cprev = prev >= 0 ? c[prev + j] : c0 ? c0[b * u + j] : 0.0f;
           float dc = dcn[j] + dh * og * dact(act, a);
           dcn[j] = dc * fg;
           drec[j] = dc * gg * dact(ract, ig);
@@ -462,7 +572,7 @@ void seq_backward(int cell, const float *dout, const float *up, int B, int T, in
         for (int j = 0; j < gp; j += 4) wasm_v128_store(dzr + j, wasm_v128_load(drec + j));
       } else if (cell == 2) {
         for (int j = 0; j < u; j++) {
-          float dh = orow[j] + dhn[j];
+          float dh = orow[j] + dcarry[j] + dhn[j];
           float zg = gr[j], rg = gr[u + j], hh = gr[2 * u + j];
           float dzz = dh * (hpz[j] - hh) * dact(ract, zg);
           float dah = dh * (1.0f - zg) * dact(act, hh);
@@ -480,15 +590,15 @@ void seq_backward(int cell, const float *dout, const float *up, int B, int T, in
           wasm_v128_store(dbrec + j, wasm_f32x4_add(wasm_v128_load(dbrec + j), wasm_v128_load(drec + j)));
       } else if (cell == 3) {
         for (int j = 0; j < u; j++) {
-          float dh = orow[j] + dhn[j];
+          float dh = orow[j] + dcarry[j] + dhn[j];
           float zg = gr[j], hh = gr[2 * u + j];
           dzr[j] = dh * (hpz[j] - hh) * dact(ract, zg);
           dzr[2 * u + j] = dh * (1.0f - zg) * dact(act, hh);
           dhd[j] = dh * zg;
         }
         for (int k = 0; k < u; k++) {
-          const float *uk = up + k * gp + 2 * u;
-          float *duk = dup + k * gp + 2 * u;
+          const float *uk = U + k * gp + 2 * u;
+          float *duk = dU + k * gp + 2 * u;
           float drhp = 0.0f;
           for (int j = 0; j < u; j++) drhp += dzr[2 * u + j] * uk[j];
           float rk = gr[u + k];
@@ -502,13 +612,14 @@ void seq_backward(int cell, const float *dout, const float *up, int B, int T, in
         for (int j = 0; j < 2 * u; j++) drec[j] = dzr[j];
       } else {
         for (int j = 0; j < u; j++) {
-          float d = (orow[j] + dhn[j]) * dact(act, h[row * u + j]);
+          float d = (orow[j] + dcarry[j] + dhn[j]) * dact(act, h[row * u + j]);
           dzr[j] = d;
           drec[j] = d;
           dhd[j] = 0.0f;
         }
         for (int j = u; j < gp; j++) dzr[j] = 0.0f;
       }
+      for (int j = 0; j < u; j++) dcarry[j] = 0.0f;
       /* Flush subnormal gradients (see flush()). */
       for (int j = 0; j < gp; j += 4) {
         wasm_v128_store(drec + j, flush4(wasm_v128_load(drec + j)));
@@ -518,8 +629,8 @@ void seq_backward(int cell, const float *dout, const float *up, int B, int T, in
       /* dU += h_prevᵀ·drec;  dh_prev = dhd + drec·Uᵀ */
       int colsp = round4(gRec);
       for (int k = 0; k < u; k++) {
-        const float *uk = up + k * gp;
-        float *duk = dup + k * gp;
+        const float *uk = U + k * gp;
+        float *duk = dU + k * gp;
         v128_t s = wasm_f32x4_splat(0.0f);
         float hk = hpz[k];
         v128_t hv = wasm_f32x4_splat(hk);
@@ -530,6 +641,18 @@ void seq_backward(int cell, const float *dout, const float *up, int B, int T, in
         }
         dhn[k] = flush(dhd[k] + hsum(s));
       }
+    }
+    if (dh0)
+      for (int j = 0; j < u; j++) dh0[b * u + j] = dhn[j];
+    if (dc0 && cell == 1)
+      for (int j = 0; j < u; j++) dc0[b * u + j] = dcn[j];
+    if (rm) {
+      /* dU[k, j] += Σ_t h_k · m_gate(j),k · drec_j: fold this sequence's mask in. */
+      for (int k = 0; k < u; k++)
+        for (int j = 0; j < G; j++) {
+          int g = R == 1 ? 0 : j / u;
+          dup[k * gp + j] += dueff[k * gp + j] * rm[(b * R + g) * u + k];
+        }
     }
   }
 }

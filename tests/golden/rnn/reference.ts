@@ -8,6 +8,15 @@
  * Model shape covered: a stack of recurrent layers (SimpleRNN, LSTM, GRU with
  * reset_after true/false, Bidirectional around any of them) followed by
  * Dense(1, sigmoid) and a mean binary cross-entropy loss.
+ *
+ * Also covered (keras/src/backend/tensorflow/rnn.py, the generic loop Keras runs on CPU):
+ * a timestep mask (masked steps carry the states; their output is the previous output,
+ * zeros before the first kept step, or zeros everywhere masked with zero_output_for_mask,
+ * which Bidirectional forces with return_sequences; the mask propagates through layers
+ * with return_sequences), initial states (and the loss gradient w.r.t. them), and dropout
+ * with given masks (keras/src/layers/rnn/{lstm,gru,simple_rnn}.py: input masks multiply
+ * x, recurrent masks multiply h_{t-1} where it enters each gate's product; one mask per
+ * gate when recurrent dropout is on for LSTM/GRU, else one).
  */
 
 export type Act = 'tanh' | 'sigmoid' | 'relu' | 'linear';
@@ -20,6 +29,23 @@ export interface RecurrentSpec {
   goBackwards?: boolean;
   activation?: Act;
   recurrentActivation?: Act;
+  /** Give this layer initial states (drawn by the generator; their gradients are checked). */
+  initialState?: boolean;
+  /** Dropout rates in training (the fixture stores the scaled masks used). */
+  dropout?: number;
+  recurrentDropout?: number;
+}
+
+/** Per-call data of one recurrent layer (batch-major, input time order for `mask`). */
+export interface RecurrentCall {
+  mask?: number[][] | null;
+  zeroOutputForMask?: boolean;
+  h0?: number[][] | null;
+  c0?: number[][] | null;
+  /** [count][batch][inputDim], scaled (0 or 1 / (1 - rate)). */
+  dropIn?: number[][][] | null;
+  /** [count][batch][units], scaled. */
+  dropRec?: number[][][] | null;
 }
 
 export interface BidirectionalSpec {
@@ -86,6 +112,7 @@ export function recurrentWeightShapes(spec: RecurrentSpec, inputDim: number): nu
 const reverseTime = (x: Seq): Seq => x.map((s) => [...s].reverse());
 
 interface StepCache {
+  masked?: boolean;
   hPrev: number[];
   cPrev: number[];
   pre: number[][]; // pre-activations per gate block
@@ -98,13 +125,23 @@ interface StepCache {
 interface RecurrentCache {
   x: Seq; // the (possibly reversed) input actually processed
   steps: StepCache[][]; // [batch][time]
+  call: RecurrentCall;
+  mask: number[][] | null; // processed order
 }
 
 /** Forward pass of one recurrent layer; returns the full (processed-order) sequence and cache. */
-function recurrentForward(spec: RecurrentSpec, w: Weight[], xIn: Seq): { seq: Seq; cache: RecurrentCache } {
+function recurrentForward(
+  spec: RecurrentSpec,
+  w: Weight[],
+  xIn: Seq,
+  call: RecurrentCall = {},
+): { seq: Seq; cache: RecurrentCache; hT: number[][]; cT: number[][] } {
   const [W, U, bias] = w;
   const u = spec.units;
   const x = spec.goBackwards ? reverseTime(xIn) : xIn;
+  const mask = call.mask ? (spec.goBackwards ? call.mask.map((m) => [...m].reverse()) : call.mask) : null;
+  const hT: number[][] = [];
+  const cT: number[][] = [];
   const D = x[0][0].length;
   const resetAfter = spec.type === 'gru' && (spec.resetAfter ?? true);
   const bIn = (j: number) => (resetAfter ? bias.values[j] : bias.values[j]);
@@ -113,21 +150,32 @@ function recurrentForward(spec: RecurrentSpec, w: Weight[], xIn: Seq): { seq: Se
   const ract = spec.recurrentActivation ?? 'sigmoid';
   const seq: Seq = [];
   const steps: StepCache[][] = [];
-  for (const xs of x) {
-    let h = zeros(u);
-    let c = zeros(u);
+  x.forEach((xs, b) => {
+    let h = call.h0 ? [...call.h0[b]] : zeros(u);
+    let c = call.c0 ? [...call.c0[b]] : zeros(u);
+    let prevOut = zeros(u);
     const outs: number[][] = [];
     const caches: StepCache[] = [];
-    for (const xt of xs) {
-      // Input projection per gate block k, unit j: Σ_d x_d W[d, k·u + j] + b_in.
+    const inMask = (k: number, d: number) => (call.dropIn ? call.dropIn[call.dropIn.length === 1 ? 0 : k][b][d] : 1);
+    const recMask = (k: number, i: number) => (call.dropRec ? call.dropRec[call.dropRec.length === 1 ? 0 : k][b][i] : 1);
+    xs.forEach((xt, t) => {
+      if (mask && !mask[b][t]) {
+        const out = call.zeroOutputForMask ? zeros(u) : prevOut;
+        caches.push({ masked: true, hPrev: h, cPrev: c, pre: [], rec: [], rh: [], c: c, h: h });
+        outs.push(out);
+        prevOut = out;
+        return;
+      }
+      // Input projection per gate block k, unit j: Σ_d (x_d · m_k,d) W[d, k·u + j] + b_in.
       const proj = (k: number, j: number) => {
         let s = bIn(k * u + j);
-        for (let d = 0; d < D; d++) s += xt[d] * at(W, d, k * u + j);
+        for (let d = 0; d < D; d++) s += xt[d] * inMask(k, d) * at(W, d, k * u + j);
         return s;
       };
+      // Recurrent product of block k: Σ_i (v_i · mrec_k,i) U[i, k·u + j].
       const recur = (v: number[], k: number, j: number) => {
         let s = 0;
-        for (let i = 0; i < u; i++) s += v[i] * at(U, i, k * u + j);
+        for (let i = 0; i < u; i++) s += v[i] * recMask(k, i) * at(U, i, k * u + j);
         return s;
       };
       const cache: StepCache = { hPrev: h, cPrev: c, pre: [], rec: [], rh: [], c: [], h: [] };
@@ -174,19 +222,29 @@ function recurrentForward(spec: RecurrentSpec, w: Weight[], xIn: Seq): { seq: Se
       h = hNew;
       c = cNew;
       outs.push(hNew);
+      prevOut = hNew;
       caches.push(cache);
-    }
+    });
     seq.push(outs);
     steps.push(caches);
-  }
-  return { seq, cache: { x, steps } };
+    hT.push(h);
+    cT.push(c);
+  });
+  return { seq, cache: { x, steps, call, mask }, hT, cT };
 }
 
 /**
  * Backward pass of one recurrent layer, given the gradient of its processed-order output
  * sequence. Returns dx in the caller's time order and the weight gradients (Keras order).
  */
-function recurrentBackward(spec: RecurrentSpec, w: Weight[], cache: RecurrentCache, dSeq: Seq): { dx: Seq; dw: number[][] } {
+function recurrentBackward(
+  spec: RecurrentSpec,
+  w: Weight[],
+  cache: RecurrentCache,
+  dSeq: Seq,
+  dhT?: number[][] | null,
+  dcT?: number[][] | null,
+): { dx: Seq; dw: number[][]; dh0: number[][]; dc0: number[][] } {
   const [W, U, bias] = w;
   const u = spec.units;
   const G = gatesOf(spec) * u;
@@ -198,13 +256,25 @@ function recurrentBackward(spec: RecurrentSpec, w: Weight[], cache: RecurrentCac
   const dU = zeros(U.values.length);
   const db = zeros(bias.values.length);
   const dxAll: Seq = [];
+  const dh0: number[][] = [];
+  const dc0: number[][] = [];
+  const call = cache.call;
+  const inMask = (b: number, k: number, d: number) => (call.dropIn ? call.dropIn[call.dropIn.length === 1 ? 0 : k][b][d] : 1);
+  const recMask = (b: number, k: number, i: number) => (call.dropRec ? call.dropRec[call.dropRec.length === 1 ? 0 : k][b][i] : 1);
   cache.x.forEach((xs, b) => {
-    let dhNext = zeros(u);
-    let dcNext = zeros(u);
+    let dhNext = dhT ? [...dhT[b]] : zeros(u);
+    let dcNext = dcT ? [...dcT[b]] : zeros(u);
+    // Gradient reaching the "previous output" that masked steps repeat.
+    let dCarry = zeros(u);
     const dxs: number[][] = xs.map(() => zeros(D));
     for (let t = xs.length - 1; t >= 0; t--) {
       const s = cache.steps[b][t];
-      const dh = dSeq[b][t].map((v, j) => v + dhNext[j]);
+      if (s.masked) {
+        if (!call.zeroOutputForMask) dCarry = dCarry.map((v, j) => v + dSeq[b][t][j]);
+        continue;
+      }
+      const dh = dSeq[b][t].map((v, j) => v + dhNext[j] + dCarry[j]);
+      dCarry = zeros(u);
       // dIn[k][j]: gradient of the input-projection pre-activation of gate block k;
       // dRec[k][j]: gradient of the recurrent product h·U of block k (same except GRU).
       let dIn: number[][];
@@ -246,13 +316,13 @@ function recurrentBackward(spec: RecurrentSpec, w: Weight[], cache: RecurrentCac
           dRh = Array.from({ length: u }, (_, i2) => {
             let acc = 0;
             for (let j = 0; j < u; j++) acc += dph[j] * at(U, i2, 2 * u + j);
-            return acc;
+            return acc * recMask(b, 2, i2);
           });
           const dr = dRh.map((v, j) => v * s.hPrev[j] * df(ract, pr[j]));
           dhPrev = dhPrev.map((v, j) => v + dRh[j] * r[j]);
           dIn = [dz, dr, dph];
           dRec = [dz, dr, zeros(u)];
-          for (let i2 = 0; i2 < u; i2++) for (let j = 0; j < u; j++) dU[i2 * G + 2 * u + j] += s.rh[i2] * dph[j];
+          for (let i2 = 0; i2 < u; i2++) for (let j = 0; j < u; j++) dU[i2 * G + 2 * u + j] += s.rh[i2] * recMask(b, 2, i2) * dph[j];
         }
       }
       const blocks = dIn.length;
@@ -262,20 +332,22 @@ function recurrentBackward(spec: RecurrentSpec, w: Weight[], cache: RecurrentCac
           db[col] += dIn[k][j];
           if (resetAfter) db[G + col] += dRec[k][j];
           for (let d = 0; d < D; d++) {
-            dW[d * G + col] += cache.x[b][t][d] * dIn[k][j];
-            dxs[t][d] += dIn[k][j] * at(W, d, col);
+            dW[d * G + col] += cache.x[b][t][d] * inMask(b, k, d) * dIn[k][j];
+            dxs[t][d] += dIn[k][j] * at(W, d, col) * inMask(b, k, d);
           }
           for (let i2 = 0; i2 < u; i2++) {
-            dU[i2 * G + col] += s.hPrev[i2] * dRec[k][j];
-            dhPrev[i2] += dRec[k][j] * at(U, i2, col);
+            dU[i2 * G + col] += s.hPrev[i2] * recMask(b, k, i2) * dRec[k][j];
+            dhPrev[i2] += dRec[k][j] * at(U, i2, col) * recMask(b, k, i2);
           }
         }
       }
       dhNext = dhPrev;
     }
     dxAll.push(spec.goBackwards ? dxs.reverse() : dxs);
+    dh0.push(dhNext);
+    dc0.push(dcNext);
   });
-  return { dx: dxAll, dw: [dW, dU, db] };
+  return { dx: dxAll, dw: [dW, dU, db], dh0, dc0 };
 }
 
 /** Layer output as the next layer sees it (last step or whole sequence in input order). */
@@ -286,6 +358,16 @@ function layerOutput(spec: RecurrentSpec, seq: Seq): Seq | number[][] {
 
 export interface ModelSpec {
   layers: LayerSpec[];
+}
+
+/** Per-call data of the whole model (see RecurrentCall). */
+export interface ModelCall {
+  /** [batch][steps] timestep mask of the input (1 keep, 0 skip), as Keras's Masking gives it. */
+  mask?: number[][] | null;
+  /** Per layer: its initial states ([h] or [h, c]; Bidirectional forward's then backward's), or null. */
+  states?: (number[][][] | null)[];
+  /** Per layer: dropout masks (Bidirectional: forward then backward). */
+  drops?: ({ dropIn?: number[][][] | null; dropRec?: number[][][] | null }[] | null)[];
 }
 
 export interface ForwardResult {
@@ -301,16 +383,31 @@ function toSeq(v: Seq | number[][]): Seq {
 }
 
 /** Weights per layer: recurrent 3, bidirectional 6, dense 2 (kernel [in,1], bias [1]). */
-export function forwardModel(model: ModelSpec, weights: Weight[][], x: Seq, y: number[]): ForwardResult {
+export function forwardModel(model: ModelSpec, weights: Weight[][], x: Seq, y: number[], mc: ModelCall = {}): ForwardResult {
   let cur: Seq | number[][] = x;
+  let mask = mc.mask ?? null;
   const outputs: (Seq | number[][])[] = [];
   const caches: unknown[] = [];
+  const callOf = (li: number, half: number, n: number, zeroOut: boolean): RecurrentCall => {
+    const st = mc.states?.[li] ?? null;
+    const dr = mc.drops?.[li]?.[half] ?? null;
+    return {
+      mask,
+      zeroOutputForMask: zeroOut,
+      h0: st ? st[half * n] : null,
+      c0: st && n === 2 ? st[half * n + 1] : null,
+      dropIn: dr?.dropIn ?? null,
+      dropRec: dr?.dropRec ?? null,
+    };
+  };
   model.layers.forEach((spec, li) => {
     const w = weights[li];
     if (spec.type === 'bidirectional') {
-      const fwd = recurrentForward({ ...spec.layer, goBackwards: false }, w.slice(0, 3), toSeq(cur));
+      const n = spec.layer.type === 'lstm' ? 2 : 1;
+      const zo = spec.layer.returnSequences ?? false;
+      const fwd = recurrentForward({ ...spec.layer, goBackwards: false }, w.slice(0, 3), toSeq(cur), callOf(li, 0, n, zo));
       const bwdSpec = { ...spec.layer, goBackwards: true };
-      const bwd = recurrentForward(bwdSpec, w.slice(3, 6), toSeq(cur));
+      const bwd = recurrentForward(bwdSpec, w.slice(3, 6), toSeq(cur), callOf(li, 1, n, zo));
       let fo = layerOutput(spec.layer, fwd.seq) as number[][] | Seq;
       let bo = layerOutput(spec.layer, bwd.seq) as number[][] | Seq;
       if (spec.layer.returnSequences) bo = reverseTime(bo as Seq);
@@ -331,10 +428,12 @@ export function forwardModel(model: ModelSpec, weights: Weight[][], x: Seq, y: n
         : (fo as number[][]).map((v, b) => merge(v, (bo as number[][])[b]));
       caches.push({ fwd, bwd, fo, bo });
       fo = bo = [];
+      if (!spec.layer.returnSequences) mask = null;
     } else {
-      const r = recurrentForward(spec, w, toSeq(cur));
+      const r = recurrentForward(spec, w, toSeq(cur), callOf(li, 0, spec.type === 'lstm' ? 2 : 1, false));
       cur = layerOutput(spec, r.seq);
       caches.push(r);
+      if (!spec.returnSequences) mask = null;
     }
     outputs.push(cur);
   });
@@ -347,8 +446,17 @@ export function forwardModel(model: ModelSpec, weights: Weight[][], x: Seq, y: n
   return { outputs, loss, probs, caches };
 }
 
-/** Gradients of the mean BCE loss w.r.t. every weight, in the same nesting as `weights`. */
-export function backwardModel(model: ModelSpec, weights: Weight[][], fr: ForwardResult, y: number[]): number[][][] {
+/**
+ * Gradients of the mean BCE loss w.r.t. every weight, in the same nesting as `weights`;
+ * `stateGrads` (when given) receives per layer the gradients of its initial states.
+ */
+export function backwardModel(
+  model: ModelSpec,
+  weights: Weight[][],
+  fr: ForwardResult,
+  y: number[],
+  stateGrads?: number[][][][],
+): number[][][] {
   const L = model.layers.length;
   const [kernel] = weights[L];
   const feats = fr.outputs[L - 1] as number[][];
@@ -407,6 +515,7 @@ export function backwardModel(model: ModelSpec, weights: Weight[][], fr: Forward
       const gf = recurrentBackward({ ...spec.layer, goBackwards: false }, w.slice(0, 3), c.fwd.cache, expand(spec.layer, dF, T));
       const gb = recurrentBackward({ ...spec.layer, goBackwards: true }, w.slice(3, 6), c.bwd.cache, expand(spec.layer, dB, T));
       grads[li] = [...gf.dw, ...gb.dw];
+      if (stateGrads) stateGrads[li] = spec.layer.type === 'lstm' ? [gf.dh0, gf.dc0, gb.dh0, gb.dc0] : [gf.dh0, gb.dh0];
       dCur = gf.dx.map((s, b) => s.map((v, t) => v.map((vi, d) => vi + gb.dx[b][t][d])));
     } else {
       const c = fr.caches[li] as { seq: Seq; cache: RecurrentCache };
@@ -415,6 +524,7 @@ export function backwardModel(model: ModelSpec, weights: Weight[][], fr: Forward
       // output order, which is the same processed order (Keras returns it reversed too).
       const g = recurrentBackward(spec, w, c.cache, expand(spec, dCur, T));
       grads[li] = g.dw;
+      if (stateGrads) stateGrads[li] = spec.type === 'lstm' ? [g.dh0, g.dc0] : [g.dh0];
       dCur = g.dx;
     }
   }
