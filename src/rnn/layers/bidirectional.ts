@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { uniqueLayerName } from '../names';
 import { FusedRecurrent } from './recurrent';
+import { checkLayerArgs, recordActivity, resolveRegularizer, serializeWeightArg, type Regularizer, type RegularizerSpec } from './weight-args';
 
 type Shape = (number | null)[];
 type Kwargs = Record<string, unknown>;
@@ -29,6 +30,12 @@ export interface BidirectionalLayerArgs {
   inputShape?: Shape;
   batchInputShape?: Shape;
   trainable?: boolean;
+  batchSize?: number;
+  dtype?: tf.DataType;
+  /** Keras: penalty on every tensor the wrapper returns (the merged output, and states). */
+  activityRegularizer?: RegularizerSpec;
+  /** Initial weights: the forward layer's, then the backward layer's (Keras order). */
+  weights?: tf.Tensor[];
 }
 
 const MERGE_MODES = ['concat', 'sum', 'mul', 'ave'];
@@ -47,8 +54,10 @@ export class Bidirectional extends tf.layers.Layer {
   readonly mergeMode: MergeMode;
   private readonly innerConfig: tf.serialization.ConfigDict;
   private readonly innerClassName: string;
+  private readonly activityRegularizerArg: Regularizer | null;
 
   constructor(args: BidirectionalLayerArgs) {
+    if (args != null) checkLayerArgs(args, 'Bidirectional');
     const layerArg = args?.layer;
     const layer = layerArg && !(layerArg instanceof FusedRecurrent) && typeof (layerArg as { className?: unknown }).className === 'string'
       ? deserializeLayer(layerArg as { className: string; config: tf.serialization.ConfigDict })
@@ -66,7 +75,9 @@ export class Bidirectional extends tf.layers.Layer {
     if (args.batchInputShape) base.batchInputShape = args.batchInputShape;
     if (!base.inputShape && !base.batchInputShape && inner.batchInputShape) base.batchInputShape = inner.batchInputShape;
     if (args.trainable != null) base.trainable = args.trainable;
+    if (args.weights != null) base.weights = args.weights;
     super(base as never);
+    this.activityRegularizerArg = resolveRegularizer(args.activityRegularizer, 'activityRegularizer', 'Bidirectional');
     delete inner.batchInputShape;
     delete inner.inputShape;
     const Cls = layer.constructor as new (a: Record<string, unknown>) => FusedRecurrent;
@@ -93,6 +104,18 @@ export class Bidirectional extends tf.layers.Layer {
   }
   override get nonTrainableWeights(): tf.LayerVariable[] {
     return this.forwardLayer.nonTrainableWeights.concat(this.backwardLayer.nonTrainableWeights);
+  }
+
+  /** Own losses plus both wrapped layers' (their weight and activity penalties). */
+  override get losses(): tf.serialization.ConfigDict[] & (() => tf.Scalar)[] {
+    return [...super.losses, ...this.forwardLayer.losses, ...this.backwardLayer.losses] as never;
+  }
+
+  /** tfjs `apply`, plus the activity penalty of a training call (`weight-args.ts`). */
+  override apply(inputs: tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[], kwargs?: Kwargs): tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[] {
+    const out = super.apply(inputs, kwargs);
+    recordActivity(this, this.activityRegularizerArg, out, kwargs);
+    return out;
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -128,6 +151,8 @@ export class Bidirectional extends tf.layers.Layer {
       const x = Array.isArray(inputs) ? inputs[0] : inputs;
       const yf = this.forwardLayer.call(x, kwargs);
       const yb = this.backwardLayer.call(x, kwargs);
+      recordActivity(this.forwardLayer, this.forwardLayer.weightArgs.activityRegularizer, yf, kwargs);
+      recordActivity(this.backwardLayer, this.backwardLayer.weightArgs.activityRegularizer, yb, kwargs);
       const fo = Array.isArray(yf) ? yf[0] : yf;
       let bo = Array.isArray(yb) ? yb[0] : yb;
       if (this.forwardLayer.returnSequences) bo = tf.reverse(bo, 1);
@@ -160,6 +185,7 @@ export class Bidirectional extends tf.layers.Layer {
       ...super.getConfig(),
       layer: { className: this.innerClassName, config: this.innerConfig },
       mergeMode: this.mergeMode,
+      activityRegularizer: serializeWeightArg(this.activityRegularizerArg),
     };
   }
 }

@@ -25,6 +25,19 @@ import {
 } from '../initializers';
 import { uniqueLayerName } from '../names';
 import { fusedSequence, referenceSequence } from './sequence-op';
+import {
+  addWeightConstraint,
+  addWeightPenalty,
+  checkLayerArgs,
+  recordActivity,
+  resolveConstraint,
+  resolveRegularizer,
+  serializeWeightArg,
+  type Constraint,
+  type ConstraintSpec,
+  type Regularizer,
+  type RegularizerSpec,
+} from './weight-args';
 
 type Shape = (number | null)[];
 type Kwargs = Record<string, unknown>;
@@ -68,13 +81,26 @@ export interface RecurrentLayerArgs {
   dropout?: number;
   recurrentDropout?: number;
   unroll?: boolean;
-  kernelRegularizer?: unknown;
-  recurrentRegularizer?: unknown;
-  biasRegularizer?: unknown;
-  activityRegularizer?: unknown;
-  kernelConstraint?: unknown;
-  recurrentConstraint?: unknown;
-  biasConstraint?: unknown;
+  /** Keras regularizers ('l1', 'l2', `tf.regularizers.l2({ l2 })`, ...): penalties added to the training loss. */
+  kernelRegularizer?: RegularizerSpec;
+  recurrentRegularizer?: RegularizerSpec;
+  biasRegularizer?: RegularizerSpec;
+  /** Penalty on every tensor the layer returns (output, and states with returnState), each training step. */
+  activityRegularizer?: RegularizerSpec;
+  /** Keras constraints ('maxNorm', 'nonNeg', 'unitNorm', 'minMaxNorm' or tf.constraints objects), applied after each optimizer step. */
+  kernelConstraint?: ConstraintSpec;
+  recurrentConstraint?: ConstraintSpec;
+  biasConstraint?: ConstraintSpec;
+  /** Keras 'auto' (default) or false: the fused kernels give the same numbers; true (force cuDNN) is refused. */
+  useCudnn?: 'auto' | boolean;
+  /** Keras 2 / tfjs: 1 or 2 (same numbers; the fused kernels have one implementation). */
+  implementation?: number;
+  /** Keras 2 / tfjs: must be false (inputs are [batch, steps, features]). */
+  timeMajor?: boolean;
+  /** Keras mixed-precision autocasting: accepted (the layers compute in float32). */
+  autocast?: boolean;
+  /** Initial weight values, Keras `get_weights()` order (set when the layer is built). */
+  weights?: tf.Tensor[];
 }
 
 /** LSTM arguments. */
@@ -105,17 +131,6 @@ function rejectUnsupported(args: Record<string, unknown>, layer: string): void {
       throw new Error(`${layer}: argument '${key}' = ${String(v)} is not supported by the fused kernels (use 0, or add a Dropout layer).`);
     }
   }
-  for (const key of [
-    'kernelRegularizer',
-    'recurrentRegularizer',
-    'biasRegularizer',
-    'activityRegularizer',
-    'kernelConstraint',
-    'recurrentConstraint',
-    'biasConstraint',
-  ]) {
-    if (args[key] != null) throw new Error(`${layer}: argument '${key}' is not supported.`);
-  }
 }
 
 /** Base class: weights, shapes, config and the call through the fused sequence op. */
@@ -134,6 +149,16 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
   protected readonly kernelInit: InitializerLike;
   protected readonly recurrentInit: InitializerLike;
   protected readonly biasInit: InitializerLike;
+  /** Keras regularizers and constraints (`weight-args.ts`), null when not given. */
+  readonly weightArgs: {
+    kernelRegularizer: Regularizer | null;
+    recurrentRegularizer: Regularizer | null;
+    biasRegularizer: Regularizer | null;
+    activityRegularizer: Regularizer | null;
+    kernelConstraint: Constraint | null;
+    recurrentConstraint: Constraint | null;
+    biasConstraint: Constraint | null;
+  };
   /** Set by Bidirectional so that the two copies' weight names stay unique in a model. */
   weightNamePrefix = '';
   private kernelVar: tf.LayerVariable | null = null;
@@ -148,13 +173,14 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
     if (args == null || typeof args.units !== 'number' || !Number.isInteger(args.units) || args.units <= 0) {
       throw new Error(`${layerName}: argument 'units' must be a positive integer, got ${String(args?.units)}.`);
     }
+    checkLayerArgs(args, layerName);
     rejectUnsupported(args as unknown as Record<string, unknown>, layerName);
     const base: Record<string, unknown> = { ...args, name: args.name ?? uniqueLayerName(prefix) };
     if (args.inputShape == null && args.batchInputShape == null && (args.inputDim != null || args.inputLength != null)) {
       base.inputShape = [args.inputLength ?? null, args.inputDim ?? null];
     }
     for (const k of Object.keys(base)) {
-      if (!['name', 'inputShape', 'batchInputShape', 'batchSize', 'trainable', 'dtype', 'inputDType'].includes(k)) delete base[k];
+      if (!['name', 'inputShape', 'batchInputShape', 'batchSize', 'trainable', 'dtype', 'inputDType', 'weights'].includes(k)) delete base[k];
     }
     super(base as never);
     this.cellKind = cell;
@@ -171,6 +197,15 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
     this.kernelInit = resolveInitializer(args.kernelInitializer, 'glorotUniform', 'kernelInitializer');
     this.recurrentInit = resolveInitializer(args.recurrentInitializer, 'orthogonal', 'recurrentInitializer');
     this.biasInit = resolveInitializer(args.biasInitializer, 'zeros', 'biasInitializer');
+    this.weightArgs = {
+      kernelRegularizer: resolveRegularizer(args.kernelRegularizer, 'kernelRegularizer', layerName),
+      recurrentRegularizer: resolveRegularizer(args.recurrentRegularizer, 'recurrentRegularizer', layerName),
+      biasRegularizer: resolveRegularizer(args.biasRegularizer, 'biasRegularizer', layerName),
+      activityRegularizer: resolveRegularizer(args.activityRegularizer, 'activityRegularizer', layerName),
+      kernelConstraint: resolveConstraint(args.kernelConstraint, 'kernelConstraint', layerName),
+      recurrentConstraint: resolveConstraint(args.recurrentConstraint, 'recurrentConstraint', layerName),
+      biasConstraint: resolveConstraint(args.biasConstraint, 'biasConstraint', layerName),
+    };
     if (cell !== 'gru' && (args as GRULayerArgs).resetAfter !== undefined) {
       throw new Error(`${layerName}: argument 'resetAfter' only applies to GRU.`);
     }
@@ -205,6 +240,15 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
       const init = this.unitForgetBias ? unitForgetBias(this.biasInit, u) : this.biasInit;
       this.biasVar = this.addWeight(`${p}bias`, biasShape, 'float32', init as never);
     }
+    const wa = this.weightArgs;
+    addWeightPenalty(this, this.kernelVar, wa.kernelRegularizer);
+    addWeightPenalty(this, this.recurrentVar, wa.recurrentRegularizer);
+    addWeightConstraint(this, this.kernelVar, wa.kernelConstraint);
+    addWeightConstraint(this, this.recurrentVar, wa.recurrentConstraint);
+    if (this.biasVar) {
+      addWeightPenalty(this, this.biasVar, wa.biasRegularizer);
+      addWeightConstraint(this, this.biasVar, wa.biasConstraint);
+    }
     this.built = true;
   }
 
@@ -219,6 +263,13 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
 
   override computeMask(): tf.Tensor | tf.Tensor[] {
     return null as unknown as tf.Tensor;
+  }
+
+  /** tfjs `apply`, plus the activity penalty of a training call (`weight-args.ts`). */
+  override apply(inputs: tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[], kwargs?: Kwargs): tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[] {
+    const out = super.apply(inputs, kwargs);
+    recordActivity(this, this.weightArgs.activityRegularizer, out, kwargs);
+    return out;
   }
 
   /** Runs the layer on a concrete [batch, steps, features] tensor. */
@@ -278,6 +329,13 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
       returnState: this.returnState,
       goBackwards: this.goBackwards,
       fused: this.fused,
+      kernelRegularizer: serializeWeightArg(this.weightArgs.kernelRegularizer),
+      recurrentRegularizer: serializeWeightArg(this.weightArgs.recurrentRegularizer),
+      biasRegularizer: serializeWeightArg(this.weightArgs.biasRegularizer),
+      activityRegularizer: serializeWeightArg(this.weightArgs.activityRegularizer),
+      kernelConstraint: serializeWeightArg(this.weightArgs.kernelConstraint),
+      recurrentConstraint: serializeWeightArg(this.weightArgs.recurrentConstraint),
+      biasConstraint: serializeWeightArg(this.weightArgs.biasConstraint),
     };
     if (this.cellKind !== 'simple') config.recurrentActivation = activationName(this.ractCode);
     if (this.cellKind === 'lstm') config.unitForgetBias = this.unitForgetBias;
