@@ -346,6 +346,8 @@ export function recordActivity(
 
 interface ConstrainedWeight {
   weight: tf.LayerVariable;
+  /** The tf.Variable the LayerVariable wraps (read() throws once the layer is disposed). */
+  variable: tf.Variable;
   layer: tf.layers.Layer;
   constraint: Constraint;
 }
@@ -357,7 +359,8 @@ const constrained = new Map<string, ConstrainedWeight>();
 export function addWeightConstraint(layer: tf.layers.Layer, weight: tf.LayerVariable, constraint: Constraint | null): void {
   if (constraint == null) return;
   installConstraintStep();
-  constrained.set((weight.read() as tf.Variable).name, { weight, layer, constraint });
+  const variable = weight.read() as tf.Variable;
+  constrained.set(variable.name, { weight, variable, layer, constraint });
 }
 
 /**
@@ -368,7 +371,7 @@ export function addWeightConstraint(layer: tf.layers.Layer, weight: tf.LayerVari
 export function applyConstraints(variables?: readonly tf.Variable[]): void {
   const names = variables ? new Set(variables.map((v) => v.name)) : null;
   for (const [name, entry] of constrained) {
-    const v = entry.weight.read() as tf.Variable;
+    const v = entry.variable;
     if (v.isDisposed) {
       constrained.delete(name);
       continue;
