@@ -76,6 +76,7 @@ export class Bidirectional extends tf.layers.Layer {
     if (!base.inputShape && !base.batchInputShape && inner.batchInputShape) base.batchInputShape = inner.batchInputShape;
     if (args.trainable != null) base.trainable = args.trainable;
     if (args.weights != null) base.weights = args.weights;
+    if (args.batchSize != null) base.batchSize = args.batchSize;
     super(base as never);
     this.activityRegularizerArg = resolveRegularizer(args.activityRegularizer, 'activityRegularizer', 'Bidirectional');
     delete inner.batchInputShape;

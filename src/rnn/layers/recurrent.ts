@@ -91,6 +91,8 @@ export interface RecurrentLayerArgs {
   kernelConstraint?: ConstraintSpec;
   recurrentConstraint?: ConstraintSpec;
   biasConstraint?: ConstraintSpec;
+  /** Keras `seed` of the dropout masks; kept in the config (Keras get_config has it). */
+  seed?: number | null;
   /** Keras 'auto' (default) or false: the fused kernels give the same numbers; true (force cuDNN) is refused. */
   useCudnn?: 'auto' | boolean;
   /** Keras 2 / tfjs: 1 or 2 (same numbers; the fused kernels have one implementation). */
@@ -146,6 +148,8 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
   readonly fused: boolean;
   readonly resetAfter: boolean;
   readonly unitForgetBias: boolean;
+  /** Keras `seed` (dropout masks), null when not given. */
+  readonly seed: number | null;
   protected readonly kernelInit: InitializerLike;
   protected readonly recurrentInit: InitializerLike;
   protected readonly biasInit: InitializerLike;
@@ -197,6 +201,7 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
     this.kernelInit = resolveInitializer(args.kernelInitializer, 'glorotUniform', 'kernelInitializer');
     this.recurrentInit = resolveInitializer(args.recurrentInitializer, 'orthogonal', 'recurrentInitializer');
     this.biasInit = resolveInitializer(args.biasInitializer, 'zeros', 'biasInitializer');
+    this.seed = args.seed ?? null;
     this.weightArgs = {
       kernelRegularizer: resolveRegularizer(args.kernelRegularizer, 'kernelRegularizer', layerName),
       recurrentRegularizer: resolveRegularizer(args.recurrentRegularizer, 'recurrentRegularizer', layerName),
@@ -329,6 +334,7 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
       returnState: this.returnState,
       goBackwards: this.goBackwards,
       fused: this.fused,
+      seed: this.seed,
       kernelRegularizer: serializeWeightArg(this.weightArgs.kernelRegularizer),
       recurrentRegularizer: serializeWeightArg(this.weightArgs.recurrentRegularizer),
       biasRegularizer: serializeWeightArg(this.weightArgs.biasRegularizer),
