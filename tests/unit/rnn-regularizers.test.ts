@@ -389,3 +389,35 @@ describe('serialization and summary', () => {
     expect(a.find((l) => l.startsWith('Total params'))).toContain('335');
   });
 });
+
+describe('evaluate and validation loss include the penalties, as in Keras', () => {
+  it('evaluate() returns data loss + weight penalties + activity penalties', () => {
+    for (const name of ['lstm_regularized_0', 'bidirectional_regularized']) {
+      const fx = fixtures.find((f) => f.name === name)!;
+      const model = buildModel(fx, true);
+      model.compile({ optimizer: tf.train.sgd(0), loss: 'binaryCrossentropy' });
+      const x = tf.tensor3d(fx.x);
+      const y = tf.tensor2d(fx.y.map((v) => [v]));
+      const loss = model.evaluate(x, y, { batchSize: fx.batch }) as tf.Scalar;
+      expect(Math.abs(loss.dataSync()[0] - fx.loss), name).toBeLessThan(1e-5);
+      // predict records nothing and the next evaluate gives the same number.
+      tf.dispose(model.predict(x) as tf.Tensor);
+      const again = model.evaluate(x, y, { batchSize: fx.batch }) as tf.Scalar;
+      expect(Math.abs(again.dataSync()[0] - fx.loss)).toBeLessThan(1e-5);
+      tf.dispose([x, y, loss, again]);
+      model.dispose();
+    }
+  });
+
+  it("fit's val_loss equals evaluate on the same data", async () => {
+    const fx = fixtures.find((f) => f.name === 'gru_regularized_2')!;
+    const model = buildModel(fx, true);
+    model.compile({ optimizer: tf.train.sgd(0), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+    const x = tf.tensor3d(fx.x);
+    const y = tf.tensor2d(fx.y.map((v) => [v]));
+    const h = await model.fit(x, y, { batchSize: fx.batch, epochs: 1, verbose: 0, validationData: [x, y] });
+    expect(Math.abs((h.history.val_loss[0] as number) - fx.loss)).toBeLessThan(1e-5);
+    expect(Math.abs((h.history.loss[0] as number) - fx.loss)).toBeLessThan(1e-5);
+    model.dispose();
+  });
+});

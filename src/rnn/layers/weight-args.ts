@@ -28,8 +28,9 @@
  *   call) project the constrained variables it just updated.
  * - tfjs throws "activity regularizer(s) is not supported yet" from `Layer.apply`; the
  *   layers here keep the regularizer themselves and call `recordActivity` on the outputs.
- * - tfjs adds no penalty to `evaluate` / `val_loss`; Keras does. Not changed here: a
- *   history's `val_loss` is the data loss only (docs/ARCHITECTURE.md says so).
+ * - tfjs adds no penalty to `evaluate` / `val_loss`; Keras does (its test step calls the
+ *   same `compute_loss`). `installPenaltyInEvaluation` makes a single-output model's test
+ *   function add them, as Keras does; multi-output models keep tfjs's numbers.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -297,6 +298,7 @@ export function serializeWeightArg(value: Regularizer | Constraint | null): tf.s
  */
 export function addWeightPenalty(layer: tf.layers.Layer, weight: tf.LayerVariable, regularizer: Regularizer | null): void {
   if (regularizer == null) return;
+  installPenaltyInEvaluation();
   layer.addLoss(() => (layer.trainable && weight.trainable ? regularizer.apply(weight.read()) : tf.scalar(0)));
 }
 
@@ -306,6 +308,9 @@ interface ActivityStore {
   /** Penalties the previous step's loss used; disposed at the next step (its backprop is over). */
   retired: tf.Tensor[];
 }
+
+/** > 0 while a model's test function runs (evaluate, validation): activity penalties are recorded. */
+let evaluating = 0;
 
 const activityStores = new WeakMap<tf.layers.Layer, ActivityStore>();
 
@@ -323,9 +328,10 @@ export function recordActivity(
   outputs: unknown,
   kwargs: Record<string, unknown> | undefined,
 ): void {
-  if (regularizer == null || !kwargs?.training) return;
+  if (regularizer == null || !(kwargs?.training || evaluating > 0)) return;
   const list = (Array.isArray(outputs) ? outputs : [outputs]).filter((o): o is tf.Tensor => o instanceof tf.Tensor);
   if (list.length === 0) return;
+  installPenaltyInEvaluation();
   let store = activityStores.get(layer);
   if (!store) {
     const s: ActivityStore = { pending: [], retired: [] };
@@ -339,6 +345,51 @@ export function recordActivity(
     store = s;
   }
   for (const o of list) store.pending.push(tf.keep(regularizer.apply(o)));
+}
+
+let evaluationInstalled = false;
+
+/**
+ * Keras's `evaluate` and validation loss include the regularization penalties; tfjs's do
+ * not. This wraps `tf.LayersModel.prototype.makeTestFunction` (used by `evaluate`,
+ * `evaluateDataset` and `fit`'s validation) so that the test function of a single-output
+ * model records activity penalties while it runs and adds `calculateLosses()` to the loss
+ * it returns. Installed with the first regularizer, so models without one run the stock
+ * code. Idempotent.
+ */
+export function installPenaltyInEvaluation(): void {
+  if (evaluationInstalled) return;
+  evaluationInstalled = true;
+  type TestFn = (data: tf.Tensor[]) => tf.Scalar[];
+  interface ModelInternals {
+    makeTestFunction(): void;
+    testFunction: TestFn;
+    lossFunctions: unknown[];
+    calculateLosses(): tf.Scalar[];
+  }
+  const proto = tf.LayersModel.prototype as unknown as ModelInternals;
+  const original = proto.makeTestFunction;
+  proto.makeTestFunction = function (this: ModelInternals) {
+    original.call(this);
+    const test = this.testFunction;
+    this.testFunction = (data) => {
+      evaluating++;
+      let outs: tf.Scalar[];
+      try {
+        outs = test(data);
+      } finally {
+        evaluating--;
+      }
+      if (this.lossFunctions.length !== 1) return outs;
+      const penalties = tf.tidy(() => {
+        const ls = this.calculateLosses();
+        return ls.length === 0 ? tf.scalar(0) : tf.addN(ls);
+      }) as tf.Scalar;
+      const total = tf.add(outs[0], penalties) as tf.Scalar;
+      tf.dispose([outs[0], penalties]);
+      return [total, ...outs.slice(1)];
+    };
+  };
 }
 
 // ---------------------------------------------------------------------------------------
