@@ -184,6 +184,20 @@ describe('every Keras argument is honoured or refused by name', () => {
     });
   }
 
+  it('trainable: false on Bidirectional freezes both wrapped layers (Keras propagates it)', () => {
+    for (const late of [false, true]) {
+      const b = rnn.bidirectional({ layer: rnn.lstm({ units: 2, kernelRegularizer: 'l2' }), ...(late ? {} : { trainable: false }) });
+      const m = tf.sequential({ layers: [tf.layers.inputLayer({ inputShape: [3, 4] }), b, rnn.dense({ units: 1 })] });
+      if (late) b.trainable = false;
+      expect(m.trainableWeights.length, `late=${late}`).toBe(2); // the Dense kernel and bias only
+      expect(b.nonTrainableWeights.length).toBe(6);
+      // Keras counts weight penalties of trainable weights only.
+      expect(tf.tidy(() => b.calculateLosses().reduce((a, l) => a + l.dataSync()[0], 0))).toBe(0);
+      b.trainable = true;
+      expect(m.trainableWeights.length).toBe(8);
+    }
+  });
+
   it('no Keras argument is left without a check', () => {
     for (const args of Object.values(KERAS)) for (const a of [...args, ...BASE]) expect(SAMPLES[camel(a)], a).toBeDefined();
   });

@@ -90,11 +90,22 @@ export class Bidirectional extends tf.layers.Layer {
     this.forwardLayer.weightNamePrefix = `${this.forwardLayer.name}/`;
     this.backwardLayer.weightNamePrefix = `${this.backwardLayer.name}/`;
     this.mergeMode = mergeMode;
+    if (!this.trainable) this.trainable = false;
   }
 
   /** Keras class name printed by summaries. */
   get kerasClassName(): string {
     return 'Bidirectional';
+  }
+
+  /** Keras propagates `trainable` to the wrapped layers (their weights and penalties follow it). */
+  override get trainable(): boolean {
+    return this.trainable_;
+  }
+  override set trainable(value: boolean) {
+    this.trainable_ = value;
+    if (this.forwardLayer) this.forwardLayer.trainable = value;
+    if (this.backwardLayer) this.backwardLayer.trainable = value;
   }
 
   override get trainableWeights(): tf.LayerVariable[] {
