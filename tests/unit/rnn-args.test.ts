@@ -29,7 +29,7 @@ const RECURRENT_COMMON = [
   'units', 'activation', 'use_bias', 'kernel_initializer', 'recurrent_initializer', 'bias_initializer',
   'kernel_regularizer', 'recurrent_regularizer', 'bias_regularizer', 'activity_regularizer',
   'kernel_constraint', 'recurrent_constraint', 'bias_constraint', 'dropout', 'recurrent_dropout', 'seed',
-  'return_sequences', 'return_state', 'go_backwards', 'stateful', 'unroll',
+  'return_sequences', 'return_state', 'go_backwards', 'stateful', 'unroll', 'zero_output_for_mask',
 ];
 const KERAS: Record<string, string[]> = {
   SimpleRNN: RECURRENT_COMMON,
@@ -105,6 +105,7 @@ const SAMPLES: Record<string, { value: unknown; honoured?: Check; refused?: true
   stateful: { value: true, ownedElsewhere: true },
   unroll: { value: true, ownedElsewhere: true },
   maskZero: { value: true, ownedElsewhere: true },
+  zeroOutputForMask: { value: true, ownedElsewhere: true },
   backwardLayer: { value: rnn.lstm({ units: 2, goBackwards: true }), ownedElsewhere: true },
   weights: { value: null, honoured: () => undefined }, // checked below with real tensors
 };

@@ -499,6 +499,8 @@ export const RECURRENT_ARGS = [
   'stateful',
   'unroll',
   'useCudnn',
+  // Keras 3 RNN kwarg (masks): implemented with masking in recurrent.ts.
+  'zeroOutputForMask',
   // tfjs spellings: input shape shorthands; Keras 2 / tfjs options kept for loading old configs.
   'inputDim',
   'inputLength',
