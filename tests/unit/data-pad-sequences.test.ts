@@ -49,3 +49,80 @@ describe('padSequences (golden against Keras pad_sequences)', () => {
     expect(() => padSequencesToArray([1 as unknown as number[]])).toThrow(/list of iterables/);
   });
 });
+
+describe('padSequences: sequences of vectors (Keras: result shape (n, maxlen) + step shape)', () => {
+  it('pads with rows of `value` and keeps vectors whole', () => {
+    const seqs = [[[1, 2], [3, 4]], [[5, 6]]];
+    const out = padSequencesToArray(seqs);
+    expect(out.shape).toEqual([2, 2, 2]);
+    expect(Array.from(out.values)).toEqual([1, 2, 3, 4, 0, 0, 5, 6]);
+    const post = padSequencesToArray(seqs, { maxlen: 1, padding: 'post', truncating: 'post', value: -1 });
+    expect(Array.from(post.values)).toEqual([1, 2, 5, 6]);
+    const longer = padSequencesToArray(seqs, { maxlen: 3, padding: 'post', value: -1, dtype: 'float32' });
+    expect(Array.from(longer.values)).toEqual([1, 2, 3, 4, -1, -1, 5, 6, -1, -1, -1, -1]);
+  });
+
+  it('takes the step shape from the first non-empty sequence; empty sequences become padding', () => {
+    const out = padSequencesToArray([[], [[1, 2, 3]]]);
+    expect(out.shape).toEqual([2, 1, 3]);
+    expect(Array.from(out.values)).toEqual([0, 0, 0, 1, 2, 3]);
+  });
+
+  it('steps may be matrices (any rank), as with np.asarray', () => {
+    const out = padSequencesToArray([[[[1, 2], [3, 4]]], []], { maxlen: 2 });
+    expect(out.shape).toEqual([2, 2, 2, 2]);
+    expect(Array.from(out.values)).toEqual([0, 0, 0, 0, 1, 2, 3, 4, 0, 0, 0, 0, 0, 0, 0, 0]);
+  });
+
+  it("fails with Keras's message when a kept step has another shape, and only then", () => {
+    expect(() => padSequencesToArray([[[1, 2]], [[1, 2, 3]]])).toThrow(
+      /shape of sample \(3,\) of sequence at position 1 is different from expected shape \(2,\)/,
+    );
+    expect(() => padSequencesToArray([[1, 2], [[3, 4]]])).toThrow(/shape of sample \(2,\) of sequence at position 1 is different from expected shape \(\)/);
+    // Keras checks the truncated part only: the odd step is cut away here.
+    expect(Array.from(padSequencesToArray([[[1, 2]], [[1, 2, 3], [4, 5]]], { maxlen: 1 }).values)).toEqual([1, 2, 4, 5]);
+  });
+
+  it('padSequences returns a rank-3 tensor', () => {
+    const t = padSequences([[[0.5, 1]], [[2, 3], [4, 5]]], { dtype: 'float32' });
+    expect(t.shape).toEqual([2, 2, 2]);
+    expect(t.dtype).toBe('float32');
+    expect(t.arraySync()).toEqual([[[0, 0], [0.5, 1]], [[2, 3], [4, 5]]]);
+    t.dispose();
+  });
+});
+
+describe('padSequences: sequences of strings', () => {
+  const words = [['the', 'cat', 'sat'], ['hi']];
+
+  it("dtype 'object' is Keras's dtype=object: tokens, and the number `value` as padding", () => {
+    expect(padSequences(words, { dtype: 'object' })).toEqual([['the', 'cat', 'sat'], [0, 0, 'hi']]);
+    expect(padSequences(words, { dtype: 'object', maxlen: 2, padding: 'post', truncating: 'post', value: '<pad>' })).toEqual([
+      ['the', 'cat'],
+      ['hi', '<pad>'],
+    ]);
+  });
+
+  it("dtype 'string' returns a tfjs string tensor padded with a string value", () => {
+    const t = padSequences(words, { dtype: 'string', value: '' });
+    expect(t.dtype).toBe('string');
+    expect(t.shape).toEqual([2, 3]);
+    expect(t.arraySync()).toEqual([['the', 'cat', 'sat'], ['', '', 'hi']]);
+    t.dispose();
+  });
+
+  it('refuses what Keras refuses, and what would give wrong numbers', () => {
+    // Keras: "`dtype` int32 is not compatible with `value`'s type: <class 'str'>".
+    expect(() => padSequencesToArray([[1]], { value: 'x' })).toThrow(/`dtype` int32 is not compatible with `value`'s type: string/);
+    // Keras/NumPy: np.asarray(['the'], dtype='int32') fails.
+    expect(() => padSequencesToArray(words)).toThrow(/holds string items; dtype 'int32' needs numbers/);
+    // Keras's dtype=str pads with '0' and cuts tokens to one letter: refused, with the alternative.
+    expect(() => padSequencesToArray(words, { dtype: 'string' })).toThrow(/dtype 'string' needs a string `value`/);
+    expect(() => padSequencesToArray(['the cat' as unknown as string[]], { dtype: 'object' })).toThrow(/split it into tokens/);
+    expect(() => padSequencesToArray([[1]], { dtype: 'bool' as 'int32' })).toThrow(/dtype/);
+  });
+
+  it('all-empty input gives a zero-width result, as np.max([0, 0]) = 0 does', () => {
+    expect(padSequencesToArray([[], []]).shape).toEqual([2, 0]);
+  });
+});

@@ -19,6 +19,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { uniqueLayerName } from '../names';
 import { FusedRecurrent } from './recurrent';
+import { checkLayerArgs, recordActivity, resolveRegularizer, serializeWeightArg, type Regularizer, type RegularizerSpec } from './weight-args';
 
 type Shape = (number | null)[];
 type Kwargs = Record<string, unknown>;
@@ -42,6 +43,12 @@ export interface BidirectionalLayerArgs {
   inputShape?: Shape;
   batchInputShape?: Shape;
   trainable?: boolean;
+  batchSize?: number;
+  dtype?: tf.DataType;
+  /** Keras: penalty on every tensor the wrapper returns (the merged output, and states). */
+  activityRegularizer?: RegularizerSpec;
+  /** Initial weights: the forward layer's, then the backward layer's (Keras order). */
+  weights?: tf.Tensor[];
 }
 
 const MERGE_MODES = ['concat', 'sum', 'mul', 'ave'];
@@ -61,8 +68,10 @@ export class Bidirectional extends tf.layers.Layer {
   private readonly innerConfig: tf.serialization.ConfigDict;
   private readonly innerClassName: string;
   private readonly customBackward: boolean;
+  private readonly activityRegularizerArg: Regularizer | null;
 
   constructor(args: BidirectionalLayerArgs) {
+    if (args != null) checkLayerArgs(args, 'Bidirectional');
     const layerArg = args?.layer;
     const layer = layerArg && !(layerArg instanceof FusedRecurrent) && typeof (layerArg as { className?: unknown }).className === 'string'
       ? deserializeLayer(layerArg as { className: string; config: tf.serialization.ConfigDict })
@@ -90,7 +99,10 @@ export class Bidirectional extends tf.layers.Layer {
     if (args.batchInputShape) base.batchInputShape = args.batchInputShape;
     if (!base.inputShape && !base.batchInputShape && inner.batchInputShape) base.batchInputShape = inner.batchInputShape;
     if (args.trainable != null) base.trainable = args.trainable;
+    if (args.weights != null) base.weights = args.weights;
+    if (args.batchSize != null) base.batchSize = args.batchSize;
     super(base as never);
+    this.activityRegularizerArg = resolveRegularizer(args.activityRegularizer, 'activityRegularizer', 'Bidirectional');
     delete inner.batchInputShape;
     delete inner.inputShape;
     const Cls = layer.constructor as new (a: Record<string, unknown>) => FusedRecurrent;
@@ -119,11 +131,22 @@ export class Bidirectional extends tf.layers.Layer {
     this.forwardLayer.weightNamePrefix = `${this.forwardLayer.name}/`;
     this.backwardLayer.weightNamePrefix = `${this.backwardLayer.name}/`;
     this.mergeMode = mergeMode;
+    if (!this.trainable) this.trainable = false;
   }
 
   /** Keras class name printed by summaries. */
   get kerasClassName(): string {
     return 'Bidirectional';
+  }
+
+  /** Keras propagates `trainable` to the wrapped layers (their weights and penalties follow it). */
+  override get trainable(): boolean {
+    return this.trainable_;
+  }
+  override set trainable(value: boolean) {
+    this.trainable_ = value;
+    if (this.forwardLayer) this.forwardLayer.trainable = value;
+    if (this.backwardLayer) this.backwardLayer.trainable = value;
   }
 
   override get trainableWeights(): tf.LayerVariable[] {
@@ -134,6 +157,18 @@ export class Bidirectional extends tf.layers.Layer {
   }
   override get nonTrainableWeights(): tf.LayerVariable[] {
     return this.forwardLayer.nonTrainableWeights.concat(this.backwardLayer.nonTrainableWeights);
+  }
+
+  /** Own losses plus both wrapped layers' (their weight and activity penalties). */
+  override get losses(): tf.serialization.ConfigDict[] & (() => tf.Scalar)[] {
+    return [...super.losses, ...this.forwardLayer.losses, ...this.backwardLayer.losses] as never;
+  }
+
+  /** tfjs `apply`, plus the activity penalty of a training call (`weight-args.ts`). */
+  override apply(inputs: tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[], kwargs?: Kwargs): tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[] {
+    const out = super.apply(inputs, kwargs);
+    recordActivity(this, this.activityRegularizerArg, out, kwargs);
+    return out;
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -215,6 +250,8 @@ export class Bidirectional extends tf.layers.Layer {
       const x = list[0];
       const yf = this.forwardLayer.call(x, inner(initial ? initial.slice(0, n) : null));
       const yb = this.backwardLayer.call(x, inner(initial ? initial.slice(n) : null));
+      recordActivity(this.forwardLayer, this.forwardLayer.weightArgs.activityRegularizer, yf, kwargs);
+      recordActivity(this.backwardLayer, this.backwardLayer.weightArgs.activityRegularizer, yb, kwargs);
       const fo = Array.isArray(yf) ? yf[0] : yf;
       let bo = Array.isArray(yb) ? yb[0] : yb;
       if (this.forwardLayer.returnSequences) bo = tf.reverse(bo, 1);
@@ -250,6 +287,7 @@ export class Bidirectional extends tf.layers.Layer {
       ...(this.customBackward
         ? { backwardLayer: { className: this.backwardLayer.getClassName(), config: this.backwardLayer.getConfig() } }
         : {}),
+      activityRegularizer: serializeWeightArg(this.activityRegularizerArg),
     };
   }
 }

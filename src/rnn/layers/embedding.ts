@@ -9,6 +9,19 @@
 import * as tf from '@tensorflow/tfjs';
 import { resolveInitializer, serializeInitializer, type InitializerLike, type InitializerSpec } from '../initializers';
 import { uniqueLayerName } from '../names';
+import {
+  addWeightConstraint,
+  addWeightPenalty,
+  checkLayerArgs,
+  recordActivity,
+  resolveConstraint,
+  resolveRegularizer,
+  serializeWeightArg,
+  type Constraint,
+  type ConstraintSpec,
+  type Regularizer,
+  type RegularizerSpec,
+} from './weight-args';
 
 type Shape = (number | null)[];
 
@@ -27,9 +40,16 @@ export interface EmbeddingLayerArgs {
    * recurrent layers and Bidirectional consume (Keras `mask_zero`). Default false.
    */
   maskZero?: boolean;
-  embeddingsRegularizer?: unknown;
-  embeddingsConstraint?: unknown;
-  activityRegularizer?: unknown;
+  /** Keras regularizer of the table ('l1', 'l2', tf.regularizers objects): added to the training loss. */
+  embeddingsRegularizer?: RegularizerSpec;
+  /** Keras constraint of the table ('maxNorm', ... or tf.constraints objects), applied after each optimizer step. */
+  embeddingsConstraint?: ConstraintSpec;
+  /** Penalty on the looked-up vectors, each training step. */
+  activityRegularizer?: RegularizerSpec;
+  /** Initial table, `[inputDim, outputDim]` (Keras `weights=[table]`). */
+  weights?: tf.Tensor[];
+  batchSize?: number;
+  dtype?: tf.DataType;
   /** Layer name; default Keras-style (`embedding`, `embedding_1`, ...). */
   name?: string;
   inputShape?: Shape;
@@ -87,8 +107,12 @@ export class Embedding extends tf.layers.Layer {
   private readonly embeddingsInit: InitializerLike;
   private embeddings: tf.LayerVariable | null = null;
   private readonly gradBuffer = new GradientBuffer();
+  private readonly embeddingsRegularizer: Regularizer | null;
+  private readonly embeddingsConstraint: Constraint | null;
+  private readonly activityRegularizerArg: Regularizer | null;
 
   constructor(args: EmbeddingLayerArgs) {
+    if (args != null) checkLayerArgs(args, 'Embedding');
     for (const key of ['inputDim', 'outputDim'] as const) {
       const v = args?.[key];
       if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
@@ -98,15 +122,17 @@ export class Embedding extends tf.layers.Layer {
     if (args.maskZero != null && typeof args.maskZero !== 'boolean') {
       throw new Error(`Embedding: argument 'maskZero' must be true or false, got ${String(args.maskZero)}.`);
     }
-    for (const key of ['embeddingsRegularizer', 'embeddingsConstraint', 'activityRegularizer'] as const) {
-      if (args[key] != null) throw new Error(`Embedding: argument '${key}' is not supported.`);
-    }
     const base: Record<string, unknown> = { name: args.name ?? uniqueLayerName('embedding') };
     if (args.inputShape) base.inputShape = args.inputShape;
     else if (args.batchInputShape) base.batchInputShape = args.batchInputShape;
     else base.batchInputShape = [null, args.inputLength ?? null];
     if (args.trainable != null) base.trainable = args.trainable;
+    if (args.weights != null) base.weights = args.weights;
+    if (args.batchSize != null) base.batchSize = args.batchSize;
     super(base as never);
+    this.embeddingsRegularizer = resolveRegularizer(args.embeddingsRegularizer, 'embeddingsRegularizer', 'Embedding');
+    this.embeddingsConstraint = resolveConstraint(args.embeddingsConstraint, 'embeddingsConstraint', 'Embedding');
+    this.activityRegularizerArg = resolveRegularizer(args.activityRegularizer, 'activityRegularizer', 'Embedding');
     this.inputDim = args.inputDim;
     this.outputDim = args.outputDim;
     this.inputLength = args.inputLength ?? null;
@@ -122,6 +148,8 @@ export class Embedding extends tf.layers.Layer {
 
   override build(): void {
     this.embeddings = this.addWeight('embeddings', [this.inputDim, this.outputDim], 'float32', this.embeddingsInit as never);
+    addWeightPenalty(this, this.embeddings, this.embeddingsRegularizer);
+    addWeightConstraint(this, this.embeddings, this.embeddingsConstraint);
     this.built = true;
   }
 
@@ -135,6 +163,13 @@ export class Embedding extends tf.layers.Layer {
     if (!this.maskZero) return null as unknown as tf.Tensor;
     const ids = Array.isArray(inputs) ? inputs[0] : inputs;
     return tf.notEqual(ids, 0);
+  }
+
+  /** tfjs `apply`, plus the activity penalty of a training call (`weight-args.ts`). */
+  override apply(inputs: tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[], kwargs?: Record<string, unknown>): tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[] {
+    const out = super.apply(inputs, kwargs);
+    recordActivity(this, this.activityRegularizerArg, out, kwargs);
+    return out;
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
@@ -168,6 +203,9 @@ export class Embedding extends tf.layers.Layer {
       inputLength: this.inputLength,
       maskZero: this.maskZero,
       embeddingsInitializer: serializeInitializer(this.embeddingsInit),
+      embeddingsRegularizer: serializeWeightArg(this.embeddingsRegularizer),
+      embeddingsConstraint: serializeWeightArg(this.embeddingsConstraint),
+      activityRegularizer: serializeWeightArg(this.activityRegularizerArg),
     };
   }
 }

@@ -26,6 +26,19 @@ import {
 import { uniqueLayerName } from '../names';
 import { Prng } from '../data/prng';
 import { fusedSequence, referenceSequence, type FusedOptions } from './sequence-op';
+import {
+  addWeightConstraint,
+  addWeightPenalty,
+  checkLayerArgs,
+  recordActivity,
+  resolveConstraint,
+  resolveRegularizer,
+  serializeWeightArg,
+  type Constraint,
+  type ConstraintSpec,
+  type Regularizer,
+  type RegularizerSpec,
+} from './weight-args';
 
 type Shape = (number | null)[];
 type Kwargs = Record<string, unknown>;
@@ -80,13 +93,26 @@ export interface RecurrentLayerArgs {
   unroll?: boolean;
   /** Outputs at masked steps are zeros instead of the previous output (Keras RNN `zero_output_for_mask`). Default false. */
   zeroOutputForMask?: boolean;
-  kernelRegularizer?: unknown;
-  recurrentRegularizer?: unknown;
-  biasRegularizer?: unknown;
-  activityRegularizer?: unknown;
-  kernelConstraint?: unknown;
-  recurrentConstraint?: unknown;
-  biasConstraint?: unknown;
+  /** Keras regularizers ('l1', 'l2', `tf.regularizers.l2({ l2 })`, ...): penalties added to the training loss. */
+  kernelRegularizer?: RegularizerSpec;
+  recurrentRegularizer?: RegularizerSpec;
+  biasRegularizer?: RegularizerSpec;
+  /** Penalty on every tensor the layer returns (output, and states with returnState), each training step. */
+  activityRegularizer?: RegularizerSpec;
+  /** Keras constraints ('maxNorm', 'nonNeg', 'unitNorm', 'minMaxNorm' or tf.constraints objects), applied after each optimizer step. */
+  kernelConstraint?: ConstraintSpec;
+  recurrentConstraint?: ConstraintSpec;
+  biasConstraint?: ConstraintSpec;
+  /** Keras 'auto' (default) or false: the fused kernels give the same numbers; true (force cuDNN) is refused. */
+  useCudnn?: 'auto' | boolean;
+  /** Keras 2 / tfjs: 1 or 2 (same numbers; the fused kernels have one implementation). */
+  implementation?: number;
+  /** Keras 2 / tfjs: must be false (inputs are [batch, steps, features]). */
+  timeMajor?: boolean;
+  /** Keras mixed-precision autocasting: accepted (the layers compute in float32). */
+  autocast?: boolean;
+  /** Initial weight values, Keras `get_weights()` order (set when the layer is built). */
+  weights?: tf.Tensor[];
 }
 
 /** LSTM arguments. */
@@ -117,17 +143,6 @@ function rejectUnsupported(args: Record<string, unknown>, layer: string): void {
   const seed = args['seed'];
   if (seed != null && (typeof seed !== 'number' || !Number.isInteger(seed))) {
     throw new Error(`${layer}: argument 'seed' must be an integer, got ${String(seed)}.`);
-  }
-  for (const key of [
-    'kernelRegularizer',
-    'recurrentRegularizer',
-    'biasRegularizer',
-    'activityRegularizer',
-    'kernelConstraint',
-    'recurrentConstraint',
-    'biasConstraint',
-  ]) {
-    if (args[key] != null) throw new Error(`${layer}: argument '${key}' is not supported.`);
   }
 }
 
@@ -166,6 +181,16 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
   protected readonly kernelInit: InitializerLike;
   protected readonly recurrentInit: InitializerLike;
   protected readonly biasInit: InitializerLike;
+  /** Keras regularizers and constraints (`weight-args.ts`), null when not given. */
+  readonly weightArgs: {
+    kernelRegularizer: Regularizer | null;
+    recurrentRegularizer: Regularizer | null;
+    biasRegularizer: Regularizer | null;
+    activityRegularizer: Regularizer | null;
+    kernelConstraint: Constraint | null;
+    recurrentConstraint: Constraint | null;
+    biasConstraint: Constraint | null;
+  };
   /** Set by Bidirectional so that the two copies' weight names stay unique in a model. */
   weightNamePrefix = '';
   private kernelVar: tf.LayerVariable | null = null;
@@ -180,13 +205,14 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
     if (args == null || typeof args.units !== 'number' || !Number.isInteger(args.units) || args.units <= 0) {
       throw new Error(`${layerName}: argument 'units' must be a positive integer, got ${String(args?.units)}.`);
     }
+    checkLayerArgs(args, layerName);
     rejectUnsupported(args as unknown as Record<string, unknown>, layerName);
     const base: Record<string, unknown> = { ...args, name: args.name ?? uniqueLayerName(prefix) };
     if (args.inputShape == null && args.batchInputShape == null && (args.inputDim != null || args.inputLength != null)) {
       base.inputShape = [args.inputLength ?? null, args.inputDim ?? null];
     }
     for (const k of Object.keys(base)) {
-      if (!['name', 'inputShape', 'batchInputShape', 'batchSize', 'trainable', 'dtype', 'inputDType'].includes(k)) delete base[k];
+      if (!['name', 'inputShape', 'batchInputShape', 'batchSize', 'trainable', 'dtype', 'inputDType', 'weights'].includes(k)) delete base[k];
     }
     super(base as never);
     this.cellKind = cell;
@@ -210,6 +236,15 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
     this.unroll = args.unroll ?? false;
     this.statefulFlag = args.stateful ?? false;
     this.zeroOutputForMask = args.zeroOutputForMask ?? false;
+    this.weightArgs = {
+      kernelRegularizer: resolveRegularizer(args.kernelRegularizer, 'kernelRegularizer', layerName),
+      recurrentRegularizer: resolveRegularizer(args.recurrentRegularizer, 'recurrentRegularizer', layerName),
+      biasRegularizer: resolveRegularizer(args.biasRegularizer, 'biasRegularizer', layerName),
+      activityRegularizer: resolveRegularizer(args.activityRegularizer, 'activityRegularizer', layerName),
+      kernelConstraint: resolveConstraint(args.kernelConstraint, 'kernelConstraint', layerName),
+      recurrentConstraint: resolveConstraint(args.recurrentConstraint, 'recurrentConstraint', layerName),
+      biasConstraint: resolveConstraint(args.biasConstraint, 'biasConstraint', layerName),
+    };
     if (cell !== 'gru' && (args as GRULayerArgs).resetAfter !== undefined) {
       throw new Error(`${layerName}: argument 'resetAfter' only applies to GRU.`);
     }
@@ -262,6 +297,15 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
       const biasShape = this.cellKind === 'gru' && this.resetAfter ? [2, G] : [G];
       const init = this.unitForgetBias ? unitForgetBias(this.biasInit, u) : this.biasInit;
       this.biasVar = this.addWeight(`${p}bias`, biasShape, 'float32', init as never);
+    }
+    const wa = this.weightArgs;
+    addWeightPenalty(this, this.kernelVar, wa.kernelRegularizer);
+    addWeightPenalty(this, this.recurrentVar, wa.recurrentRegularizer);
+    addWeightConstraint(this, this.kernelVar, wa.kernelConstraint);
+    addWeightConstraint(this, this.recurrentVar, wa.recurrentConstraint);
+    if (this.biasVar) {
+      addWeightPenalty(this, this.biasVar, wa.biasRegularizer);
+      addWeightConstraint(this, this.biasVar, wa.biasConstraint);
     }
     this.built = true;
   }
@@ -323,19 +367,27 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
 
   /**
    * `layer.apply(x, { initialState })`: with symbolic inputs the states become extra
-   * inputs of the node (as tfjs and Keras do), so that models built with them run.
+   * inputs of the node (as tfjs and Keras do), so that models built with them run. A training
+   * call also records the activity penalty (`weight-args.ts`).
    */
   override apply(
     inputs: tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[],
     kwargs: Kwargs = {},
   ): tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[] {
     const init = kwargs?.['initialState'] as tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[] | undefined;
-    if (init == null) return super.apply(inputs, kwargs);
-    const states = Array.isArray(init) ? init : [init];
-    const x = Array.isArray(inputs) ? inputs[0] : inputs;
-    const rest: Kwargs = { ...kwargs };
-    delete rest['initialState'];
-    return super.apply([x, ...states] as tf.Tensor[], rest);
+    let out: tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[];
+    if (init == null) {
+      out = super.apply(inputs, kwargs);
+    } else {
+      const states = Array.isArray(init) ? init : [init];
+      const x = Array.isArray(inputs) ? inputs[0] : inputs;
+      const rest: Kwargs = { ...kwargs };
+      delete rest['initialState'];
+      out = super.apply([x, ...states] as tf.Tensor[], rest);
+    }
+    // The activity penalty of a training call (weight-args.ts).
+    recordActivity(this, this.weightArgs.activityRegularizer, out, kwargs);
+    return out;
   }
 
   /** Scaled dropout masks: `count` masks of [batch, width], 0 or 1 / (1 - rate). */
@@ -479,6 +531,13 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
       recurrentDropout: this.recurrentDropout,
       seed: this.seed,
       fused: this.fused,
+      kernelRegularizer: serializeWeightArg(this.weightArgs.kernelRegularizer),
+      recurrentRegularizer: serializeWeightArg(this.weightArgs.recurrentRegularizer),
+      biasRegularizer: serializeWeightArg(this.weightArgs.biasRegularizer),
+      activityRegularizer: serializeWeightArg(this.weightArgs.activityRegularizer),
+      kernelConstraint: serializeWeightArg(this.weightArgs.kernelConstraint),
+      recurrentConstraint: serializeWeightArg(this.weightArgs.recurrentConstraint),
+      biasConstraint: serializeWeightArg(this.weightArgs.biasConstraint),
     };
     if (this.zeroOutputForMask) config.zeroOutputForMask = true;
     if (this.cellKind !== 'simple') config.recurrentActivation = activationName(this.ractCode);
