@@ -164,13 +164,6 @@ export class Bidirectional extends tf.layers.Layer {
     return [...super.losses, ...this.forwardLayer.losses, ...this.backwardLayer.losses] as never;
   }
 
-  /** tfjs `apply`, plus the activity penalty of a training call (`weight-args.ts`). */
-  override apply(inputs: tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[], kwargs?: Kwargs): tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[] {
-    const out = super.apply(inputs, kwargs);
-    recordActivity(this, this.activityRegularizerArg, out, kwargs);
-    return out;
-  }
-
   override build(inputShape: Shape | Shape[]): void {
     this.forwardLayer.build(inputShape);
     this.backwardLayer.build(inputShape);
@@ -215,17 +208,24 @@ export class Bidirectional extends tf.layers.Layer {
     return this.forwardLayer.stateful;
   }
 
-  /** `apply(x, { initialState })` with symbolic tensors: the states become node inputs. */
+  /** `apply(x, { initialState })` with symbolic tensors: the states become node inputs; a training call records the activity penalty. */
   override apply(
     inputs: tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[],
     kwargs: Kwargs = {},
   ): tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[] {
     const init = kwargs?.['initialState'] as tf.Tensor[] | tf.SymbolicTensor[] | undefined;
-    if (init == null) return super.apply(inputs, kwargs);
-    const x = Array.isArray(inputs) ? inputs[0] : inputs;
-    const rest: Kwargs = { ...kwargs };
-    delete rest['initialState'];
-    return super.apply([x, ...(Array.isArray(init) ? init : [init])] as tf.Tensor[], rest);
+    let out: tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[];
+    if (init == null) {
+      out = super.apply(inputs, kwargs);
+    } else {
+      const x = Array.isArray(inputs) ? inputs[0] : inputs;
+      const rest: Kwargs = { ...kwargs };
+      delete rest['initialState'];
+      out = super.apply([x, ...(Array.isArray(init) ? init : [init])] as tf.Tensor[], rest);
+    }
+    // The activity penalty of a training call (weight-args.ts).
+    recordActivity(this, this.activityRegularizerArg, out, kwargs);
+    return out;
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
