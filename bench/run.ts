@@ -10,13 +10,19 @@
  * stock takes seconds per step, so it is extrapolated)  --no-stock
  * --fused-backend=cpu|webgl (Chromium only; default cpu, the library's preferred backend)
  * --kernels=auto|wasm|js (fused kernel implementation; default auto = WebAssembly SIMD)
+ * --profile (CPU profile of the fused timed repeats: the DevTools Profiler attached to the
+ * Chromium worker, node:inspector in Node; prints the top functions by self time and saves
+ * .cpuprofile files in a temporary folder, named in the output)
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { chromium, type CDPSession } from 'playwright-core';
+import { summarize, type CpuProfile } from './profile';
 import { buildBrowserBench } from './browser/build';
 import { serve } from './browser/serve';
 import type { Cell, WorkloadConfig, WorkloadResult } from './workload';
@@ -42,10 +48,54 @@ const stockSteps = Number(arg('stock-steps', '2'));
 const withStock = !process.argv.includes('--no-stock');
 const fusedBackend = arg('fused-backend', 'cpu');
 const kernels = arg('kernels', 'auto') as 'auto' | 'wasm' | 'js';
+const profile = process.argv.includes('--profile');
+let profileDir = '';
+function saveProfile(name: string, prof: CpuProfile): void {
+  profileDir ||= mkdtempSync(join(tmpdir(), 'rnn-bench-profiles-'));
+  const file = join(profileDir, `${name}.cpuprofile`);
+  writeFileSync(file, JSON.stringify(prof));
+  console.log(summarize(`${name} (${file})`, prof));
+}
+
+/**
+ * The V8 profiler of a worker, through the browser's DevTools session (the worker is a
+ * separate target: attach to it and exchange messages with it through the Target domain).
+ */
+async function workerProfiler(cdp: CDPSession, urlPart: string): Promise<{ start(): Promise<void>; stop(): Promise<CpuProfile> }> {
+  const { targetInfos } = (await cdp.send('Target.getTargets')) as { targetInfos: { targetId: string; type: string; url: string }[] };
+  const target = targetInfos.filter((t) => t.type === 'worker' && t.url.includes(urlPart)).pop();
+  if (!target) throw new Error(`--profile: no worker target for ${urlPart}`);
+  const { sessionId } = (await cdp.send('Target.attachToTarget', { targetId: target.targetId, flatten: false })) as { sessionId: string };
+  let id = 0;
+  const waiting = new Map<number, (r: { result?: unknown; error?: unknown }) => void>();
+  cdp.on('Target.receivedMessageFromTarget', (e: { sessionId: string; message: string }) => {
+    if (e.sessionId !== sessionId) return;
+    const m = JSON.parse(e.message) as { id?: number; result?: unknown; error?: unknown };
+    if (m.id !== undefined) waiting.get(m.id)?.(m);
+  });
+  const send = (method: string, params: object = {}) =>
+    new Promise<unknown>((resolve, reject) => {
+      const i = ++id;
+      waiting.set(i, (m) => (m.error ? reject(new Error(JSON.stringify(m.error))) : resolve(m.result)));
+      void cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: i, method, params }) });
+    });
+  return {
+    async start() {
+      await send('Profiler.enable');
+      await send('Profiler.setSamplingInterval', { interval: 200 });
+      await send('Profiler.start');
+    },
+    async stop() {
+      const r = (await send('Profiler.stop')) as { profile: CpuProfile };
+      await cdp.send('Target.detachFromTarget', { sessionId }).catch(() => {});
+      return r.profile;
+    },
+  };
+}
 
 function runNode(cfg: WorkloadConfig): Promise<WorkloadResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench', 'node.ts'), JSON.stringify(cfg)], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench', 'node.ts'), JSON.stringify(cfg), ...(profile && cfg.mode !== 'stock' ? ['--profile'] : [])], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -55,6 +105,8 @@ function runNode(cfg: WorkloadConfig): Promise<WorkloadResult> {
     child.stderr.on('data', (d) => (err += d));
     child.on('close', (code) => {
       const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+      const prof = out.split('\n').find((l) => l.startsWith('PROFILE '));
+      if (prof) saveProfile(`node-${cfg.cell}-${cfg.mode}`, JSON.parse(prof.slice(8)) as CpuProfile);
       if (code === 0 && line) resolve(JSON.parse(line.slice(7)) as WorkloadResult);
       else reject(new Error(`bench/node.ts failed (${code}): ${err.slice(-2000)}`));
     });
@@ -120,7 +172,7 @@ async function main(): Promise<void> {
   const lines: string[] = [];
 
   if (only !== 'node') {
-    const dir = await buildBrowserBench();
+    const dir = await buildBrowserBench(profile);
     const server = await serve(dir);
     const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS });
     console.log(`# chromium ${browser.version()} flags ${CHROMIUM_FLAGS.join(' ')}`);
@@ -134,30 +186,45 @@ async function main(): Promise<void> {
         return treeCpuMs(process.pid) - (own.user + own.system) / 1000;
       };
       const marks: Record<string, number> = {};
+      const cdp = profile ? await browser.newBrowserCDPSession() : null;
+      let profiling: { file: string; name: string; repeats: number; p?: Promise<Awaited<ReturnType<typeof workerProfiler>>> } | null = null;
+      const profiles: Promise<void>[] = [];
       await page.exposeFunction('benchMark', (label: string, repeat: number) => {
         if (process.platform === 'linux') marks[`${label}${repeat}`] = chromiumCpuMs();
+        if (cdp && profiling) {
+          const pr = profiling;
+          if (label === 'start' && repeat === 0) {
+            pr.p = workerProfiler(cdp, pr.file).then(async (w) => (await w.start(), w));
+          } else if (label === 'end' && repeat === pr.repeats - 1 && pr.p) {
+            profiles.push(pr.p.then((w) => w.stop()).then((prof) => saveProfile(pr.name, prof)));
+          }
+        }
       });
       const inWorker = (file: string, cfg: WorkloadConfig) =>
         page.evaluate(
-          ({ url, cfg }) =>
+          ({ url, cfg, keep }) =>
             new Promise<{ ok: boolean; result?: WorkloadResult; error?: string }>((resolve) => {
               const w = new Worker(url, { type: 'module' });
+              (window as unknown as { benchWorker?: Worker }).benchWorker = w;
               w.onmessage = (e) => {
                 if (e.data && e.data.mark) {
                   (window as unknown as { benchMark(l: string, r: number): void }).benchMark(e.data.mark, e.data.repeat);
                   return;
                 }
                 resolve(e.data);
-                w.terminate();
+                if (!keep) w.terminate(); // kept alive while its profile is read
               };
               w.onerror = (e) => resolve({ ok: false, error: e.message });
               w.postMessage(cfg);
             }),
-          { url: server.url + file, cfg },
+          { url: server.url + file, cfg, keep: profile },
         );
       const withCpu = async (file: string, cfg: WorkloadConfig) => {
         for (const k of Object.keys(marks)) delete marks[k];
+        profiling = cdp ? { file, name: `chromium-${cfg.cell}-${cfg.mode}`, repeats: cfg.repeats } : null;
         const res = await inWorker(file, cfg);
+        await Promise.all(profiles.splice(0));
+        if (profile) await page.evaluate(() => (window as unknown as { benchWorker?: Worker }).benchWorker?.terminate());
         if (res.ok && res.result && marks.start0 !== undefined) {
           const cpu: number[] = [];
           for (let r = 0; r < cfg.repeats; r++) {
