@@ -49,6 +49,50 @@ export function trackResident(heap: WasmHeap, dataId: object, ptr: number, n: nu
   map.set(dataId, { dataId, ptr, n });
 }
 
+/** Live tensor dataIds by block pointer, per heap (filled by the backend's write hook). */
+const byPtr = new WeakMap<WasmHeap, Map<number, object>>();
+const heaps: WasmHeap[] = [];
+type Writer = { write(values: unknown, shape: number[], dtype: string): object; __rnnResident?: boolean };
+
+/**
+ * Makes the cpu backend report every tensor whose storage is a view into `heap`'s memory
+ * (whoever creates it: the recurrent op wraps the kernels' output and dx this way), so that
+ * the kernels know when a block is free again and the views are renewed on growth. A wrapper
+ * around the backend instance's `write`, installed once per backend instance; a no-op on
+ * other backends.
+ */
+export function ensureResidentTracking(heap: WasmHeap): void {
+  if (!heaps.includes(heap)) heaps.push(heap);
+  if (tf.getBackend() !== 'cpu') return;
+  const backend = tf.backend() as unknown as Writer;
+  if (backend.__rnnResident) return;
+  const write = backend.write.bind(backend);
+  backend.write = (values, shape, dtype) => {
+    const dataId = write(values, shape, dtype);
+    if (values instanceof Float32Array) {
+      const h = heaps.find((x) => x.ex.memory.buffer === values.buffer);
+      if (h) {
+        trackResident(h, dataId, values.byteOffset, values.length);
+        let m = byPtr.get(h);
+        if (!m) byPtr.set(h, (m = new Map()));
+        m.set(values.byteOffset, dataId);
+      }
+    }
+    return dataId;
+  };
+  backend.__rnnResident = true;
+}
+
+/** Whether a live tfjs tensor is stored in the block at `ptr` (as far as the write hook saw). */
+export function blockHasLiveTensor(heap: WasmHeap, ptr: number): boolean {
+  const id = byPtr.get(heap)?.get(ptr);
+  if (!id) return false;
+  const data = (tf.backend() as unknown as { data?: CpuData }).data;
+  if (data?.has(id)) return true;
+  byPtr.get(heap)!.delete(ptr);
+  return false;
+}
+
 /** Wraps a heap block as a float32 tensor (no copy) and tracks it. */
 export function residentTensor(heap: WasmHeap, ptr: number, shape: number[]): tf.Tensor {
   const n = shape.reduce((a, b) => a * b, 1);

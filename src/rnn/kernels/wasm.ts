@@ -22,6 +22,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { KERNELS_WASM_BASE64 } from '../wasm/kernels.wasm';
+import { blockHasLiveTensor, ensureResidentTracking } from './resident';
 import {
   type AdamState,
   biasLength,
@@ -117,9 +118,22 @@ export class WasmHeap {
     if (list) list.push(ptr);
     else this.freeBySize.set(size, [ptr]);
   }
+  private whole: { buffer: ArrayBuffer; f32: Float32Array; i32: Int32Array } | null = null;
+  /** Views of the whole memory (renewed after growth): copies use them, no view per call. */
+  all(): { f32: Float32Array; i32: Int32Array } {
+    const buffer = this.ex.memory.buffer;
+    if (!this.whole || this.whole.buffer !== buffer) {
+      this.whole = { buffer, f32: new Float32Array(buffer), i32: new Int32Array(buffer) };
+    }
+    return this.whole;
+  }
   /** A Float32Array view of `n` floats at `ptr` (valid until the memory grows). */
   f32(ptr: number, n: number): Float32Array {
     return new Float32Array(this.ex.memory.buffer, ptr, n);
+  }
+  /** A copy of `n` floats at `ptr` (an ordinary array). */
+  copyOut(ptr: number, n: number): Float32Array {
+    return this.all().f32.slice(ptr >> 2, (ptr >> 2) + n);
   }
   /** An Int32Array view of `n` ints at `ptr` (valid until the memory grows). */
   i32(ptr: number, n: number): Int32Array {
@@ -171,9 +185,10 @@ class Inputs {
     return () => entry.ptr;
   }
   copy(): void {
+    const all = this.heap.all();
     for (const e of this.pending) {
-      if (e.int) this.heap.i32(e.ptr, e.a.length).set(e.a as Int32Array);
-      else this.heap.f32(e.ptr, e.a.length).set(e.a as Float32Array);
+      if (e.int) all.i32.set(e.a as Int32Array, e.ptr >> 2);
+      else all.f32.set(e.a as Float32Array, e.ptr >> 2);
     }
     this.pending.length = 0;
   }
@@ -186,6 +201,11 @@ interface WasmTape {
   live: boolean;
   /** Blocks owned by the tape (freed with it). */
   blocks: Scratch;
+  /**
+   * Blocks handed to tfjs as tensor storage (the output, dx): freed once the gradient
+   * computation is over and no live tensor uses them (kernels/resident.ts tracks that).
+   */
+  handedOut: number[];
   x: number;
   wp: number;
   up: number;
@@ -225,15 +245,28 @@ function makeKernels(ex: Exports): WasmKernels {
   const heap = new WasmHeap(ex);
   /** Tapes not yet released, oldest first. */
   const tapes: WasmTape[] = [];
+  /** Handed-out blocks of released tapes whose tensors were still alive. */
+  let orphans: number[] = [];
+
+  function freeIfUnused(ptr: number, keep: number[]): void {
+    if (blockHasLiveTensor(heap, ptr)) keep.push(ptr);
+    else heap.free(ptr);
+  }
 
   function releaseTape(t: WasmTape): void {
     if (!t.live) return;
     t.live = false;
     t.blocks.release();
+    for (const p of t.handedOut) freeIfUnused(p, orphans);
   }
 
   /** Releases the tapes of finished gradient computations and the oldest loose ones. */
   function sweep(token: object | null): void {
+    if (orphans.length) {
+      const still: number[] = [];
+      for (const p of orphans) freeIfUnused(p, still);
+      orphans = still;
+    }
     let loose = 0;
     for (let i = tapes.length - 1; i >= 0; i--) {
       const t = tapes[i];
@@ -278,7 +311,10 @@ function makeKernels(ex: Exports): WasmKernels {
     const pBp = scratch.take(gp);
     const pBrec = scratch.take(gp);
     const pP = scratch.take(N * gp);
-    const pOut = scratch.take(B * OT * u);
+    // Inside a tfjs gradient computation the output becomes tensor storage in place.
+    const handedOut: number[] = [];
+    const pOut = token ? heap.alloc(B * OT * u) : scratch.take(B * OT * u);
+    if (token) handedOut.push(pOut);
     const pScratch = scratch.take(4 * gp + 8 * u + 64);
     inputs.copy();
     ex.zero_floats(pBp, gp);
@@ -289,9 +325,10 @@ function makeKernels(ex: Exports): WasmKernels {
     ex.pad_rows(pU(), u, G, pUp);
     ex.matmul_bias(pX(), N, D, pWp, gp, pBp, pP);
     ex.seq_forward(cellCode(spec), pP, pUp, pBrec, B, T, u, gp, spec.act, spec.ract, pH, pGates, pC, pAc, pOut, pScratch);
-    const output = heap.f32(pOut, B * OT * u).slice();
+    if (token) ensureResidentTracking(heap);
+    const output = token ? heap.f32(pOut, B * OT * u) : heap.copyOut(pOut, B * OT * u);
     scratch.release();
-    const tape: WasmTape = { token, live: true, blocks: kept, x: pX(), wp: pWp, up: pUp, h: pH, gates: pGates, c: pC, ac: pAc };
+    const tape: WasmTape = { token, live: true, blocks: kept, handedOut, x: pX(), wp: pWp, up: pUp, h: pH, gates: pGates, c: pC, ac: pAc };
     tapes.push(tape);
     return { output, tape };
   }
@@ -311,7 +348,9 @@ function makeKernels(ex: Exports): WasmKernels {
     const pDbrec = scratch.take(gp);
     const pDwp = scratch.take(D * gp);
     const pDbp = scratch.take(gp);
-    const pDx = scratch.take(N * D);
+    const resident = tape.token !== null && tape.token === gradientToken();
+    const pDx = resident ? heap.alloc(N * D) : scratch.take(N * D);
+    if (resident) tape.handedOut.push(pDx);
     const pDu = scratch.take(u * G);
     const pDk = scratch.take(D * G);
     const pScratch = scratch.take(4 * gp + 8 * u + 64);
@@ -328,13 +367,15 @@ function makeKernels(ex: Exports): WasmKernels {
     ex.matmul_tb(pDz, N, gp, tape.wp, D, pDx);
     ex.unpad_rows(pDup, u, G, pDu);
     ex.unpad_rows(pDwp, D, G, pDk);
+    const all = heap.all().f32;
     const dBias = new Float32Array(biasLength(spec));
-    dBias.set(heap.f32(pDbp, G));
-    if (spec.cell === 'gru' && spec.resetAfter) dBias.set(heap.f32(pDbrec, G), G);
+    dBias.set(all.subarray(pDbp >> 2, (pDbp >> 2) + G));
+    if (spec.cell === 'gru' && spec.resetAfter) dBias.set(all.subarray(pDbrec >> 2, (pDbrec >> 2) + G), G);
+    if (resident) ensureResidentTracking(heap);
     const grads = {
-      dx: heap.f32(pDx, N * D).slice(),
-      dKernel: heap.f32(pDk, D * G).slice(),
-      dRecurrent: heap.f32(pDu, u * G).slice(),
+      dx: resident ? heap.f32(pDx, N * D) : heap.copyOut(pDx, N * D),
+      dKernel: heap.copyOut(pDk, D * G),
+      dRecurrent: heap.copyOut(pDu, u * G),
       dBias,
     };
     scratch.release();
@@ -376,7 +417,7 @@ function makeKernels(ex: Exports): WasmKernels {
       const pG = inputs.add(g);
       inputs.copy();
       run(pW(), pG());
-      if (!wOwn) w.set(heap.f32(pW(), size));
+      if (!wOwn) w.set(heap.all().f32.subarray(pW() >> 2, (pW() >> 2) + size));
       scratch.release();
     };
     return {
@@ -387,7 +428,7 @@ function makeKernels(ex: Exports): WasmKernels {
       stepTfjs(w, g, lr, beta1, beta2, epsilon, c1, c2) {
         withArrays(w, g, (pw, pg) => ex.adam_tfjs(pw, pg, pM, pV, size, lr, beta1, beta2, epsilon, c1, c2));
       },
-      read: () => ({ m: heap.f32(pM, size).slice(), v: heap.f32(pV, size).slice() }),
+      read: () => ({ m: heap.copyOut(pM, size), v: heap.copyOut(pV, size) }),
       write(m, v) {
         heap.f32(pM, size).set(m);
         heap.f32(pV, size).set(v);
