@@ -70,7 +70,8 @@ export function ensureResidentTracking(heap: WasmHeap): void {
   backend.write = (values, shape, dtype) => {
     const dataId = write(values, shape, dtype);
     if (values instanceof Float32Array) {
-      const h = heaps.find((x) => x.ex.memory.buffer === values.buffer);
+      const buffer = values.buffer;
+      const h = heaps.length === 1 ? (heaps[0].buffer === buffer ? heaps[0] : undefined) : heaps.find((x) => x.buffer === buffer);
       if (h) {
         trackResident(h, dataId, values.byteOffset, values.length);
         let m = byPtr.get(h);

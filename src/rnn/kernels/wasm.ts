@@ -75,7 +75,10 @@ export class WasmHeap {
   private readonly freeBySize = new Map<number, number[]>();
   private readonly sizeOf = new Map<number, number>();
   private readonly growHooks: (() => void)[] = [];
+  /** The memory's current ArrayBuffer (renewed on growth). */
+  buffer: ArrayBuffer;
   constructor(readonly ex: Exports) {
+    this.buffer = ex.memory.buffer;
     this.top = (Number(ex.__heap_base.value) + 15) & ~15;
     this.reserve(INITIAL_BYTES);
   }
@@ -87,6 +90,7 @@ export class WasmHeap {
     const need = end - mem.buffer.byteLength;
     if (need <= 0) return;
     mem.grow(Math.max(Math.ceil(need / 65536), mem.buffer.byteLength >>> 19)); // grow by >= 1/8
+    this.buffer = mem.buffer;
     for (const hook of this.growHooks) hook();
   }
   /** Reserves `n` floats (16-byte aligned, 16 bytes of slack); returns the byte offset. May grow the memory. */
@@ -121,7 +125,7 @@ export class WasmHeap {
   private whole: { buffer: ArrayBuffer; f32: Float32Array; i32: Int32Array } | null = null;
   /** Views of the whole memory (renewed after growth): copies use them, no view per call. */
   all(): { f32: Float32Array; i32: Int32Array } {
-    const buffer = this.ex.memory.buffer;
+    const buffer = this.buffer;
     if (!this.whole || this.whole.buffer !== buffer) {
       this.whole = { buffer, f32: new Float32Array(buffer), i32: new Int32Array(buffer) };
     }
@@ -129,7 +133,7 @@ export class WasmHeap {
   }
   /** A Float32Array view of `n` floats at `ptr` (valid until the memory grows). */
   f32(ptr: number, n: number): Float32Array {
-    return new Float32Array(this.ex.memory.buffer, ptr, n);
+    return new Float32Array(this.buffer, ptr, n);
   }
   /** A copy of `n` floats at `ptr` (an ordinary array). */
   copyOut(ptr: number, n: number): Float32Array {
@@ -137,11 +141,11 @@ export class WasmHeap {
   }
   /** An Int32Array view of `n` ints at `ptr` (valid until the memory grows). */
   i32(ptr: number, n: number): Int32Array {
-    return new Int32Array(this.ex.memory.buffer, ptr, n);
+    return new Int32Array(this.buffer, ptr, n);
   }
   /** The byte offset of a view into this memory, or -1 for any other array. */
   ptrOf(a: ArrayBufferView): number {
-    return a.buffer === this.ex.memory.buffer ? a.byteOffset : -1;
+    return a.buffer === this.buffer ? a.byteOffset : -1;
   }
   /** Called after every growth of the memory (every view made before it is detached). */
   onGrow(hook: () => void): void {
@@ -348,7 +352,9 @@ function makeKernels(ex: Exports): WasmKernels {
     const pDbrec = scratch.take(gp);
     const pDwp = scratch.take(D * gp);
     const pDbp = scratch.take(gp);
-    const resident = tape.token !== null && tape.token === gradientToken();
+    // A tape made while tfjs recorded gradients is being differentiated by tfjs (which has
+    // already closed its tape, so gradientToken() is null here): dx becomes tensor storage.
+    const resident = tape.token !== null;
     const pDx = resident ? heap.alloc(N * D) : scratch.take(N * D);
     if (resident) tape.handedOut.push(pDx);
     const pDu = scratch.take(u * G);
