@@ -10,6 +10,8 @@
  * stock takes seconds per step, so it is extrapolated)  --no-stock
  * --fused-backend=cpu|webgl (Chromium only; default cpu, the library's preferred backend)
  * --kernels=auto|wasm|js (fused kernel implementation; default auto = WebAssembly SIMD)
+ * --spellings (also time the fused LSTM written with each tfjs spelling: tf.layers.embedding,
+ * tf.layers.dense, optimizer 'adam', tf.train.adam, and all of them; --spelling-steps=N, default 50)
  * --profile (CPU profile of the fused timed repeats: the DevTools Profiler attached to the
  * Chromium worker, node:inspector in Node; prints the top functions by self time and saves
  * .cpuprofile files in a temporary folder, named in the output)
@@ -25,7 +27,7 @@ import { chromium, type CDPSession } from 'playwright-core';
 import { summarize, type CpuProfile } from './profile';
 import { buildBrowserBench } from './browser/build';
 import { serve } from './browser/serve';
-import type { Cell, WorkloadConfig, WorkloadResult } from './workload';
+import { SPELLINGS, type Cell, type Spelling, type WorkloadConfig, type WorkloadResult } from './workload';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CHROMIUM_FLAGS = [
@@ -49,6 +51,14 @@ const withStock = !process.argv.includes('--no-stock');
 const fusedBackend = arg('fused-backend', 'cpu');
 const kernels = arg('kernels', 'auto') as 'auto' | 'wasm' | 'js';
 const profile = process.argv.includes('--profile');
+const withSpellings = process.argv.includes('--spellings');
+const spellingSteps = Number(arg('spelling-steps', '50'));
+const spellingCfg = (spelling: Spelling): WorkloadConfig => ({ cell: 'lstm', mode: 'fused', steps: spellingSteps, repeats: 2, warmupSteps: 3, kernels, spelling });
+const spellingLine = (env: string, r: WorkloadResult, spelling: Spelling) => {
+  const best = Math.min(...r.secondsPerEpoch);
+  const cpu = r.cpuSecondsPerEpoch ? `, CPU ${fmt(Math.min(...r.cpuSecondsPerEpoch))}` : '';
+  return `${env.padEnd(8)} LSTM spelled ${spelling.padEnd(19)} ${fmt(best)} s/epoch (best of ${r.secondsPerEpoch.length} x ${r.steps} steps${cpu}; params ${r.params})`;
+};
 let profileDir = '';
 function saveProfile(name: string, prof: CpuProfile): void {
   profileDir ||= mkdtempSync(join(tmpdir(), 'rnn-bench-profiles-'));
@@ -248,6 +258,13 @@ async function main(): Promise<void> {
         console.log(l);
         lines.push(l);
       }
+      if (withSpellings) {
+        for (const sp of SPELLINGS) {
+          const r = await withCpu('fused.js', spellingCfg(sp));
+          if (!r.ok) throw new Error(`chromium spelling ${sp}: ${r.error}`);
+          console.log(spellingLine('chromium', r.result!, sp));
+        }
+      }
     } finally {
       await browser.close();
       await server.close();
@@ -261,6 +278,9 @@ async function main(): Promise<void> {
       const l = line('node', cell, f, s);
       console.log(l);
       lines.push(l);
+    }
+    if (withSpellings) {
+      for (const sp of SPELLINGS) console.log(spellingLine('node', await runNode(spellingCfg(sp)), sp));
     }
   }
   console.log(`# load average after: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);

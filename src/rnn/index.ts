@@ -27,6 +27,7 @@ import {
   type SimpleRNNLayerArgs,
 } from './layers/recurrent';
 import { installFastCpuKernels } from './kernels/cpu-kernels';
+import { installFusedTfjsAdam } from './optimizers/tfjs-adam';
 import { ready as compileKernels } from './kernels/index';
 
 export * from './data/index';
@@ -46,9 +47,11 @@ export type { RecurrentLayerArgs } from './layers/recurrent';
 export type { MergeMode } from './layers/bidirectional';
 export { resetLayerNames } from './names';
 export { installFastCpuKernels } from './kernels/cpu-kernels';
+export { installFusedTfjsAdam } from './optimizers/tfjs-adam';
 export { setKernelImplementation, kernelImplementationName, ready, type KernelChoice } from './kernels/index';
 
 installFastCpuKernels();
+installFusedTfjsAdam();
 
 /** Keras `SimpleRNN` with fused kernels. */
 export function simpleRNN(args: SimpleRNNLayerArgs): SimpleRNN {

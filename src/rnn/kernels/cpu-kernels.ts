@@ -10,6 +10,10 @@
  * - `GatherV2` (used by `model.fit` to take each shuffled batch, and by embeddings): the
  *   stock kernel converts every element's flat index to coordinates and back; this copies
  *   contiguous rows. Batched gathers (batchDims > 0) still go to the stock kernel.
+ * - `Transpose` with the identity permutation (tfjs's gather gradient, so
+ *   `tf.layers.embedding`'s, transposes by it twice): shares the input's storage like
+ *   `Reshape` instead of mapping every element through coordinates. Other permutations go
+ *   to the stock kernel.
  * - `Reverse` (used by `goBackwards` and by Bidirectional to flip its backward sequence back):
  *   the stock kernel maps every element through coordinate arrays; this copies contiguous
  *   blocks, one axis at a time.
@@ -106,6 +110,20 @@ export function installFastCpuKernels(): void {
         }
       }
       return cpu.makeTensorInfo(outShape, x.dtype, out);
+    },
+  });
+
+  let stockTranspose: tf.KernelConfig | undefined;
+  stockTranspose = replaceKernel({
+    kernelName: 'Transpose',
+    backendName: 'cpu',
+    kernelFunc: (args) => {
+      const { inputs, backend, attrs } = args;
+      const { x } = inputs as { x: tf.TensorInfo };
+      const perm = (attrs as unknown as { perm: number[] }).perm;
+      if (!perm.every((p, i) => p === i)) return stockTranspose!.kernelFunc(args);
+      (backend as unknown as { incRef(id: unknown): void }).incRef(x.dataId);
+      return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
     },
   });
 

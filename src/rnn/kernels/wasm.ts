@@ -12,7 +12,7 @@
  *   stays in WebAssembly memory until the backward pass; it is never copied out. Tapes made
  *   while tfjs records gradients are released at the first forward pass of a later gradient
  *   computation; tapes made outside one (predict, direct calls) are kept for the last
- *   `MAX_LOOSE_TAPES` calls.
+ *   `MAX_LOOSE_TAPES` calls, or until tfjs records gradients again.
  * - An input that already lives in WebAssembly memory (a Float32Array view into it, e.g. the
  *   embedding output, or a weight Adam keeps resident) is used in place, not copied.
  * - Growing the memory detaches every JavaScript view of it. Pointers stay valid, so code
@@ -237,6 +237,11 @@ export interface WasmKernels extends SequenceKernels {
   scatterAdd(ids: Int32Array, dy: Float32Array, V: number, E: number, tablePtr: number, zero: boolean): void;
   /** Adam moments in heap blocks; `stepTfjs` is tfjs's formula (see ops.c adam_tfjs). */
   createAdamState(size: number): WasmAdamState;
+  /**
+   * tfjs's Adam step on resident blocks: weights `wPtr`, moments `mPtr`, `vPtr` (n floats
+   * each), gradient `g` (in place when resident, else copied); c1 = 1/(1−β1^t), c2 = 1/(1−β2^t).
+   */
+  adamTfjsAt(wPtr: number, g: Float32Array, mPtr: number, vPtr: number, n: number, lr: number, beta1: number, beta2: number, epsilon: number, c1: number, c2: number): void;
 }
 
 /** Adam moments of one variable, resident in WebAssembly memory. */
@@ -276,7 +281,10 @@ function makeKernels(ex: Exports): WasmKernels {
       const t = tapes[i];
       let drop = !t.live;
       if (!drop && t.token !== null && t.token !== token) drop = true;
-      if (!drop && t.token === null && ++loose > MAX_LOOSE_TAPES - 1) drop = true;
+      // Loose tapes (made outside a gradient computation: predict, evaluate, direct calls)
+      // go when tfjs records gradients again (tfjs can never differentiate them), or when
+      // more than MAX_LOOSE_TAPES pile up.
+      if (!drop && t.token === null && (token !== null || ++loose > MAX_LOOSE_TAPES - 1)) drop = true;
       if (drop) {
         releaseTape(t);
         tapes.splice(i, 1);
@@ -449,7 +457,16 @@ function makeKernels(ex: Exports): WasmKernels {
     };
   }
 
-  return { name: 'wasm-simd', heap, forward, backward, createAdamState, gather, scatterAdd };
+  function adamTfjsAt(wPtr: number, g: Float32Array, mPtr: number, vPtr: number, n: number, lr: number, beta1: number, beta2: number, epsilon: number, c1: number, c2: number): void {
+    const scratch = new Scratch(heap);
+    const inputs = new Inputs(heap, scratch);
+    const pG = inputs.add(g);
+    inputs.copy();
+    ex.adam_tfjs(wPtr, pG(), mPtr, vPtr, n, lr, beta1, beta2, epsilon, c1, c2);
+    scratch.release();
+  }
+
+  return { name: 'wasm-simd', heap, forward, backward, createAdamState, gather, scatterAdd, adamTfjsAt };
 }
 
 function decodeBase64(b64: string): Uint8Array {
