@@ -12,6 +12,9 @@
  * --kernels=auto|wasm|js (fused kernel implementation; default auto = WebAssembly SIMD)
  * --spellings (also time the fused LSTM written with each tfjs spelling: tf.layers.embedding,
  * tf.layers.dense, optimizer 'adam', tf.train.adam, and all of them; --spelling-steps=N, default 50)
+ * --no-page (skip the real-page run: the LSTM lesson in headless Chromium at the course
+ * setting, see bench/page.ts; --page-dist=DIR reuses a build, --page-rebuild forces one,
+ * --page-epochs=N, --page-reviews=N)  --only=page runs only that
  * --profile (CPU profile of the fused timed repeats: the DevTools Profiler attached to the
  * Chromium worker, node:inspector in Node; prints the top functions by self time and saves
  * .cpuprofile files in a temporary folder, named in the output)
@@ -25,6 +28,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { chromium, type CDPSession } from 'playwright-core';
 import { summarize, type CpuProfile } from './profile';
+import { runPageBench } from './page';
 import { buildBrowserBench } from './browser/build';
 import { serve } from './browser/serve';
 import { SPELLINGS, type Cell, type Spelling, type WorkloadConfig, type WorkloadResult } from './workload';
@@ -181,7 +185,7 @@ async function main(): Promise<void> {
   });
   const lines: string[] = [];
 
-  if (only !== 'node') {
+  if (only !== 'node' && only !== 'page') {
     const dir = await buildBrowserBench(profile);
     const server = await serve(dir);
     const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS });
@@ -271,7 +275,7 @@ async function main(): Promise<void> {
     }
   }
 
-  if (only !== 'chromium') {
+  if (only !== 'chromium' && only !== 'page') {
     for (const cell of cells) {
       const f = await runNode(fusedCfg(cell));
       const s = withStock ? await runNode(stockCfg(cell, 'node')) : null;
@@ -282,6 +286,17 @@ async function main(): Promise<void> {
     if (withSpellings) {
       for (const sp of SPELLINGS) console.log(spellingLine('node', await runNode(spellingCfg(sp)), sp));
     }
+  }
+  if ((only === '' || only === 'page') && !process.argv.includes('--no-page')) {
+    const r = await runPageBench(root, {
+      dist: arg('page-dist', '') || undefined,
+      rebuild: process.argv.includes('--page-rebuild'),
+      epochs: Number(arg('page-epochs', '1')),
+      reviews: Number(arg('page-reviews', '25000')),
+    });
+    console.log(
+      `page     LSTM lesson, REVIEWS = ${r.reviews}, EPOCHS = ${r.epochs}: training cell ${r.trainSeconds.toFixed(1)} s (Run to done; ${r.epochs} epoch(s) + validation) | last progress line: ${r.progress} | data: ${r.data} | load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+    );
   }
   console.log(`# load average after: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 }

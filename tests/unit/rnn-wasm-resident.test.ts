@@ -196,3 +196,30 @@ describe('fast cpu Transpose', () => {
     expect(t.arraySync()).toEqual(tf.tidy(() => tf.stack(tf.unstack(x, 2), 0)).arraySync());
   });
 });
+
+describe('stock recurrent layers', () => {
+  it('print what is slow and the fused spelling on their first training call, once per layer', async () => {
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (m: unknown) => void warnings.push(String(m));
+    try {
+      const model = tf.sequential();
+      model.add(tf.layers.gru({ units: 2, inputShape: [3, 2], name: 'slow_gru' }));
+      model.add(tf.layers.dense({ units: 1 }));
+      model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+      const x = tf.ones([4, 3, 2]);
+      const y = tf.ones([4, 1]);
+      model.predict(x);
+      expect(warnings.filter((w) => w.includes('Slow layer'))).toEqual([]); // not for inference
+      await model.fit(x, y, { epochs: 2, batchSize: 2, verbose: 0 });
+      const notes = warnings.filter((w) => w.includes('Slow layer'));
+      expect(notes).toHaveLength(1);
+      expect(notes[0]).toContain("stock tf.layers.gru 'slow_gru'");
+      expect(notes[0]).toContain('rnn.gru({ units })');
+      tf.dispose([x, y]);
+      model.dispose();
+    } finally {
+      console.warn = warn;
+    }
+  });
+});
