@@ -19,6 +19,9 @@
  *   blocks, one axis at a time.
  */
 import * as tf from '@tensorflow/tfjs';
+import { getWasmKernels } from './index';
+import { ResidentBuffer } from './resident';
+import type { WasmKernels } from './wasm';
 
 type CpuBackend = {
   readSync(dataId: unknown): ArrayLike<number>;
@@ -26,6 +29,19 @@ type CpuBackend = {
 };
 
 let installed = false;
+
+/**
+ * With the WebAssembly kernels, float32 gathers along axis 0 and segment sums run there
+ * and their outputs are tensors backed by WebAssembly memory (kernels/resident.ts), which
+ * the recurrent kernels and Adam then read in place: `tf.layers.embedding` gets the same
+ * copy-free path as `rnn.embedding`. One small pool of blocks per kernel.
+ */
+const pools = new Map<string, { heap: WasmKernels['heap']; buf: ResidentBuffer }>();
+function pool(name: string, wk: WasmKernels): ResidentBuffer {
+  let p = pools.get(name);
+  if (!p || p.heap !== wk.heap) pools.set(name, (p = { heap: wk.heap, buf: new ResidentBuffer(wk.heap) }));
+  return p.buf;
+}
 
 function makeArray(dtype: tf.DataType, n: number): Float32Array | Int32Array | Uint8Array {
   if (dtype === 'int32') return new Int32Array(n);
@@ -63,6 +79,18 @@ export function installFastCpuKernels(): void {
       const idCount = ids.length;
       const inner = idCount === 0 ? 0 : xv.length / idCount;
       const outShape = [numSegments, ...x.shape.slice(segmentIds.shape.length)];
+      const wk = x.dtype === 'float32' && ids instanceof Int32Array && idCount > 0 ? getWasmKernels() : null;
+      if (wk) {
+        const buf = pool('UnsortedSegmentSum', wk);
+        const ptr = buf.take(numSegments * inner);
+        if (ptr !== null) {
+          // Read x after `take` (a growth renews resident views).
+          wk.scatterAdd(ids as Int32Array, cpu.readSync(x.dataId) as Float32Array, numSegments, inner, ptr, true);
+          const info = cpu.makeTensorInfo(outShape, 'float32', wk.heap.f32(ptr, numSegments * inner));
+          buf.adopt(ptr, info.dataId as object);
+          return info;
+        }
+      }
       const out = makeArray(x.dtype, numSegments * inner);
       for (let n = 0; n < idCount; n++) {
         const s = ids[n];
@@ -89,10 +117,29 @@ export function installFastCpuKernels(): void {
         return stockGather!.kernelFunc(args);
       }
       const cpu = backend as unknown as CpuBackend;
-      const xv = cpu.readSync(x.dataId);
       const idx = cpu.readSync(indices.dataId);
       const { outer, dim, inner } = aroundAxis(x.shape, axis);
       const outShape = [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)];
+      const wk = x.dtype === 'float32' && outer === 1 && idx instanceof Int32Array && idx.length > 0 ? getWasmKernels() : null;
+      if (wk) {
+        const buf = pool('GatherV2', wk);
+        const ptr = buf.take(idx.length * inner);
+        let ok = false;
+        if (ptr !== null) {
+          try {
+            wk.gather(idx as Int32Array, cpu.readSync(x.dataId) as Float32Array, dim, inner, ptr);
+            ok = true;
+          } catch {
+            // An index out of range: the loop below throws GatherV2's own error.
+          }
+        }
+        if (ptr !== null && ok) {
+          const info = cpu.makeTensorInfo(outShape, 'float32', wk.heap.f32(ptr, idx.length * inner));
+          buf.adopt(ptr, info.dataId as object);
+          return info;
+        }
+      }
+      const xv = cpu.readSync(x.dataId);
       const out = makeArray(x.dtype, outer * idx.length * inner);
       const typed = xv as unknown as Float32Array;
       let o = 0;

@@ -146,6 +146,12 @@ export class ResidentBuffer {
     this.blocks.push({ ptr, n, dataId: null });
     return ptr;
   }
+  /** Records that the tensor `dataId` (made by a kernel from a view of block `ptr`) uses it. */
+  adopt(ptr: number, dataId: object): void {
+    trackResident(this.heap, dataId, ptr, this.blocks.find((x) => x.ptr === ptr)?.n ?? 0);
+    const b = this.blocks.find((x) => x.ptr === ptr);
+    if (b) b.dataId = dataId;
+  }
   /** Makes the tensor backed by block `ptr` (from `take`) and remembers it. */
   wrap(ptr: number, shape: number[]): tf.Tensor {
     const t = residentTensor(this.heap, ptr, shape);
