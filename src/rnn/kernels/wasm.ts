@@ -202,6 +202,8 @@ class Inputs {
 interface WasmTape {
   /** The gradient computation (tfjs's active tape array) it was made in, or null. */
   token: object | null;
+  /** Whether the output and dx are handed to tfjs as resident storage (cpu backend). */
+  handOut: boolean;
   live: boolean;
   /** Blocks owned by the tape (freed with it). */
   blocks: Scratch;
@@ -323,10 +325,13 @@ function makeKernels(ex: Exports): WasmKernels {
     const pBp = scratch.take(gp);
     const pBrec = scratch.take(gp);
     const pP = scratch.take(N * gp);
-    // Inside a tfjs gradient computation the output becomes tensor storage in place.
+    // Inside a tfjs gradient computation on the cpu backend (whose tensor storage is tracked,
+    // kernels/resident.ts) the output becomes tensor storage in place. Other backends keep a
+    // reference to the array they are given, so they get copies.
+    const handOut = token !== null && tf.getBackend() === 'cpu';
     const handedOut: number[] = [];
-    const pOut = token ? heap.alloc(B * OT * u) : scratch.take(B * OT * u);
-    if (token) handedOut.push(pOut);
+    const pOut = handOut ? heap.alloc(B * OT * u) : scratch.take(B * OT * u);
+    if (handOut) handedOut.push(pOut);
     const pScratch = scratch.take(4 * gp + 8 * u + 64);
     inputs.copy();
     ex.zero_floats(pBp, gp);
@@ -337,10 +342,10 @@ function makeKernels(ex: Exports): WasmKernels {
     ex.pad_rows(pU(), u, G, pUp);
     ex.matmul_bias(pX(), N, D, pWp, gp, pBp, pP);
     ex.seq_forward(cellCode(spec), pP, pUp, pBrec, B, T, u, gp, spec.act, spec.ract, pH, pGates, pC, pAc, pOut, pScratch);
-    if (token) ensureResidentTracking(heap);
-    const output = token ? heap.f32(pOut, B * OT * u) : heap.copyOut(pOut, B * OT * u);
+    if (handOut) ensureResidentTracking(heap);
+    const output = handOut ? heap.f32(pOut, B * OT * u) : heap.copyOut(pOut, B * OT * u);
     scratch.release();
-    const tape: WasmTape = { token, live: true, blocks: kept, handedOut, x: pX(), wp: pWp, up: pUp, h: pH, gates: pGates, c: pC, ac: pAc };
+    const tape: WasmTape = { token, handOut, live: true, blocks: kept, handedOut, x: pX(), wp: pWp, up: pUp, h: pH, gates: pGates, c: pC, ac: pAc };
     tapes.push(tape);
     return { output, tape };
   }
@@ -362,7 +367,7 @@ function makeKernels(ex: Exports): WasmKernels {
     const pDbp = scratch.take(gp);
     // A tape made while tfjs recorded gradients is being differentiated by tfjs (which has
     // already closed its tape, so gradientToken() is null here): dx becomes tensor storage.
-    const resident = tape.token !== null;
+    const resident = tape.handOut;
     const pDx = resident ? heap.alloc(N * D) : scratch.take(N * D);
     if (resident) tape.handedOut.push(pDx);
     const pDu = scratch.take(u * G);
