@@ -10,16 +10,28 @@
  * stock takes seconds per step, so it is extrapolated)  --no-stock
  * --fused-backend=cpu|webgl (Chromium only; default cpu, the library's preferred backend)
  * --kernels=auto|wasm|js (fused kernel implementation; default auto = WebAssembly SIMD)
+ * --spellings (also time the fused LSTM written with each tfjs spelling: tf.layers.embedding,
+ * tf.layers.dense, optimizer 'adam', tf.train.adam, and all of them; --spelling-steps=N, default 50)
+ * --no-page (skip the real-page run: the LSTM lesson in headless Chromium at the course
+ * setting, see bench/page.ts; --page-dist=DIR reuses a build, --page-rebuild forces one,
+ * --page-epochs=N, --page-reviews=N)  --only=page runs only that
+ * --profile (CPU profile of the fused timed repeats: the DevTools Profiler attached to the
+ * Chromium worker, node:inspector in Node; prints the top functions by self time and saves
+ * .cpuprofile files in a temporary folder, named in the output)
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { chromium, type CDPSession } from 'playwright-core';
+import { summarize, type CpuProfile } from './profile';
+import { runPageBench } from './page';
 import { buildBrowserBench } from './browser/build';
 import { serve } from './browser/serve';
-import type { Cell, WorkloadConfig, WorkloadResult } from './workload';
+import { SPELLINGS, type Cell, type Spelling, type WorkloadConfig, type WorkloadResult } from './workload';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CHROMIUM_FLAGS = [
@@ -42,10 +54,62 @@ const stockSteps = Number(arg('stock-steps', '2'));
 const withStock = !process.argv.includes('--no-stock');
 const fusedBackend = arg('fused-backend', 'cpu');
 const kernels = arg('kernels', 'auto') as 'auto' | 'wasm' | 'js';
+const profile = process.argv.includes('--profile');
+const withSpellings = process.argv.includes('--spellings');
+const spellingSteps = Number(arg('spelling-steps', '50'));
+const spellingCfg = (spelling: Spelling): WorkloadConfig => ({ cell: 'lstm', mode: 'fused', steps: spellingSteps, repeats: 2, warmupSteps: 3, kernels, spelling });
+const spellingLine = (env: string, r: WorkloadResult, spelling: Spelling) => {
+  const best = Math.min(...r.secondsPerEpoch);
+  const cpu = r.cpuSecondsPerEpoch ? `, CPU ${fmt(Math.min(...r.cpuSecondsPerEpoch))}` : '';
+  return `${env.padEnd(8)} LSTM spelled ${spelling.padEnd(19)} ${fmt(best)} s/epoch (best of ${r.secondsPerEpoch.length} x ${r.steps} steps${cpu}; params ${r.params})`;
+};
+let profileDir = '';
+function saveProfile(name: string, prof: CpuProfile): void {
+  profileDir ||= mkdtempSync(join(tmpdir(), 'rnn-bench-profiles-'));
+  const file = join(profileDir, `${name}.cpuprofile`);
+  writeFileSync(file, JSON.stringify(prof));
+  console.log(summarize(`${name} (${file})`, prof));
+}
+
+/**
+ * The V8 profiler of a worker, through the browser's DevTools session (the worker is a
+ * separate target: attach to it and exchange messages with it through the Target domain).
+ */
+async function workerProfiler(cdp: CDPSession, urlPart: string): Promise<{ start(): Promise<void>; stop(): Promise<CpuProfile> }> {
+  const { targetInfos } = (await cdp.send('Target.getTargets')) as { targetInfos: { targetId: string; type: string; url: string }[] };
+  const target = targetInfos.filter((t) => t.type === 'worker' && t.url.includes(urlPart)).pop();
+  if (!target) throw new Error(`--profile: no worker target for ${urlPart}`);
+  const { sessionId } = (await cdp.send('Target.attachToTarget', { targetId: target.targetId, flatten: false })) as { sessionId: string };
+  let id = 0;
+  const waiting = new Map<number, (r: { result?: unknown; error?: unknown }) => void>();
+  cdp.on('Target.receivedMessageFromTarget', (e: { sessionId: string; message: string }) => {
+    if (e.sessionId !== sessionId) return;
+    const m = JSON.parse(e.message) as { id?: number; result?: unknown; error?: unknown };
+    if (m.id !== undefined) waiting.get(m.id)?.(m);
+  });
+  const send = (method: string, params: object = {}) =>
+    new Promise<unknown>((resolve, reject) => {
+      const i = ++id;
+      waiting.set(i, (m) => (m.error ? reject(new Error(JSON.stringify(m.error))) : resolve(m.result)));
+      void cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: i, method, params }) });
+    });
+  return {
+    async start() {
+      await send('Profiler.enable');
+      await send('Profiler.setSamplingInterval', { interval: 200 });
+      await send('Profiler.start');
+    },
+    async stop() {
+      const r = (await send('Profiler.stop')) as { profile: CpuProfile };
+      await cdp.send('Target.detachFromTarget', { sessionId }).catch(() => {});
+      return r.profile;
+    },
+  };
+}
 
 function runNode(cfg: WorkloadConfig): Promise<WorkloadResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench', 'node.ts'), JSON.stringify(cfg)], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench', 'node.ts'), JSON.stringify(cfg), ...(profile && cfg.mode !== 'stock' ? ['--profile'] : [])], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -55,6 +119,8 @@ function runNode(cfg: WorkloadConfig): Promise<WorkloadResult> {
     child.stderr.on('data', (d) => (err += d));
     child.on('close', (code) => {
       const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+      const prof = out.split('\n').find((l) => l.startsWith('PROFILE '));
+      if (prof) saveProfile(`node-${cfg.cell}-${cfg.mode}`, JSON.parse(prof.slice(8)) as CpuProfile);
       if (code === 0 && line) resolve(JSON.parse(line.slice(7)) as WorkloadResult);
       else reject(new Error(`bench/node.ts failed (${code}): ${err.slice(-2000)}`));
     });
@@ -119,8 +185,8 @@ async function main(): Promise<void> {
   });
   const lines: string[] = [];
 
-  if (only !== 'node') {
-    const dir = await buildBrowserBench();
+  if (only !== 'node' && only !== 'page') {
+    const dir = await buildBrowserBench(profile);
     const server = await serve(dir);
     const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS });
     console.log(`# chromium ${browser.version()} flags ${CHROMIUM_FLAGS.join(' ')}`);
@@ -134,30 +200,45 @@ async function main(): Promise<void> {
         return treeCpuMs(process.pid) - (own.user + own.system) / 1000;
       };
       const marks: Record<string, number> = {};
+      const cdp = profile ? await browser.newBrowserCDPSession() : null;
+      let profiling: { file: string; name: string; repeats: number; p?: Promise<Awaited<ReturnType<typeof workerProfiler>>> } | null = null;
+      const profiles: Promise<void>[] = [];
       await page.exposeFunction('benchMark', (label: string, repeat: number) => {
         if (process.platform === 'linux') marks[`${label}${repeat}`] = chromiumCpuMs();
+        if (cdp && profiling) {
+          const pr = profiling;
+          if (label === 'start' && repeat === 0) {
+            pr.p = workerProfiler(cdp, pr.file).then(async (w) => (await w.start(), w));
+          } else if (label === 'end' && repeat === pr.repeats - 1 && pr.p) {
+            profiles.push(pr.p.then((w) => w.stop()).then((prof) => saveProfile(pr.name, prof)));
+          }
+        }
       });
       const inWorker = (file: string, cfg: WorkloadConfig) =>
         page.evaluate(
-          ({ url, cfg }) =>
+          ({ url, cfg, keep }) =>
             new Promise<{ ok: boolean; result?: WorkloadResult; error?: string }>((resolve) => {
               const w = new Worker(url, { type: 'module' });
+              (window as unknown as { benchWorker?: Worker }).benchWorker = w;
               w.onmessage = (e) => {
                 if (e.data && e.data.mark) {
                   (window as unknown as { benchMark(l: string, r: number): void }).benchMark(e.data.mark, e.data.repeat);
                   return;
                 }
                 resolve(e.data);
-                w.terminate();
+                if (!keep) w.terminate(); // kept alive while its profile is read
               };
               w.onerror = (e) => resolve({ ok: false, error: e.message });
               w.postMessage(cfg);
             }),
-          { url: server.url + file, cfg },
+          { url: server.url + file, cfg, keep: profile },
         );
       const withCpu = async (file: string, cfg: WorkloadConfig) => {
         for (const k of Object.keys(marks)) delete marks[k];
+        profiling = cdp ? { file, name: `chromium-${cfg.cell}-${cfg.mode}`, repeats: cfg.repeats } : null;
         const res = await inWorker(file, cfg);
+        await Promise.all(profiles.splice(0));
+        if (profile) await page.evaluate(() => (window as unknown as { benchWorker?: Worker }).benchWorker?.terminate());
         if (res.ok && res.result && marks.start0 !== undefined) {
           const cpu: number[] = [];
           for (let r = 0; r < cfg.repeats; r++) {
@@ -181,13 +262,20 @@ async function main(): Promise<void> {
         console.log(l);
         lines.push(l);
       }
+      if (withSpellings) {
+        for (const sp of SPELLINGS) {
+          const r = await withCpu('fused.js', spellingCfg(sp));
+          if (!r.ok) throw new Error(`chromium spelling ${sp}: ${r.error}`);
+          console.log(spellingLine('chromium', r.result!, sp));
+        }
+      }
     } finally {
       await browser.close();
       await server.close();
     }
   }
 
-  if (only !== 'chromium') {
+  if (only !== 'chromium' && only !== 'page') {
     for (const cell of cells) {
       const f = await runNode(fusedCfg(cell));
       const s = withStock ? await runNode(stockCfg(cell, 'node')) : null;
@@ -195,6 +283,20 @@ async function main(): Promise<void> {
       console.log(l);
       lines.push(l);
     }
+    if (withSpellings) {
+      for (const sp of SPELLINGS) console.log(spellingLine('node', await runNode(spellingCfg(sp)), sp));
+    }
+  }
+  if ((only === '' || only === 'page') && !process.argv.includes('--no-page')) {
+    const r = await runPageBench(root, {
+      dist: arg('page-dist', '') || undefined,
+      rebuild: process.argv.includes('--page-rebuild'),
+      epochs: Number(arg('page-epochs', '1')),
+      reviews: Number(arg('page-reviews', '25000')),
+    });
+    console.log(
+      `page     LSTM lesson, REVIEWS = ${r.reviews}, EPOCHS = ${r.epochs}: training cell ${r.trainSeconds.toFixed(1)} s (Run to done; ${r.epochs} epoch(s) + validation) | last progress line: ${r.progress} | data: ${r.data} | load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+    );
   }
   // Keras recurrent options (mask, dropout, recurrent dropout) against the plain fused step:
   // bench/recurrent-options.ts, in a child process like the Node workloads.

@@ -9,6 +9,13 @@ import type * as TF from '@tensorflow/tfjs';
 
 export type Cell = 'lstm' | 'gru';
 export type Mode = 'fused' | 'stock';
+/**
+ * How the fused model is written (bench rows of `--spellings`): 'rnn' = rnn.embedding,
+ * rnn.dense, rnn.adam(); the others swap in one tfjs spelling each, and 'tfjs' all of them
+ * (tf.layers.embedding, tf.layers.dense, optimizer: 'adam'; the recurrent layer stays rnn's).
+ */
+export type Spelling = 'rnn' | 'tf.layers.embedding' | 'tf.layers.dense' | "'adam'" | 'tf.train.adam' | 'tfjs';
+export const SPELLINGS: Spelling[] = ['tf.layers.embedding', 'tf.layers.dense', "'adam'", 'tf.train.adam', 'tfjs'];
 
 export interface WorkloadConfig {
   cell: Cell;
@@ -23,6 +30,8 @@ export interface WorkloadConfig {
   backend?: string;
   /** Fused only: kernel implementation ('auto' = WebAssembly SIMD when available, 'js'). */
   kernels?: 'auto' | 'wasm' | 'js';
+  /** Fused only: how the model is written (default 'rnn'). */
+  spelling?: Spelling;
 }
 
 export interface WorkloadResult {
@@ -68,13 +77,17 @@ export interface RnnLike {
   setKernelImplementation(which: 'auto' | 'wasm' | 'js'): void;
 }
 
-export function buildModel(tf: typeof TF, cell: Cell, rnn: RnnLike | null): TF.Sequential {
+export function buildModel(tf: typeof TF, cell: Cell, rnn: RnnLike | null, spelling: Spelling = 'rnn'): TF.Sequential {
   const m = tf.sequential();
   if (rnn) {
-    m.add(rnn.embedding({ inputDim: VOCAB, outputDim: 32, inputLength: MAXLEN }));
+    const tfEmb = spelling === 'tf.layers.embedding' || spelling === 'tfjs';
+    const tfDense = spelling === 'tf.layers.dense' || spelling === 'tfjs';
+    const embArgs = { inputDim: VOCAB, outputDim: 32, inputLength: MAXLEN };
+    m.add(tfEmb ? tf.layers.embedding(embArgs) : rnn.embedding(embArgs));
     m.add(cell === 'lstm' ? rnn.lstm({ units: 5 }) : rnn.gru({ units: 5 }));
-    m.add(rnn.dense({ units: 1, activation: 'sigmoid' }));
-    m.compile({ optimizer: rnn.adam(), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+    m.add(tfDense ? tf.layers.dense({ units: 1, activation: 'sigmoid' }) : rnn.dense({ units: 1, activation: 'sigmoid' }));
+    const optimizer = spelling === "'adam'" || spelling === 'tfjs' ? 'adam' : spelling === 'tf.train.adam' ? tf.train.adam(1e-3) : rnn.adam();
+    m.compile({ optimizer, loss: 'binaryCrossentropy', metrics: ['accuracy'] });
   } else {
     // Stock tf.layers with Keras's gate activation. Stock GRU cannot do reset_after=True.
     m.add(tf.layers.embedding({ inputDim: VOCAB, outputDim: 32, inputLength: MAXLEN }));
@@ -103,7 +116,7 @@ export async function runWorkload(
 ): Promise<WorkloadResult> {
   if (rnn) rnn.setKernelImplementation(cfg.kernels ?? 'auto');
   const { x, y } = makeData(tf);
-  const model = buildModel(tf, cfg.cell, rnn);
+  const model = buildModel(tf, cfg.cell, rnn, cfg.spelling);
   const batch = 32;
   const take = (start: number, steps: number) => [x.slice([start, 0], [steps * batch, MAXLEN]), y.slice([start, 0], [steps * batch, 1])];
   if (cfg.warmupSteps > 0) {

@@ -10,7 +10,8 @@ import { build } from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-export async function buildBrowserBench(): Promise<string> {
+/** `readable`: not minified (function names in CPU profiles). */
+export async function buildBrowserBench(readable = false): Promise<string> {
   const out = mkdtempSync(join(tmpdir(), 'rnn-bench-'));
   for (const [name, withRnn] of [['fused', true], ['stock', false]] as const) {
     await build({
@@ -19,7 +20,7 @@ export async function buildBrowserBench(): Promise<string> {
       format: 'esm',
       platform: 'browser',
       target: 'es2022',
-      minify: true,
+      minify: !readable,
       splitting: false,
       outfile: join(out, `${name}.js`),
       define: { RNN_BUNDLE: String(withRnn) },

@@ -27,6 +27,8 @@ import {
   type SimpleRNNLayerArgs,
 } from './layers/recurrent';
 import { installFastCpuKernels } from './kernels/cpu-kernels';
+import { installFusedTfjsAdam } from './optimizers/tfjs-adam';
+import { installStockRecurrentNotice } from './layers/stock-notice';
 import { ready as compileKernels } from './kernels/index';
 
 export * from './data/index';
@@ -46,9 +48,13 @@ export type { RecurrentLayerArgs } from './layers/recurrent';
 export type { MergeMode } from './layers/bidirectional';
 export { resetLayerNames } from './names';
 export { installFastCpuKernels } from './kernels/cpu-kernels';
+export { installFusedTfjsAdam } from './optimizers/tfjs-adam';
+export { installStockRecurrentNotice } from './layers/stock-notice';
 export { setKernelImplementation, kernelImplementationName, ready, type KernelChoice } from './kernels/index';
 
 installFastCpuKernels();
+installFusedTfjsAdam();
+installStockRecurrentNotice();
 
 /** Keras `SimpleRNN` with fused kernels. */
 export function simpleRNN(args: SimpleRNNLayerArgs): SimpleRNN {

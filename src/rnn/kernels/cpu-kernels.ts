@@ -10,11 +10,18 @@
  * - `GatherV2` (used by `model.fit` to take each shuffled batch, and by embeddings): the
  *   stock kernel converts every element's flat index to coordinates and back; this copies
  *   contiguous rows. Batched gathers (batchDims > 0) still go to the stock kernel.
+ * - `Transpose` with the identity permutation (tfjs's gather gradient, so
+ *   `tf.layers.embedding`'s, transposes by it twice): shares the input's storage like
+ *   `Reshape` instead of mapping every element through coordinates. Other permutations go
+ *   to the stock kernel.
  * - `Reverse` (used by `goBackwards` and by Bidirectional to flip its backward sequence back):
  *   the stock kernel maps every element through coordinate arrays; this copies contiguous
  *   blocks, one axis at a time.
  */
 import * as tf from '@tensorflow/tfjs';
+import { getWasmKernels } from './index';
+import { ResidentBuffer } from './resident';
+import type { WasmKernels } from './wasm';
 
 type CpuBackend = {
   readSync(dataId: unknown): ArrayLike<number>;
@@ -22,6 +29,19 @@ type CpuBackend = {
 };
 
 let installed = false;
+
+/**
+ * With the WebAssembly kernels, float32 gathers along axis 0 and segment sums run there
+ * and their outputs are tensors backed by WebAssembly memory (kernels/resident.ts), which
+ * the recurrent kernels and Adam then read in place: `tf.layers.embedding` gets the same
+ * copy-free path as `rnn.embedding`. One small pool of blocks per kernel.
+ */
+const pools = new Map<string, { heap: WasmKernels['heap']; buf: ResidentBuffer }>();
+function pool(name: string, wk: WasmKernels): ResidentBuffer {
+  let p = pools.get(name);
+  if (!p || p.heap !== wk.heap) pools.set(name, (p = { heap: wk.heap, buf: new ResidentBuffer(wk.heap) }));
+  return p.buf;
+}
 
 function makeArray(dtype: tf.DataType, n: number): Float32Array | Int32Array | Uint8Array {
   if (dtype === 'int32') return new Int32Array(n);
@@ -59,6 +79,18 @@ export function installFastCpuKernels(): void {
       const idCount = ids.length;
       const inner = idCount === 0 ? 0 : xv.length / idCount;
       const outShape = [numSegments, ...x.shape.slice(segmentIds.shape.length)];
+      const wk = x.dtype === 'float32' && ids instanceof Int32Array && idCount > 0 ? getWasmKernels() : null;
+      if (wk) {
+        const buf = pool('UnsortedSegmentSum', wk);
+        const ptr = buf.take(numSegments * inner);
+        if (ptr !== null) {
+          // Read x after `take` (a growth renews resident views).
+          wk.scatterAdd(ids as Int32Array, cpu.readSync(x.dataId) as Float32Array, numSegments, inner, ptr, true);
+          const info = cpu.makeTensorInfo(outShape, 'float32', wk.heap.f32(ptr, numSegments * inner));
+          buf.adopt(ptr, info.dataId as object);
+          return info;
+        }
+      }
       const out = makeArray(x.dtype, numSegments * inner);
       for (let n = 0; n < idCount; n++) {
         const s = ids[n];
@@ -85,10 +117,29 @@ export function installFastCpuKernels(): void {
         return stockGather!.kernelFunc(args);
       }
       const cpu = backend as unknown as CpuBackend;
-      const xv = cpu.readSync(x.dataId);
       const idx = cpu.readSync(indices.dataId);
       const { outer, dim, inner } = aroundAxis(x.shape, axis);
       const outShape = [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)];
+      const wk = x.dtype === 'float32' && outer === 1 && idx instanceof Int32Array && idx.length > 0 ? getWasmKernels() : null;
+      if (wk) {
+        const buf = pool('GatherV2', wk);
+        const ptr = buf.take(idx.length * inner);
+        let ok = false;
+        if (ptr !== null) {
+          try {
+            wk.gather(idx as Int32Array, cpu.readSync(x.dataId) as Float32Array, dim, inner, ptr);
+            ok = true;
+          } catch {
+            // An index out of range: the loop below throws GatherV2's own error.
+          }
+        }
+        if (ptr !== null && ok) {
+          const info = cpu.makeTensorInfo(outShape, 'float32', wk.heap.f32(ptr, idx.length * inner));
+          buf.adopt(ptr, info.dataId as object);
+          return info;
+        }
+      }
+      const xv = cpu.readSync(x.dataId);
       const out = makeArray(x.dtype, outer * idx.length * inner);
       const typed = xv as unknown as Float32Array;
       let o = 0;
@@ -106,6 +157,20 @@ export function installFastCpuKernels(): void {
         }
       }
       return cpu.makeTensorInfo(outShape, x.dtype, out);
+    },
+  });
+
+  let stockTranspose: tf.KernelConfig | undefined;
+  stockTranspose = replaceKernel({
+    kernelName: 'Transpose',
+    backendName: 'cpu',
+    kernelFunc: (args) => {
+      const { inputs, backend, attrs } = args;
+      const { x } = inputs as { x: tf.TensorInfo };
+      const perm = (attrs as unknown as { perm: number[] }).perm;
+      if (!perm.every((p, i) => p === i)) return stockTranspose!.kernelFunc(args);
+      (backend as unknown as { incRef(id: unknown): void }).incRef(x.dataId);
+      return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
     },
   });
 

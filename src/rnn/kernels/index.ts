@@ -9,12 +9,12 @@
  */
 import { jsKernels } from './js';
 import type { SequenceKernels } from './types';
-import { compileWasmKernelsAsync, tryCompileWasmKernelsSync } from './wasm';
+import { compileWasmKernelsAsync, tryCompileWasmKernelsSync, type WasmKernels } from './wasm';
 
 export type KernelChoice = 'auto' | 'wasm' | 'js';
 
 let choice: KernelChoice = 'auto';
-let wasm: SequenceKernels | null | undefined;
+let wasm: WasmKernels | null | undefined;
 
 /** Forces an implementation ('js' or 'wasm') or restores automatic choice ('auto'). */
 export function setKernelImplementation(which: KernelChoice): void {
@@ -31,6 +31,15 @@ export function getKernels(): SequenceKernels {
   if (wasm) return wasm;
   if (choice === 'wasm') throw new Error('WebAssembly SIMD kernels are not available in this environment.');
   return jsKernels;
+}
+
+/**
+ * The WebAssembly kernels when they are the implementation in use (for the embedding's
+ * gather and scatter-add and Adam's resident buffers), else null (use the JS loops).
+ */
+export function getWasmKernels(): WasmKernels | null {
+  const k = getKernels();
+  return k === wasm ? wasm : null;
 }
 
 /** Name of the implementation in use ('wasm-simd' or 'js'). */

@@ -1,22 +1,36 @@
 /**
- * The WebAssembly SIMD128 implementation of the fused kernels (source: src/rnn/wasm/kernels.c,
- * embedded as base64 by scripts/build-wasm.ts).
+ * The WebAssembly SIMD128 implementation of the fused kernels (sources: src/rnn/wasm/kernels.c
+ * and ops.c, embedded as base64 by scripts/build-wasm.ts).
  *
- * Each call lays its arrays out in the module's linear memory (a bump arena reset per call,
- * grown when needed), copies the inputs in, runs the C kernels and copies results out.
- * The copies are small next to the work (the input projection and its two gradient
- * products, and the recurrence). What backward needs is copied out into the tape, so any
- * number of layers can run forward before their backward passes run.
+ * Memory (why it is managed this way): copying between JavaScript arrays and WebAssembly
+ * memory costs a browser 2-4x what it costs Node (BENCHMARKS.md, "Where the time goes"), and
+ * a training step of the course model used to copy about a million floats. So buffers stay
+ * resident in the module's linear memory:
+ * - `WasmHeap` hands out 16-byte-aligned blocks (exact-size free lists: a training step asks
+ *   for the same sizes every time, so after the first step nothing new is allocated).
+ * - The tape of a forward pass (gate activations, states, the padded kernels, the input)
+ *   stays in WebAssembly memory until the backward pass; it is never copied out. Tapes made
+ *   while tfjs records gradients are released at the first forward pass of a later gradient
+ *   computation; tapes made outside one (predict, direct calls) are kept for the last
+ *   `MAX_LOOSE_TAPES` calls, or until tfjs records gradients again.
+ * - An input that already lives in WebAssembly memory (a Float32Array view into it, e.g. the
+ *   embedding output, or a weight Adam keeps resident) is used in place, not copied.
+ * - Growing the memory detaches every JavaScript view of it. Pointers stay valid, so code
+ *   takes pointers of its inputs first and allocates afterwards; the heap calls its grow
+ *   hooks so holders of views (tfjs tensors backed by resident blocks) can renew them. The
+ *   heap reserves `INITIAL_BYTES` up front, so growing is rare.
  */
+import * as tf from '@tensorflow/tfjs';
 import { KERNELS_WASM_BASE64 } from '../wasm/kernels.wasm';
+import { blockHasLiveTensor, ensureResidentTracking } from './resident';
 import {
   type AdamState,
   biasLength,
   gatesOf,
   outputSteps,
   type ForwardResult,
-  type SequenceGrads,
   type SequenceExtras,
+  type SequenceGrads,
   type SequenceKernels,
   type SequenceSpec,
 } from './types';
@@ -35,6 +49,11 @@ interface Exports {
   project_masked_backward(...args: number[]): void;
   seq_backward(...args: number[]): void;
   adam(w: number, g: number, m: number, v: number, n: number, alpha: number, b1: number, b2: number, eps: number): void;
+  adam_tfjs(w: number, g: number, m: number, v: number, n: number, lr: number, b1: number, b2: number, eps: number, c1: number, c2: number): void;
+  gather_rows(ids: number, count: number, table: number, V: number, E: number, out: number): number;
+  scatter_add_rows(ids: number, count: number, dy: number, V: number, E: number, table: number, zero: number): void;
+  zero_floats(p: number, n: number): void;
+  copy_floats(dst: number, src: number, n: number): void;
 }
 
 const round4 = (n: number) => (n + 3) & ~3;
@@ -45,115 +64,214 @@ function cellCode(spec: SequenceSpec): number {
   return spec.resetAfter ? 2 : 3;
 }
 
+/** Memory reserved when the module is instantiated (pages are only touched when used). */
+const INITIAL_BYTES = 48 << 20;
+/** Tapes made outside a tfjs gradient computation that are kept for a later backward call. */
+const MAX_LOOSE_TAPES = 8;
+
 /**
- * Memory: [heap base | persistent blocks (Adam moments) | per-call bump arena]. The arena
- * is reset at the start of every kernel call; persistent blocks are reused by size once
- * freed.
+ * Blocks of floats in the module's linear memory: `alloc` / `free`, exact-size free lists
+ * over a bump pointer. Block contents are not initialised.
  */
-class Arena {
-  private base: number;
+export class WasmHeap {
   private top: number;
-  private readonly free = new Map<number, number[]>();
-  constructor(private readonly ex: Exports) {
-    this.base = (Number(ex.__heap_base.value) + 15) & ~15;
-    this.top = this.base;
-  }
-  reset(): void {
-    this.top = this.base;
+  private readonly freeBySize = new Map<number, number[]>();
+  private readonly sizeOf = new Map<number, number>();
+  private readonly growHooks: (() => void)[] = [];
+  /** The memory's current ArrayBuffer (renewed on growth). */
+  buffer: ArrayBuffer;
+  constructor(readonly ex: Exports) {
+    this.buffer = ex.memory.buffer;
+    this.top = (Number(ex.__heap_base.value) + 15) & ~15;
+    this.reserve(INITIAL_BYTES);
   }
   private static bytes(n: number): number {
     return ((n * 4 + 15) & ~15) + 16;
   }
-  /** Reserves `n` floats (16-byte aligned, 16 bytes of slack); returns the byte offset. */
-  alloc(n: number): number {
-    const ptr = this.top;
-    this.top += Arena.bytes(n);
-    return ptr;
-  }
-  /** A block that survives resets (zero-filled). */
-  allocPersistent(n: number): number {
-    const size = Arena.bytes(n);
-    const reuse = this.free.get(size)?.pop();
-    const ptr = reuse ?? this.base;
-    if (reuse === undefined) {
-      this.base += size;
-      this.top = this.base;
-    }
-    this.commit();
-    this.f32(ptr, n).fill(0);
-    return ptr;
-  }
-  freePersistent(ptr: number, n: number): void {
-    const size = Arena.bytes(n);
-    const list = this.free.get(size) ?? [];
-    list.push(ptr);
-    this.free.set(size, list);
-  }
-  /** Grows the memory to hold everything allocated so far. */
-  commit(): void {
+  private reserve(end: number): void {
     const mem = this.ex.memory;
-    const need = this.top - mem.buffer.byteLength;
-    if (need > 0) mem.grow(Math.ceil(need / 65536));
+    const need = end - mem.buffer.byteLength;
+    if (need <= 0) return;
+    mem.grow(Math.max(Math.ceil(need / 65536), mem.buffer.byteLength >>> 19)); // grow by >= 1/8
+    this.buffer = mem.buffer;
+    for (const hook of this.growHooks) hook();
   }
+  /** Reserves `n` floats (16-byte aligned, 16 bytes of slack); returns the byte offset. May grow the memory. */
+  alloc(n: number): number {
+    const size = WasmHeap.bytes(n);
+    const reuse = this.freeBySize.get(size)?.pop();
+    if (reuse !== undefined) {
+      this.sizeOf.set(reuse, size);
+      return reuse;
+    }
+    const ptr = this.top;
+    this.top += size;
+    this.reserve(this.top);
+    this.sizeOf.set(ptr, size);
+    return ptr;
+  }
+  /** `alloc` followed by zero-filling. */
+  allocZeroed(n: number): number {
+    const ptr = this.alloc(n);
+    this.ex.zero_floats(ptr, n);
+    return ptr;
+  }
+  /** Returns a block to the heap (a pointer not from `alloc`, or freed twice, throws). */
+  free(ptr: number): void {
+    const size = this.sizeOf.get(ptr);
+    if (size === undefined) throw new Error(`WasmHeap: free of unknown block ${ptr}.`);
+    this.sizeOf.delete(ptr);
+    const list = this.freeBySize.get(size);
+    if (list) list.push(ptr);
+    else this.freeBySize.set(size, [ptr]);
+  }
+  private whole: { buffer: ArrayBuffer; f32: Float32Array; i32: Int32Array } | null = null;
+  /** Views of the whole memory (renewed after growth): copies use them, no view per call. */
+  all(): { f32: Float32Array; i32: Int32Array } {
+    const buffer = this.buffer;
+    if (!this.whole || this.whole.buffer !== buffer) {
+      this.whole = { buffer, f32: new Float32Array(buffer), i32: new Int32Array(buffer) };
+    }
+    return this.whole;
+  }
+  /** A Float32Array view of `n` floats at `ptr` (valid until the memory grows). */
   f32(ptr: number, n: number): Float32Array {
-    return new Float32Array(this.ex.memory.buffer, ptr, n);
+    return new Float32Array(this.buffer, ptr, n);
+  }
+  /** A copy of `n` floats at `ptr` (an ordinary array). */
+  copyOut(ptr: number, n: number): Float32Array {
+    return this.all().f32.slice(ptr >> 2, (ptr >> 2) + n);
+  }
+  /** An Int32Array view of `n` ints at `ptr` (valid until the memory grows). */
+  i32(ptr: number, n: number): Int32Array {
+    return new Int32Array(this.buffer, ptr, n);
+  }
+  /** The byte offset of a view into this memory, or -1 for any other array. */
+  ptrOf(a: ArrayBufferView): number {
+    return a.buffer === this.buffer ? a.byteOffset : -1;
+  }
+  /** Called after every growth of the memory (every view made before it is detached). */
+  onGrow(hook: () => void): void {
+    this.growHooks.push(hook);
+  }
+  /** Bytes in use and reserved (for tests and the benchmark). */
+  stats(): { liveBlocks: number; topBytes: number; memoryBytes: number } {
+    return { liveBlocks: this.sizeOf.size, topBytes: this.top, memoryBytes: this.ex.memory.buffer.byteLength };
   }
 }
 
+/** Blocks that live for one call: `take` them, then `release` all at once. */
+class Scratch {
+  private readonly blocks: number[] = [];
+  constructor(private readonly heap: WasmHeap) {}
+  take(n: number): number {
+    const p = this.heap.alloc(n);
+    this.blocks.push(p);
+    return p;
+  }
+  release(): void {
+    for (const p of this.blocks) this.heap.free(p);
+    this.blocks.length = 0;
+  }
+}
+
+/**
+ * An input array as a pointer: in place when it already lives in WebAssembly memory,
+ * else a scratch block it is copied into. Pointers are resolved for all inputs before any
+ * allocation (an allocation may grow the memory and detach the views), copies after.
+ */
+class Inputs {
+  private readonly pending: { a: ArrayLike<number>; ptr: number; int: boolean }[] = [];
+  constructor(private readonly heap: WasmHeap, private readonly scratch: Scratch) {}
+  /** Returns a function giving the pointer once `copy()` has run. */
+  add(a: Float32Array | Int32Array, into?: Scratch | null): () => number {
+    const own = this.heap.ptrOf(a);
+    if (own >= 0) return () => own;
+    const entry = { a, ptr: (into ?? this.scratch).take(a.length), int: a instanceof Int32Array };
+    this.pending.push(entry);
+    return () => entry.ptr;
+  }
+  copy(): void {
+    const all = this.heap.all();
+    for (const e of this.pending) {
+      if (e.int) all.i32.set(e.a as Int32Array, e.ptr >> 2);
+      else all.f32.set(e.a as Float32Array, e.ptr >> 2);
+    }
+    this.pending.length = 0;
+  }
+}
+
+/** What one forward pass keeps for its backward pass, in WebAssembly memory. */
 interface WasmTape {
-  x: Float32Array;
-  wp: Float32Array;
-  up: Float32Array;
-  h: Float32Array;
-  gates: Float32Array;
-  c: Float32Array;
-  ac: Float32Array;
+  /** The gradient computation (tfjs's active tape array) it was made in, or null. */
+  token: object | null;
+  /** Whether the output and dx are handed to tfjs as resident storage (cpu backend). */
+  handOut: boolean;
+  live: boolean;
+  /** Blocks owned by the tape (freed with it). */
+  blocks: Scratch;
+  /**
+   * Blocks handed to tfjs as tensor storage (the output, dx): freed once the gradient
+   * computation is over and no live tensor uses them (kernels/resident.ts tracks that).
+   */
+  handedOut: number[];
+  x: number;
+  wp: number;
+  up: number;
+  h: number;
+  gates: number;
+  c: number;
+  ac: number;
+  /** The optional per-call arrays (mask, initial states, dropout masks), written again for backward. */
   extras: SequenceExtras;
 }
 
 /*
- * --- Optional per-call arrays (mask, initial states, recurrent dropout masks) -------------
- * Kept apart from the main buffers: each is copied into the arena only when present and
- * passed to the C kernels as a pointer (0 = absent).
+ * --- Optional per-call arrays (mask, initial states, dropout masks) -------------------------
+ * Absent in the common case. Each present one is copied into a scratch block of the call and
+ * passed to the C kernels as a pointer (0 = absent); backward writes them again from the tape.
  */
 interface ExtraPointers {
   mask: number;
   h0: number;
   c0: number;
+  /** Recurrent dropout masks [B, R, u] and the per-sequence masked recurrent kernel (and its gradient). */
   rm: number;
   ueff: number;
   dueff: number;
-  /** Input dropout: masks [B, I, D] and two [D, gp] scratch kernels. */
+  /** Input dropout: masks [B, I, D] and two [D, gp] per-sequence scratch kernels. */
   im: number;
   wb: number;
   dwb: number;
 }
 
-function allocExtras(arena: Arena, spec: SequenceSpec, gp: number, e: SequenceExtras): ExtraPointers {
+function allocExtras(scratch: Scratch, spec: SequenceSpec, gp: number, e: SequenceExtras): ExtraPointers {
   const { batch: B, steps: T, units: u } = spec;
   const R = spec.cell === 'simple' ? 1 : gatesOf(spec.cell);
   return {
-    mask: e.mask ? arena.alloc(Math.ceil((B * T) / 4)) : 0,
-    h0: e.h0 ? arena.alloc(B * u) : 0,
-    c0: e.c0 ? arena.alloc(B * u) : 0,
-    rm: e.recurrentMask ? arena.alloc(B * R * u) : 0,
-    ueff: e.recurrentMask ? arena.alloc(u * gp) : 0,
-    dueff: e.recurrentMask ? arena.alloc(u * gp) : 0,
-    im: e.inputMask ? arena.alloc(e.inputMask.length) : 0,
-    wb: e.inputMask ? arena.alloc(spec.inputDim * gp) : 0,
-    dwb: e.inputMask ? arena.alloc(spec.inputDim * gp) : 0,
+    mask: e.mask ? scratch.take(Math.ceil((B * T) / 4)) : 0,
+    h0: e.h0 ? scratch.take(B * u) : 0,
+    c0: e.c0 ? scratch.take(B * u) : 0,
+    rm: e.recurrentMask ? scratch.take(B * R * u) : 0,
+    ueff: e.recurrentMask ? scratch.take(u * gp) : 0,
+    dueff: e.recurrentMask ? scratch.take(u * gp) : 0,
+    im: e.inputMask ? scratch.take(e.inputMask.length) : 0,
+    wb: e.inputMask ? scratch.take(spec.inputDim * gp) : 0,
+    dwb: e.inputMask ? scratch.take(spec.inputDim * gp) : 0,
   };
 }
 
-function writeExtras(arena: Arena, mem: WebAssembly.Memory, p: ExtraPointers, e: SequenceExtras): void {
+/** Copies the present extras in (after every allocation of the call: see the header). */
+function writeExtras(heap: WasmHeap, p: ExtraPointers, e: SequenceExtras): void {
   if (p.mask && e.mask) {
-    const bytes = new Uint8Array(mem.buffer, p.mask, e.mask.length);
+    const bytes = new Uint8Array(heap.buffer, p.mask, e.mask.length);
     for (let i = 0; i < e.mask.length; i++) bytes[i] = e.mask[i] ? 1 : 0;
   }
-  if (p.h0 && e.h0) arena.f32(p.h0, e.h0.length).set(e.h0);
-  if (p.c0 && e.c0) arena.f32(p.c0, e.c0.length).set(e.c0);
-  if (p.rm && e.recurrentMask) arena.f32(p.rm, e.recurrentMask.length).set(e.recurrentMask);
-  if (p.im && e.inputMask) arena.f32(p.im, e.inputMask.length).set(e.inputMask);
+  const f32 = heap.all().f32;
+  if (p.h0 && e.h0) f32.set(e.h0, p.h0 >> 2);
+  if (p.c0 && e.c0) f32.set(e.c0, p.c0 >> 2);
+  if (p.rm && e.recurrentMask) f32.set(e.recurrentMask, p.rm >> 2);
+  if (p.im && e.inputMask) f32.set(e.inputMask, p.im >> 2);
 }
 
 /** Input masks per sequence (1, or one per gate block). */
@@ -161,8 +279,78 @@ function inputMaskCount(spec: SequenceSpec, e: SequenceExtras): number {
   return e.inputMask ? e.inputMask.length / (spec.batch * spec.inputDim) : 0;
 }
 
-function makeKernels(ex: Exports): SequenceKernels {
-  const arena = new Arena(ex);
+/** The tfjs gradient computation in progress (its tape array), or null outside one. */
+function gradientToken(): object | null {
+  const state = (tf.engine() as unknown as { state?: { gradientDepth?: number; activeTape?: object | null } }).state;
+  return state && (state.gradientDepth ?? 0) > 0 && state.activeTape ? state.activeTape : null;
+}
+
+/** The WebAssembly kernels plus the resident-table operations of the embedding and Adam. */
+export interface WasmKernels extends SequenceKernels {
+  readonly heap: WasmHeap;
+  /**
+   * out[n] = table[ids[n]] (rows of E floats). `table` and `out` may be views into the heap
+   * (used in place) or plain arrays. Throws on an id outside [0, V).
+   */
+  gather(ids: Int32Array, table: Float32Array, V: number, E: number, outPtr: number): void;
+  /** table[ids[n]] += dy[n] into the heap block `tablePtr` ([V, E]), zeroed first when `zero`. */
+  scatterAdd(ids: Int32Array, dy: Float32Array, V: number, E: number, tablePtr: number, zero: boolean): void;
+  /** Adam moments in heap blocks; `stepTfjs` is tfjs's formula (see ops.c adam_tfjs). */
+  createAdamState(size: number): WasmAdamState;
+  /**
+   * tfjs's Adam step on resident blocks: weights `wPtr`, moments `mPtr`, `vPtr` (n floats
+   * each), gradient `g` (in place when resident, else copied); c1 = 1/(1−β1^t), c2 = 1/(1−β2^t).
+   */
+  adamTfjsAt(wPtr: number, g: Float32Array, mPtr: number, vPtr: number, n: number, lr: number, beta1: number, beta2: number, epsilon: number, c1: number, c2: number): void;
+}
+
+/** Adam moments of one variable, resident in WebAssembly memory. */
+export interface WasmAdamState extends AdamState {
+  /** tfjs-core's Adam (bias-corrected moments, ε added to sqrt(v̂)); c1 = 1/(1−β1^t), c2 = 1/(1−β2^t). */
+  stepTfjs(w: Float32Array, g: Float32Array, lr: number, beta1: number, beta2: number, epsilon: number, c1: number, c2: number): void;
+}
+
+function makeKernels(ex: Exports): WasmKernels {
+  const heap = new WasmHeap(ex);
+  /** Tapes not yet released, oldest first. */
+  const tapes: WasmTape[] = [];
+  /** Handed-out blocks of released tapes whose tensors were still alive. */
+  let orphans: number[] = [];
+
+  function freeIfUnused(ptr: number, keep: number[]): void {
+    if (blockHasLiveTensor(heap, ptr)) keep.push(ptr);
+    else heap.free(ptr);
+  }
+
+  function releaseTape(t: WasmTape): void {
+    if (!t.live) return;
+    t.live = false;
+    t.blocks.release();
+    for (const p of t.handedOut) freeIfUnused(p, orphans);
+  }
+
+  /** Releases the tapes of finished gradient computations and the oldest loose ones. */
+  function sweep(token: object | null): void {
+    if (orphans.length) {
+      const still: number[] = [];
+      for (const p of orphans) freeIfUnused(p, still);
+      orphans = still;
+    }
+    let loose = 0;
+    for (let i = tapes.length - 1; i >= 0; i--) {
+      const t = tapes[i];
+      let drop = !t.live;
+      if (!drop && t.token !== null && t.token !== token) drop = true;
+      // Loose tapes (made outside a gradient computation: predict, evaluate, direct calls)
+      // go when tfjs records gradients again (tfjs can never differentiate them), or when
+      // more than MAX_LOOSE_TAPES pile up.
+      if (!drop && t.token === null && (token !== null || ++loose > MAX_LOOSE_TAPES - 1)) drop = true;
+      if (drop) {
+        releaseTape(t);
+        tapes.splice(i, 1);
+      }
+    }
+  }
 
   function forward(
     spec: SequenceSpec,
@@ -177,158 +365,191 @@ function makeKernels(ex: Exports): SequenceKernels {
     const gp = round4(G);
     const N = B * T;
     const OT = outputSteps(spec);
-    arena.reset();
-    const pX = arena.alloc(N * D);
-    const pK = arena.alloc(D * G);
-    const pWp = arena.alloc(D * gp);
-    const pU = arena.alloc(u * G);
-    const pUp = arena.alloc(u * gp);
-    const pBp = arena.alloc(gp);
-    const pBrec = arena.alloc(gp);
-    const pP = arena.alloc(N * gp);
-    const pH = arena.alloc(N * u);
-    const pGates = arena.alloc(N * gp);
-    const pC = arena.alloc(N * u);
-    const pAc = arena.alloc(N * u);
-    const pOut = arena.alloc(B * OT * u);
-    const pScratch = arena.alloc(4 * gp + 8 * u + 64);
-    const px = allocExtras(arena, spec, gp, extras);
-    arena.commit();
-    writeExtras(arena, ex.memory, px, extras);
-    arena.f32(pX, N * D).set(x);
-    arena.f32(pK, D * G).set(kernel);
-    arena.f32(pU, u * G).set(recurrentKernel);
-    const bp = arena.f32(pBp, gp);
-    bp.fill(0);
-    bp.set(bias.subarray(0, G));
-    const brec = arena.f32(pBrec, gp);
-    brec.fill(0);
-    if (spec.cell === 'gru' && spec.resetAfter) brec.set(bias.subarray(G, 2 * G));
-    ex.pad_rows(pK, D, G, pWp);
-    ex.pad_rows(pU, u, G, pUp);
-    if (px.im) ex.project_masked(pX, B, T, D, pWp, gp, pBp, pP, px.im, inputMaskCount(spec, extras), u, G, px.wb);
-    else ex.matmul_bias(pX, N, D, pWp, gp, pBp, pP);
+    const token = gradientToken();
+    sweep(token);
+    const scratch = new Scratch(heap);
+    const kept = new Scratch(heap);
+    const inputs = new Inputs(heap, scratch);
+    // Pointers of resident inputs first, allocations after (see the header).
+    const pX = inputs.add(x, kept);
+    const pK = inputs.add(kernel);
+    const pU = inputs.add(recurrentKernel);
+    const pB = inputs.add(bias);
+    const pWp = kept.take(D * gp);
+    const pUp = kept.take(u * gp);
+    const pH = kept.take(N * u);
+    const pGates = kept.take(N * gp);
+    const pC = spec.cell === 'simple' ? 0 : kept.take(N * u);
+    const pAc = spec.cell === 'lstm' ? kept.take(N * u) : 0;
+    const pBp = scratch.take(gp);
+    const pBrec = scratch.take(gp);
+    const pP = scratch.take(N * gp);
+    // Inside a tfjs gradient computation on the cpu backend (whose tensor storage is tracked,
+    // kernels/resident.ts) the output becomes tensor storage in place. Other backends keep a
+    // reference to the array they are given, so they get copies.
+    const handOut = token !== null && tf.getBackend() === 'cpu';
+    const handedOut: number[] = [];
+    const pOut = handOut ? heap.alloc(B * OT * u) : scratch.take(B * OT * u);
+    if (handOut) handedOut.push(pOut);
+    const pScratch = scratch.take(4 * gp + 8 * u + 64);
+    const px = allocExtras(scratch, spec, gp, extras);
+    inputs.copy();
+    writeExtras(heap, px, extras);
+    ex.zero_floats(pBp, gp);
+    ex.zero_floats(pBrec, gp);
+    ex.copy_floats(pBp, pB(), G);
+    if (spec.cell === 'gru' && spec.resetAfter) ex.copy_floats(pBrec, pB() + 4 * G, G);
+    ex.pad_rows(pK(), D, G, pWp);
+    ex.pad_rows(pU(), u, G, pUp);
+    if (px.im) ex.project_masked(pX(), B, T, D, pWp, gp, pBp, pP, px.im, inputMaskCount(spec, extras), u, G, px.wb);
+    else ex.matmul_bias(pX(), N, D, pWp, gp, pBp, pP);
     ex.seq_forward(
       cellCode(spec), pP, pUp, pBrec, B, T, u, gp, spec.act, spec.ract, pH, pGates, pC, pAc, pOut, pScratch,
       px.mask, px.h0, px.c0, px.rm, px.ueff, spec.zeroOutputForMask ? 1 : 0,
     );
-    const output = arena.f32(pOut, B * OT * u).slice();
-    const tape: WasmTape = {
-      x,
-      wp: arena.f32(pWp, D * gp).slice(),
-      up: arena.f32(pUp, u * gp).slice(),
-      h: arena.f32(pH, N * u).slice(),
-      gates: arena.f32(pGates, N * gp).slice(),
-      c: spec.cell === 'simple' ? new Float32Array(0) : arena.f32(pC, N * u).slice(),
-      ac: spec.cell === 'lstm' ? arena.f32(pAc, N * u).slice() : new Float32Array(0),
-      extras,
-    };
+    if (handOut) ensureResidentTracking(heap);
+    const output = handOut ? heap.f32(pOut, B * OT * u) : heap.copyOut(pOut, B * OT * u);
+    scratch.release();
+    const tape: WasmTape = { token, handOut, live: true, blocks: kept, handedOut, x: pX(), wp: pWp, up: pUp, h: pH, gates: pGates, c: pC, ac: pAc, extras };
+    tapes.push(tape);
     return { output, tape };
   }
 
   function backward(spec: SequenceSpec, tapeIn: unknown, dOut: Float32Array): SequenceGrads {
     const tape = tapeIn as WasmTape;
+    if (!tape.live) throw new Error('wasm kernels: backward on a tape that was released (a forward pass of a finished gradient computation).');
     const { batch: B, steps: T, inputDim: D, units: u } = spec;
     const G = gatesOf(spec.cell) * u;
     const gp = round4(G);
     const N = B * T;
-    const OT = outputSteps(spec);
-    arena.reset();
-    const pDout = arena.alloc(B * OT * u);
-    const pX = arena.alloc(N * D);
-    const pWp = arena.alloc(D * gp);
-    const pUp = arena.alloc(u * gp);
-    const pH = arena.alloc(N * u);
-    const pGates = arena.alloc(N * gp);
-    const pC = arena.alloc(N * u);
-    const pAc = arena.alloc(N * u);
-    const pDz = arena.alloc(N * gp);
-    const pDup = arena.alloc(u * gp);
-    const pDbrec = arena.alloc(gp);
-    const pDwp = arena.alloc(D * gp);
-    const pDbp = arena.alloc(gp);
-    const pDx = arena.alloc(N * D);
-    const pDu = arena.alloc(u * G);
-    const pDk = arena.alloc(D * G);
-    const pScratch = arena.alloc(4 * gp + 8 * u + 64);
-    const px = allocExtras(arena, spec, gp, tape.extras);
-    const pDh0 = arena.alloc(B * u);
-    const pDc0 = arena.alloc(B * u);
-    arena.commit();
-    writeExtras(arena, ex.memory, px, tape.extras);
-    arena.f32(pDout, B * OT * u).set(dOut);
-    arena.f32(pX, N * D).set(tape.x);
-    arena.f32(pWp, D * gp).set(tape.wp);
-    arena.f32(pUp, u * gp).set(tape.up);
-    arena.f32(pH, N * u).set(tape.h);
-    arena.f32(pGates, N * gp).set(tape.gates);
-    if (tape.c.length) arena.f32(pC, N * u).set(tape.c);
-    if (tape.ac.length) arena.f32(pAc, N * u).set(tape.ac);
-    arena.f32(pDup, u * gp).fill(0);
-    arena.f32(pDbrec, gp).fill(0);
-    arena.f32(pDwp, D * gp).fill(0);
-    arena.f32(pDbp, gp).fill(0);
+    const scratch = new Scratch(heap);
+    const inputs = new Inputs(heap, scratch);
+    const pDout = inputs.add(dOut);
+    const pDz = scratch.take(N * gp);
+    const pDup = scratch.take(u * gp);
+    const pDbrec = scratch.take(gp);
+    const pDwp = scratch.take(D * gp);
+    const pDbp = scratch.take(gp);
+    // A tape made while tfjs recorded gradients is being differentiated by tfjs (which has
+    // already closed its tape, so gradientToken() is null here): dx becomes tensor storage.
+    const resident = tape.handOut;
+    const pDx = resident ? heap.alloc(N * D) : scratch.take(N * D);
+    if (resident) tape.handedOut.push(pDx);
+    const pDu = scratch.take(u * G);
+    const pDk = scratch.take(D * G);
+    const pScratch = scratch.take(4 * gp + 8 * u + 64);
+    const px = allocExtras(scratch, spec, gp, tape.extras);
+    const pDh0 = scratch.take(B * u);
+    const pDc0 = scratch.take(B * u);
+    inputs.copy();
+    writeExtras(heap, px, tape.extras);
+    ex.zero_floats(pDup, u * gp);
+    ex.zero_floats(pDbrec, gp);
+    ex.zero_floats(pDwp, D * gp);
+    ex.zero_floats(pDbp, gp);
     ex.seq_backward(
-      cellCode(spec), pDout, pUp, B, T, u, gp, spec.act, spec.ract,
-      pH, pGates, pC, pAc, pDz, pDup, pDbrec, pScratch,
+      cellCode(spec), pDout(), tape.up, B, T, u, gp, spec.act, spec.ract,
+      tape.h, tape.gates, tape.c, tape.ac, pDz, pDup, pDbrec, pScratch,
       px.mask, px.h0, px.c0, px.rm, px.ueff, px.dueff, spec.zeroOutputForMask ? 1 : 0, pDh0, pDc0,
     );
     if (px.im) {
       ex.project_masked_backward(
-        pX, B, T, D, pDz, gp, pWp, px.im, inputMaskCount(spec, tape.extras), u, G, pDwp, pDbp, pDx, px.wb, px.dwb,
+        tape.x, B, T, D, pDz, gp, tape.wp, px.im, inputMaskCount(spec, tape.extras), u, G, pDwp, pDbp, pDx, px.wb, px.dwb,
       );
     } else {
-      ex.matmul_ta_acc(pX, N, D, pDz, gp, pDwp, pDbp);
-      ex.matmul_tb(pDz, N, gp, pWp, D, pDx);
+      ex.matmul_ta_acc(tape.x, N, D, pDz, gp, pDwp, pDbp);
+      ex.matmul_tb(pDz, N, gp, tape.wp, D, pDx);
     }
     ex.unpad_rows(pDup, u, G, pDu);
     ex.unpad_rows(pDwp, D, G, pDk);
+    const all = heap.all().f32;
     const dBias = new Float32Array(biasLength(spec));
-    dBias.set(arena.f32(pDbp, G));
-    if (spec.cell === 'gru' && spec.resetAfter) dBias.set(arena.f32(pDbrec, G), G);
-    return {
-      dx: arena.f32(pDx, N * D).slice(),
-      dKernel: arena.f32(pDk, D * G).slice(),
-      dRecurrent: arena.f32(pDu, u * G).slice(),
+    dBias.set(all.subarray(pDbp >> 2, (pDbp >> 2) + G));
+    if (spec.cell === 'gru' && spec.resetAfter) dBias.set(all.subarray(pDbrec >> 2, (pDbrec >> 2) + G), G);
+    if (resident) ensureResidentTracking(heap);
+    const grads = {
+      dx: resident ? heap.f32(pDx, N * D) : heap.copyOut(pDx, N * D),
+      dKernel: heap.copyOut(pDk, D * G),
+      dRecurrent: heap.copyOut(pDu, u * G),
       dBias,
-      dh0: arena.f32(pDh0, B * u).slice(),
-      dc0: spec.cell === 'lstm' ? arena.f32(pDc0, B * u).slice() : new Float32Array(0),
+      dh0: heap.copyOut(pDh0, B * u),
+      dc0: spec.cell === 'lstm' ? heap.copyOut(pDc0, B * u) : new Float32Array(0),
     };
+    scratch.release();
+    return grads;
   }
 
-  function createAdamState(size: number): AdamState {
-    let pM = arena.allocPersistent(size);
-    let pV = arena.allocPersistent(size);
+  function gather(ids: Int32Array, table: Float32Array, V: number, E: number, outPtr: number): void {
+    const scratch = new Scratch(heap);
+    const inputs = new Inputs(heap, scratch);
+    const pIds = inputs.add(ids);
+    const pTable = inputs.add(table);
+    inputs.copy();
+    const bad = ex.gather_rows(pIds(), ids.length, pTable(), V, E, outPtr);
+    scratch.release();
+    if (bad >= 0) throw new Error(`Embedding: id ${ids[bad]} is outside [0, ${V}) (inputDim ${V}).`);
+  }
+
+  function scatterAdd(ids: Int32Array, dy: Float32Array, V: number, E: number, tablePtr: number, zero: boolean): void {
+    const scratch = new Scratch(heap);
+    const inputs = new Inputs(heap, scratch);
+    const pIds = inputs.add(ids);
+    const pDy = inputs.add(dy);
+    inputs.copy();
+    ex.scatter_add_rows(pIds(), ids.length, pDy(), V, E, tablePtr, zero ? 1 : 0);
+    scratch.release();
+  }
+
+  function createAdamState(size: number): WasmAdamState {
+    let pM = heap.allocZeroed(size);
+    let pV = heap.allocZeroed(size);
     let live = true;
+    /** Runs `run(wPtr, gPtr)` with w and g in place when resident, copied otherwise. */
+    const withArrays = (w: Float32Array, g: Float32Array, run: (pw: number, pg: number) => void) => {
+      if (!live) throw new Error('adam: optimizer state was disposed.');
+      const scratch = new Scratch(heap);
+      const inputs = new Inputs(heap, scratch);
+      const wOwn = heap.ptrOf(w) >= 0;
+      const pW = inputs.add(w);
+      const pG = inputs.add(g);
+      inputs.copy();
+      run(pW(), pG());
+      if (!wOwn) w.set(heap.all().f32.subarray(pW() >> 2, (pW() >> 2) + size));
+      scratch.release();
+    };
     return {
       size,
       step(w, g, alpha, beta1, beta2, epsilon) {
-        if (!live) throw new Error('adam: optimizer state was disposed.');
-        arena.reset();
-        const pW = arena.alloc(size);
-        const pG = arena.alloc(size);
-        arena.commit();
-        arena.f32(pW, size).set(w);
-        arena.f32(pG, size).set(g);
-        ex.adam(pW, pG, pM, pV, size, alpha, beta1, beta2, epsilon);
-        w.set(arena.f32(pW, size));
+        withArrays(w, g, (pw, pg) => ex.adam(pw, pg, pM, pV, size, alpha, beta1, beta2, epsilon));
       },
-      read: () => ({ m: arena.f32(pM, size).slice(), v: arena.f32(pV, size).slice() }),
+      stepTfjs(w, g, lr, beta1, beta2, epsilon, c1, c2) {
+        withArrays(w, g, (pw, pg) => ex.adam_tfjs(pw, pg, pM, pV, size, lr, beta1, beta2, epsilon, c1, c2));
+      },
+      read: () => ({ m: heap.copyOut(pM, size), v: heap.copyOut(pV, size) }),
       write(m, v) {
-        arena.f32(pM, size).set(m);
-        arena.f32(pV, size).set(v);
+        heap.f32(pM, size).set(m);
+        heap.f32(pV, size).set(v);
       },
       dispose() {
         if (!live) return;
         live = false;
-        arena.freePersistent(pM, size);
-        arena.freePersistent(pV, size);
+        heap.free(pM);
+        heap.free(pV);
         pM = pV = 0;
       },
     };
   }
 
-  return { name: 'wasm-simd', forward, backward, createAdamState };
+  function adamTfjsAt(wPtr: number, g: Float32Array, mPtr: number, vPtr: number, n: number, lr: number, beta1: number, beta2: number, epsilon: number, c1: number, c2: number): void {
+    const scratch = new Scratch(heap);
+    const inputs = new Inputs(heap, scratch);
+    const pG = inputs.add(g);
+    inputs.copy();
+    ex.adam_tfjs(wPtr, pG(), mPtr, vPtr, n, lr, beta1, beta2, epsilon, c1, c2);
+    scratch.release();
+  }
+
+  return { name: 'wasm-simd', heap, forward, backward, createAdamState, gather, scatterAdd, adamTfjsAt };
 }
 
 function decodeBase64(b64: string): Uint8Array {
@@ -349,14 +570,14 @@ export function wasmExportsForTests(): Exports | null {
 }
 
 /** Compiles synchronously (Node, workers); null when not allowed or SIMD is unsupported. */
-export function tryCompileWasmKernelsSync(): SequenceKernels | null {
+export function tryCompileWasmKernelsSync(): WasmKernels | null {
   if (typeof WebAssembly === 'undefined') return null;
   const ex = wasmExportsForTests();
   return ex ? makeKernels(ex) : null;
 }
 
 /** Compiles asynchronously (allowed everywhere); null when SIMD is unsupported. */
-export async function compileWasmKernelsAsync(): Promise<SequenceKernels | null> {
+export async function compileWasmKernelsAsync(): Promise<WasmKernels | null> {
   if (typeof WebAssembly === 'undefined') return null;
   try {
     const { instance } = await WebAssembly.instantiate(decodeBase64(KERNELS_WASM_BASE64) as BufferSource, {});

@@ -22,6 +22,9 @@ import {
   type Regularizer,
   type RegularizerSpec,
 } from './weight-args';
+import { getWasmKernels } from '../kernels/index';
+import { ResidentBuffer } from '../kernels/resident';
+import type { WasmKernels } from '../kernels/wasm';
 
 type Shape = (number | null)[];
 
@@ -55,6 +58,20 @@ export interface EmbeddingLayerArgs {
   inputShape?: Shape;
   batchInputShape?: Shape;
   trainable?: boolean;
+}
+
+/** Ids as an Int32Array (checked to be integers when they come as floats; the range is checked by the gather). */
+function idsAsInt32(ids: ArrayLike<number>, V: number): Int32Array {
+  if (ids instanceof Int32Array) return ids;
+  const out = new Int32Array(ids.length);
+  for (let n = 0; n < ids.length; n++) {
+    const id = ids[n];
+    if (!(id >= 0 && id < V) || id !== Math.floor(id)) {
+      throw new Error(`Embedding: id ${id} is outside [0, ${V}) (inputDim ${V}).`);
+    }
+    out[n] = id;
+  }
+  return out;
 }
 
 /** Gathers rows of `table` ([V, E]) for every id; out-of-range ids throw (Keras on CPU does too). */
@@ -172,15 +189,51 @@ export class Embedding extends tf.layers.Layer {
     return out;
   }
 
+  /**
+   * WebAssembly path (the default): the output and the dense gradient are tensors backed by
+   * blocks of WebAssembly memory (kernels/resident.ts), filled there by the gather and the
+   * scatter-add, and read in place by the recurrent kernels and Adam: no copy, no allocation
+   * per step. Falls back to JS loops over ordinary arrays (JS kernels, other backends, or
+   * while an earlier output is still alive and the small pool of blocks is in use).
+   */
+  private resident(wk: WasmKernels): { out: ResidentBuffer; grad: ResidentBuffer } {
+    if (!this.residentBuffers || this.residentBuffers.heap !== wk.heap) {
+      this.residentBuffers = { heap: wk.heap, out: new ResidentBuffer(wk.heap), grad: new ResidentBuffer(wk.heap) };
+    }
+    return this.residentBuffers;
+  }
+  private residentBuffers: { heap: WasmKernels['heap']; out: ResidentBuffer; grad: ResidentBuffer } | null = null;
+
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const ids = Array.isArray(inputs) ? inputs[0] : inputs;
     const V = this.inputDim;
     const E = this.outputDim;
     const op = tf.customGrad((...args: unknown[]) => {
       const [idT, table] = args as tf.Tensor[];
-      const idData = idT.dataSync();
-      const value = tf.tensor(gatherRows(idData, table.dataSync() as Float32Array, V, E), [...idT.shape, E]);
+      const idData = idsAsInt32(idT.dataSync(), V);
+      const shape = [...idT.shape, E];
+      const wk = getWasmKernels();
+      let value: tf.Tensor | null = null;
+      if (wk) {
+        const buf = this.resident(wk);
+        const ptr = buf.out.take(idData.length * E);
+        if (ptr !== null) {
+          // After `take` (which may grow the memory): the table's view is current.
+          wk.gather(idData, table.dataSync() as Float32Array, V, E, ptr);
+          value = buf.out.wrap(ptr, shape);
+        }
+      }
+      value ??= tf.tensor(gatherRows(idData, table.dataSync() as Float32Array, V, E), shape);
       const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
+        const wk2 = getWasmKernels();
+        if (wk2) {
+          const buf = this.resident(wk2);
+          const ptr = buf.grad.take(V * E);
+          if (ptr !== null) {
+            wk2.scatterAdd(idData, dy.dataSync() as Float32Array, V, E, ptr, true);
+            return [tf.zerosLike(idT), buf.grad.wrap(ptr, [V, E])];
+          }
+        }
         const g = dy.dataSync() as Float32Array;
         const dTable = this.gradBuffer.take(V * E);
         for (let n = 0; n < idData.length; n++) {

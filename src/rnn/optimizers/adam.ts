@@ -12,8 +12,10 @@
 import * as tf from '@tensorflow/tfjs';
 
 type NamedTensor = { name: string; tensor: tf.Tensor };
-import { getKernels } from '../kernels/index';
+import { getKernels, getWasmKernels } from '../kernels/index';
+import { cpuStorage, residentTensor } from '../kernels/resident';
 import type { AdamState } from '../kernels/types';
+import type { WasmKernels } from '../kernels/wasm';
 
 /** Arguments of `rnn.adam` (Keras defaults). */
 export interface AdamArgs {
@@ -79,6 +81,53 @@ function ownedCpuValues(variable: tf.Variable): Float32Array | null {
   return entry.values;
 }
 
+/**
+ * A variable's storage kept in WebAssembly memory (cpu backend + WebAssembly kernels): the
+ * first update copies the variable into a heap block and makes that block its storage;
+ * later updates run in place there, and the embedding's gather reads the table there.
+ */
+interface ResidentWeight {
+  heap: WasmKernels['heap'];
+  ptr: number;
+  n: number;
+  dataId: object;
+}
+
+/**
+ * Makes `variable`'s storage a heap block (reusing `prev`'s when it still is, or when no
+ * tensor uses it any more) and returns it; null when not possible (another backend).
+ */
+export function ensureResidentWeight(wk: WasmKernels, variable: tf.Variable, prev: ResidentWeight | undefined): ResidentWeight | null {
+  const data = cpuStorage();
+  if (!data || variable.dtype !== 'float32') return null;
+  const n = variable.size;
+  if (prev && prev.heap === wk.heap && prev.n === n && prev.dataId === variable.dataId) {
+    const entry = data.get(variable.dataId);
+    if (entry && entry.refCount === 1) return prev;
+  }
+  // A fresh block unless the old one is free (no tensor refers to it any more).
+  let ptr: number;
+  if (prev && prev.heap === wk.heap && prev.n === n && !data.has(prev.dataId)) ptr = prev.ptr;
+  else ptr = wk.heap.alloc(n);
+  // After the allocation (which may grow the memory), read the current values.
+  wk.heap.f32(ptr, n).set(variable.dataSync() as Float32Array);
+  const t = residentTensor(wk.heap, ptr, [...variable.shape]);
+  variable.assign(t);
+  t.dispose();
+  return { heap: wk.heap, ptr, n, dataId: variable.dataId as object };
+}
+
+/** Frees the blocks of resident weights whose tensor tfjs has disposed. */
+function freeDeadWeights(list: ResidentWeight[]): void {
+  const data = cpuStorage();
+  if (!data) return;
+  for (const w of list) if (!data.has(w.dataId)) w.heap.free(w.ptr);
+}
+
+/** Frees an optimizer's dead resident weights when it is garbage-collected. */
+const weightFinalizer =
+  typeof FinalizationRegistry === 'undefined' ? null : new FinalizationRegistry<Map<string, ResidentWeight>>((m) => freeDeadWeights([...m.values()]));
+
 export class Adam extends tf.Optimizer {
   static className = 'RnnAdam';
   readonly learningRate: number;
@@ -89,6 +138,7 @@ export class Adam extends tf.Optimizer {
   readonly globalClipnorm?: number;
   readonly clipvalue?: number;
   private readonly slots = new Map<string, AdamState>();
+  private readonly weights = new Map<string, ResidentWeight>();
 
   constructor(args: AdamArgs = {}) {
     super();
@@ -99,6 +149,7 @@ export class Adam extends tf.Optimizer {
     this.clipnorm = args.clipnorm ?? undefined;
     this.globalClipnorm = args.globalClipnorm ?? undefined;
     this.clipvalue = args.clipvalue ?? undefined;
+    weightFinalizer?.register(this, this.weights);
     for (const [k, v] of Object.entries({ learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon })) {
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new Error(`adam: argument '${k}' must be a non-negative number, got ${String(v)}.`);
     }
@@ -121,14 +172,12 @@ export class Adam extends tf.Optimizer {
     const registered = tf.engine().registeredVariables;
     const clipping = this.clipnorm !== undefined || this.globalClipnorm !== undefined || this.clipvalue !== undefined;
     const live = pairs.filter(([, grad]) => grad != null);
-    const grads = live.map(([, grad]) => {
-      const g = grad.dataSync();
-      // Clipping scales in place, so it works on a copy of the gradient's storage.
-      return g instanceof Float32Array && !clipping ? g : Float32Array.from(g);
-    });
-    if (clipping) clipGradients(grads, this);
-    for (const [k, [name]] of live.entries()) {
-      const g32 = grads[k];
+    // 1. Allocate everything first (moments, resident weights): an allocation may grow the
+    //    WebAssembly memory, which detaches views obtained before it.
+    const wk = getWasmKernels();
+    const states: AdamState[] = [];
+    const residentW: (ResidentWeight | null)[] = [];
+    for (const [name] of live) {
       const variable = registered[name];
       if (!variable) throw new Error(`adam: unknown variable '${name}'.`);
       let s = this.slots.get(name);
@@ -136,6 +185,28 @@ export class Adam extends tf.Optimizer {
         s?.dispose();
         s = getKernels().createAdamState(variable.size);
         this.slots.set(name, s);
+      }
+      states.push(s);
+      const rw = wk ? ensureResidentWeight(wk, variable, this.weights.get(name)) : null;
+      if (rw) this.weights.set(name, rw);
+      residentW.push(rw);
+    }
+    // 2. Gradients (clipping scales in place, so it works on copies), then the steps.
+    const gradOf = (grad: tf.Tensor) => {
+      const g = grad.dataSync();
+      return g instanceof Float32Array && !clipping ? g : Float32Array.from(g);
+    };
+    const clipped = clipping ? live.map(([, grad]) => gradOf(grad)) : null;
+    if (clipped) clipGradients(clipped, this);
+    for (const [k, [name, grad]] of live.entries()) {
+      const variable = registered[name];
+      const s = states[k];
+      // Each gradient is read just before its step (a view from before a step could be stale).
+      const g32 = clipped ? clipped[k] : gradOf(grad);
+      const rw = residentW[k];
+      if (rw) {
+        s.step(rw.heap.f32(rw.ptr, rw.n), g32, alpha, this.beta1, this.beta2, this.epsilon);
+        continue;
       }
       const own = ownedCpuValues(variable);
       if (own) {
@@ -153,6 +224,9 @@ export class Adam extends tf.Optimizer {
   override dispose(): void {
     for (const s of this.slots.values()) s.dispose();
     this.slots.clear();
+    // Resident weight blocks stay while they are a variable's storage.
+    freeDeadWeights([...this.weights.values()]);
+    this.weights.clear();
   }
 
   override async getWeights(): Promise<NamedTensor[]> {
