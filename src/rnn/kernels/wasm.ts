@@ -290,3 +290,25 @@ export async function compileWasmKernelsAsync(): Promise<SequenceKernels | null>
     return null;
   }
 }
+
+/**
+ * What a WebAssembly forward pass kept on its tape, for inspection (`src/rnn/inspect`): the
+ * hidden states, the activated gates (rows unpadded from the kernel's SIMD width to G) and
+ * (LSTM) the cell states, exactly as training computed them. See ./readout.ts for shapes.
+ */
+export function readWasmTape(spec: SequenceSpec, tapeIn: unknown): { h: Float32Array; gates: Float32Array; c: Float32Array | null } {
+  const tape = tapeIn as WasmTape;
+  const N = spec.batch * spec.steps;
+  const G = gatesOf(spec.cell) * spec.units;
+  const gp = round4(G);
+  let gates = new Float32Array(0);
+  if (spec.cell !== 'simple') {
+    gates = new Float32Array(N * G);
+    for (let r = 0; r < N; r++) gates.set(tape.gates.subarray(r * gp, r * gp + G), r * G);
+  }
+  return {
+    h: tape.h.subarray(0, N * spec.units),
+    gates,
+    c: spec.cell === 'lstm' ? tape.c.subarray(0, N * spec.units) : null,
+  };
+}
