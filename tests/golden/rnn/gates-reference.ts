@@ -57,7 +57,7 @@ export function referenceGates(spec: RecurrentSpec, weights: Weight[], x: number
         return s2;
       };
       if (spec.type === 'lstm') {
-        const gi = [], gf = [], gg = [], go = [], cn = [], hn = [];
+        const gi: number[] = [], gf: number[] = [], gg: number[] = [], go: number[] = [], cn: number[] = [], hn: number[] = [];
         for (let j = 0; j < u; j++) {
           gi.push(act(ra, px(j) + ph(h, j)));
           gf.push(act(ra, px(u + j) + ph(h, u + j)));
@@ -75,7 +75,7 @@ export function referenceGates(spec: RecurrentSpec, weights: Weight[], x: number
         c = cn;
         h = hn;
       } else if (spec.type === 'gru') {
-        const z = [], rg = [], hh = [], hn = [];
+        const z: number[] = [], rg: number[] = [], hh: number[] = [], hn: number[] = [];
         for (let j = 0; j < u; j++) {
           z.push(act(ra, px(j) + ph(h, j) + bRec(j)));
           rg.push(act(ra, px(u + j) + ph(h, u + j) + bRec(u + j)));
@@ -92,7 +92,7 @@ export function referenceGates(spec: RecurrentSpec, weights: Weight[], x: number
         per.h[t] = hn;
         h = hn;
       } else {
-        const hn = [];
+        const hn: number[] = [];
         for (let j = 0; j < u; j++) hn.push(act(a, px(j) + ph(h, j)));
         per.h[t] = hn;
         h = hn;
