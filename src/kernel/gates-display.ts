@@ -107,7 +107,7 @@ export interface PlotArgs {
   xLabel?: string;
   yLabel?: string;
   x?: number[];
-  series: { name: string; values: (number | null)[]; dashed?: boolean }[];
+  series: { name: string; values: (number | null)[]; dashed?: boolean; group?: string }[];
   logY?: boolean;
 }
 
@@ -127,7 +127,10 @@ export function plotBundle(args: PlotArgs): PlotBundle {
     if (!s || typeof s.name !== 'string' || !Array.isArray(s.values)) throw new TypeError(`display.plot: series ${i} must be { name: string, values: number[] }.`);
     if (s.values.length !== x.length) throw new RangeError(`display.plot: series '${s.name}' has ${s.values.length} values, x has ${x.length}.`);
     const values = s.values.map((v) => (typeof v === 'number' && Number.isFinite(v) ? v : null));
-    return s.dashed ? { name: s.name, values, dashed: true } : { name: s.name, values };
+    const out: PlotBundle['series'][number] = { name: s.name, values };
+    if (s.dashed) out.dashed = true;
+    if (s.group !== undefined) out.group = String(s.group);
+    return out;
   });
   return {
     kind: 'plot',

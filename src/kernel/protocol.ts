@@ -244,8 +244,11 @@ export interface PlotBundle {
   yLabel: string;
   /** The x value of every point. */
   x: number[];
-  /** One line per series; `values` has the length of `x` (null = no point). */
-  series: { name: string; values: (number | null)[]; dashed?: boolean }[];
+  /**
+   * One line per series; `values` has the length of `x` (null = no point). Series with the
+   * same `group` share a colour (e.g. one cell before and after training, the latter dashed).
+   */
+  series: { name: string; values: (number | null)[]; dashed?: boolean; group?: string }[];
   /** Logarithmic y axis (non-positive values are left out of the line). */
   logY?: boolean;
 }

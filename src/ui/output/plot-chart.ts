@@ -29,6 +29,12 @@ export function createPlotChart(box: HTMLElement, b: PlotBundle, tableId: string
     const fg = v('--nb-fg', '#1f2328');
     const grid = v('--nb-border', '#d0d7de');
     const colours = [v('--nb-chart-1', '#0969da'), v('--nb-chart-2', '#bc4c00'), v('--nb-chart-3', '#1a7f37'), v('--nb-chart-4', '#8250df')];
+    const groups: string[] = [];
+    const colourOf = (i: number) => {
+      const g = b.series[i].group ?? `#${i}`;
+      if (!groups.includes(g)) groups.push(g);
+      return colours[groups.indexOf(g) % colours.length];
+    };
     const canvas = h('canvas', {
       role: 'img',
       'aria-label': `Line chart: ${b.title || b.yLabel} against ${b.xLabel}${b.logY ? ' (logarithmic y axis)' : ''}, series ${b.series.map((s) => s.name).join(', ')}. The table lists the same values.`,
@@ -41,8 +47,8 @@ export function createPlotChart(box: HTMLElement, b: PlotBundle, tableId: string
         datasets: b.series.map((s, i) => ({
           label: s.name,
           data: b.x.map((x, k) => ({ x, y: s.values[k] == null || (b.logY && (s.values[k] as number) <= 0) ? null : (s.values[k] as number) })),
-          borderColor: colours[i % colours.length],
-          backgroundColor: colours[i % colours.length],
+          borderColor: colourOf(i),
+          backgroundColor: colourOf(i),
           borderDash: s.dashed ? [6, 4] : [],
           pointRadius: 1.5,
           tension: 0,
