@@ -154,8 +154,16 @@ describe('the vanishing-gradient lab in the comparison lesson', () => {
     for (let t = 0; t < lib.T; t++) lib.series.forEach((s, k) => expect(values[t][k]).toBe(s.values[t]));
     for (const s of lib.series) for (const v of s.values) expect(v).toBeGreaterThan(0);
     // The ratio table: first over last, per cell, before and after training.
-    const ratios = await out.locator('table.nb-table:not(.nb-plot-table) tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent ?? '')));
+    const ratios = await out
+      .locator('table.nb-table:not(.nb-plot-table):not(.nb-history-table) tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent ?? '')));
     expect(ratios.map((r) => r[0])).toEqual(['SimpleRNN', 'LSTM', 'GRU']);
+    ratios.forEach((r, k) => {
+      for (const [col, s] of [[1, lib.series[2 * k]], [2, lib.series[2 * k + 1]]] as const) {
+        const want = s.values[0] / s.values[lib.T - 1];
+        expect(Math.abs(Number(r[col]) - want) / want, `${r[0]} column ${col}: ${r[col]} vs ${want}`).toBeLessThan(6e-3);
+      }
+    });
     expect(errors).toEqual([]);
   });
 });
