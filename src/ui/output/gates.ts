@@ -60,7 +60,7 @@ export function renderGates(b: GatesBundle): HTMLElement {
   b.rows.forEach((r, k) => {
     const x0 = wordW + k * (blockW + GAP);
     const head = s('text', { x: x0 + blockW / 2, y: 12, 'text-anchor': 'middle', class: 'nb-g-head' }, rowSymbol(r.name, r.label));
-    head.append(s('title', {}, `${r.label}, colour scale ${r.range[0]} to ${r.range[1]}`));
+    head.append(s('title', {}, `${r.label}, colour scale ${r.range[0]}–${r.range[1]}`));
     svg.append(head);
     for (let j = 0; j < u; j++) svg.append(s('text', { x: x0 + j * CELL + CELL / 2, y: HEAD - 4, 'text-anchor': 'middle', class: 'nb-g-unit' }, String(j + 1)));
   });
@@ -141,15 +141,14 @@ export function renderGates(b: GatesBundle): HTMLElement {
     },
   }, svg);
 
+  const scales = b.rows.map((r) => `${rowSymbol(r.name, r.label)} ${r.range[0] >= 0 ? `${r.range[0]}–${r.range[1]}` : `±${r.range[1]}`}`);
   const legend = h(
     'p',
     { class: 'nb-gates-legend' },
-    h('span', { class: 'nb-g-swatch nb-g-swatch-pos' }),
-    ' high / positive  ',
-    h('span', { class: 'nb-g-swatch nb-g-swatch-neg' }),
-    ' negative  (gates: transparent 0 to solid 1; signed values: solid at ±',
-    b.rows.filter((r) => r.range[0] < 0).map((r) => `${r.range[1]} for ${rowSymbol(r.name, r.label)}`).join(', ') || '1',
-    ')',
+    h('span', { class: 'nb-g-swatch nb-g-swatch-pos', 'aria-hidden': 'true' }),
+    ' high or positive, ',
+    h('span', { class: 'nb-g-swatch nb-g-swatch-neg', 'aria-hidden': 'true' }),
+    ` negative; the stronger the colour, the larger the value (colour scales: ${scales.join(', ')}).`,
   );
 
   const table = h(
