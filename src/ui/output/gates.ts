@@ -55,7 +55,9 @@ export function renderGates(b: GatesBundle): HTMLElement {
   const height = HEAD + n * CELL + 4;
   const readoutId = uniqueId('nb-gates-readout');
   const tableId = uniqueId('nb-gates-table');
-  const svg = s('svg', { class: 'nb-gates-svg', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': `Heatmaps of ${b.rows.map((r) => r.label).join(', ')} for each of ${n} words${b.prediction ? `, and ${b.predictionLabel ?? 'the prediction'} after each word` : ''}. The table under "Values as a table" lists the same values.` });
+  // Narrow screens may shrink the drawing a little (the site scales SVGs to fit); beyond 70%
+  // the words get too small to read, so the box scrolls instead.
+  const svg = s('svg', { class: 'nb-gates-svg', width, height, style: `min-width: ${Math.round(width * 0.7)}px`, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': `Heatmaps of ${b.rows.map((r) => r.label).join(', ')} for each of ${n} words${b.prediction ? `, and ${b.predictionLabel ?? 'the prediction'} after each word` : ''}. The table under "Values as a table" lists the same values.` });
   // Column heads.
   b.rows.forEach((r, k) => {
     const x0 = wordW + k * (blockW + GAP);
@@ -75,7 +77,6 @@ export function renderGates(b: GatesBundle): HTMLElement {
     svg.append(s('text', { x: px0, y: 12, class: 'nb-g-head' }, b.predictionLabel ?? 'prediction'));
   }
   const highlight = s('rect', { class: 'nb-g-highlight', x: 0, y: HEAD, width, height: CELL, visibility: 'hidden' });
-  svg.append(highlight);
   for (let t = 0; t < n; t++) {
     const y = HEAD + t * CELL;
     const g = s('g', { 'data-step': t });
@@ -102,6 +103,7 @@ export function renderGates(b: GatesBundle): HTMLElement {
     const x0 = wordW + k * (blockW + GAP);
     svg.append(s('rect', { x: x0 - 0.5, y: HEAD - 0.5, width: blockW, height: n * CELL, class: 'nb-g-frame' }));
   });
+  svg.append(highlight); // on top, see-through, ignores the pointer
 
   const readout = h('p', { class: 'nb-gates-readout', id: readoutId, 'aria-live': 'polite' }, 'Select a word (click it, or focus the chart and use the arrow keys) to read its values.');
   const describeStep = (t: number) => {
