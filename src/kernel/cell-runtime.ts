@@ -4,6 +4,7 @@
  */
 import { toBundle, type TfForDisplay } from './display';
 import { AWAIT_SITE } from './errors';
+import { gatesBundle, plotBundle, type GatesDisplayOptions, type PlotArgs } from './gates-display';
 import type { FileRequests, PickOptions } from './files';
 import { isThenable, type InterruptSignal } from './interrupt';
 import type { NotebookScope } from './notebook-scope';
@@ -63,6 +64,10 @@ export function kernelBuiltins(host: BuiltinHost): Record<string, unknown> {
   };
   display.table = (t: { columns: string[]; rows: (string | number)[][]; caption?: string }) =>
     host.show({ kind: 'table', columns: t.columns, rows: t.rows, caption: t.caption });
+  /** Heatmaps of an `rnn.inspect.gates` trace, word by word (gates-display.ts). */
+  display.gates = (trace: unknown, opts?: GatesDisplayOptions) => host.show(gatesBundle(trace, opts));
+  /** A line plot, optionally with a log y axis (gates-display.ts). */
+  display.plot = (args: PlotArgs) => host.show(plotBundle(args));
   const files = {
     pick: (opts?: PickOptions) => {
       const run = host.run();

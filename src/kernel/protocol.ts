@@ -203,7 +203,55 @@ export type DisplayBundle =
   | ProgressBundle
   | HistoryBundle
   | TableBundle
-  | LoadBundle;
+  | LoadBundle
+  | GatesBundle
+  | PlotBundle;
+
+/** One heatmap of a `GatesBundle`: one value (a gate, a state) for every shown step and unit. */
+export interface GatesRow {
+  /** Short name, e.g. 'f' (see rnn.inspect.gates). */
+  name: string;
+  /** e.g. 'forget gate f'. */
+  label: string;
+  /** The colour scale: [0, 1] for sigmoid gates, symmetric [-m, m] for signed values. */
+  range: [number, number];
+  /** [shown step][unit]. */
+  values: number[][];
+}
+
+/** A recurrent layer's gates read word by word (`display.gates(trace, ...)`), as heatmaps. */
+export interface GatesBundle {
+  kind: 'gates';
+  /** e.g. 'lstm (LSTM), 5 units, wasm-simd kernels'. */
+  title: string;
+  /** The token read at each shown step (same length as every row's values). */
+  tokens: string[];
+  units: number;
+  rows: GatesRow[];
+  /** The model's output after each shown step (first output unit), when known. */
+  prediction?: number[];
+  /** What the prediction is, e.g. 'P(positive)'. */
+  predictionLabel?: string;
+  /** Said under the heatmaps when steps or units were left out (padding, size limits). */
+  note?: string;
+}
+
+/** A line plot (`display.plot({...})`), optionally with a logarithmic y axis. */
+export interface PlotBundle {
+  kind: 'plot';
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  /** The x value of every point. */
+  x: number[];
+  /**
+   * One line per series; `values` has the length of `x` (null = no point). Series with the
+   * same `group` share a colour (e.g. one cell before and after training, the latter dashed).
+   */
+  series: { name: string; values: (number | null)[]; dashed?: boolean; group?: string }[];
+  /** Logarithmic y axis (non-positive values are left out of the line). */
+  logY?: boolean;
+}
 
 /* ------------------------------------------------------------------ helpers */
 

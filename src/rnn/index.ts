@@ -32,6 +32,8 @@ import { installStockRecurrentNotice } from './layers/stock-notice';
 import { ready as compileKernels } from './kernels/index';
 
 export * from './data/index';
+/** Gate activations, step predictions and gradient norms of trained layers (src/rnn/inspect). */
+export * as inspect from './inspect/index';
 
 export { Adam, Bidirectional, Dense, Embedding, GRU, LSTM, SimpleRNN };
 export { FusedRecurrent } from './layers/recurrent';

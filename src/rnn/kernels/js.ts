@@ -520,3 +520,19 @@ export function createJsAdamState(size: number): AdamState {
 }
 
 export const jsKernels: SequenceKernels = { name: 'js', forward, backward, createAdamState: createJsAdamState };
+
+/**
+ * What a JS forward pass kept on its tape, for inspection (`src/rnn/inspect`): the hidden
+ * states, the activated gates and (LSTM) the cell states, exactly as training computed them.
+ * Read-only views of the tape (not copies); see `TapeReadout` in ./readout.ts for shapes.
+ */
+export function readJsTape(spec: SequenceSpec, tapeIn: unknown): { h: Float32Array; gates: Float32Array; c: Float32Array | null } {
+  const tape = tapeIn as JsTape;
+  const N = spec.batch * spec.steps;
+  const G = gatesOf(spec.cell) * spec.units;
+  return {
+    h: tape.h.subarray(0, N * spec.units),
+    gates: spec.cell === 'simple' ? new Float32Array(0) : tape.gates.subarray(0, N * G),
+    c: spec.cell === 'lstm' ? tape.c.subarray(0, N * spec.units) : null,
+  };
+}

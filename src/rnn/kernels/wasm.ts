@@ -586,3 +586,33 @@ export async function compileWasmKernelsAsync(): Promise<WasmKernels | null> {
     return null;
   }
 }
+
+/**
+ * What a WebAssembly forward pass kept on its tape, for inspection (`src/rnn/inspect`): the
+ * hidden states, the activated gates (rows unpadded from the kernel's SIMD width to G) and
+ * (LSTM) the cell states, exactly as training computed them. See ./readout.ts for shapes.
+ */
+export function readWasmTape(
+  kernels: WasmKernels,
+  spec: SequenceSpec,
+  tapeIn: unknown,
+): { h: Float32Array; gates: Float32Array; c: Float32Array | null } {
+  const tape = tapeIn as WasmTape;
+  if (!tape.live) throw new Error('readWasmTape: the tape was released (read it right after the forward pass).');
+  const heap = kernels.heap;
+  const N = spec.batch * spec.steps;
+  const G = gatesOf(spec.cell) * spec.units;
+  const gp = round4(G);
+  let gates = new Float32Array(0);
+  if (spec.cell !== 'simple') {
+    const all = heap.all().f32;
+    const base = tape.gates >> 2;
+    gates = new Float32Array(N * G);
+    for (let r = 0; r < N; r++) gates.set(all.subarray(base + r * gp, base + r * gp + G), r * G);
+  }
+  return {
+    h: heap.copyOut(tape.h, N * spec.units),
+    gates,
+    c: spec.cell === 'lstm' ? heap.copyOut(tape.c, N * spec.units) : null,
+  };
+}

@@ -9,8 +9,10 @@ import type { DisplayBundle, ErrorMessage, HistoryBundle, InputRequest, StreamMe
 import { h } from '../dom';
 import { renderError, renderNote } from './error';
 import { renderFileRequest, type PickedFile } from './file-request';
+import { renderGates } from './gates';
 import { HistoryView } from './history';
 import { LoadView } from './load';
+import { PlotView } from './plot';
 import { ProgressView } from './progress';
 import { renderSummary } from './summary';
 import { renderTable } from './table';
@@ -39,6 +41,10 @@ function createView(b: DisplayBundle): View {
       const v = new LoadView();
       return { el: v.el, kind: b.kind, update: (x) => v.update(x as typeof b) };
     }
+    case 'plot': {
+      const v = new PlotView();
+      return { el: v.el, kind: b.kind, update: (x) => v.update(x as typeof b), destroy: () => v.destroy() };
+    }
     default: {
       const box = h('div', { class: 'nb-display' });
       return {
@@ -58,6 +64,8 @@ function renderStatic(b: DisplayBundle): HTMLElement {
       return renderTable(b);
     case 'text':
       return h('pre', { class: 'nb-text' }, b.text);
+    case 'gates':
+      return renderGates(b);
     default:
       return h('pre', { class: 'nb-text' }, JSON.stringify(b));
   }

@@ -1,0 +1,8 @@
+/**
+ * `rnn.inspect`: look inside a trained recurrent layer. `gates` returns the gate activations
+ * per step (read from the fused kernels' own forward tape), `stepPredictions` the model's
+ * prediction after each step, `inputGradientNorms` the size of ∂h_T/∂x_t over t (the
+ * vanishing gradient, measured with the fused BPTT).
+ */
+export { gates, stepPredictions, type GateTrace, type GatesOptions } from './gates';
+export { inputGradientNorms } from './gradients';
