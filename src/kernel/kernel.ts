@@ -354,6 +354,12 @@ export class Kernel {
         }
       }
       this.files.cancelAll(new KeyboardInterrupt());
+      // A stalled download must not keep the next run waiting on the same dead request.
+      try {
+        (this.mods?.rnn as { abortDownloads?: (reason?: string) => void } | undefined)?.abortDownloads?.('stopped by the reader');
+      } catch {
+        // best effort
+      }
     });
     let replied = false;
     /** Posts the run's one reply; a reply that cannot be posted (not cloneable) becomes an error. */
