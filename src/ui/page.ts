@@ -30,7 +30,8 @@ export class NotebookPage implements CellHost {
     }
     // Storage full, or another tab saving edits of this lesson: said in the notebook bar.
     this.store = new EditStore(storage, pageKey(location.pathname), { warn: (text) => this.toolbar?.say(text, 'warn') });
-    addEventListener('storage', (e) => {
+    addEventListener('storage', (ev) => {
+      const e = ev as StorageEvent;
       if (e.storageArea === storage) this.store.foreignChange(e.key, e.newValue);
     });
 
