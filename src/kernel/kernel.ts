@@ -64,8 +64,11 @@ export interface KernelOptions {
 export const MAX_STREAM_MESSAGES = 5_000;
 /** Most stream characters one run may send. */
 export const MAX_STREAM_CHARS = 1_000_000;
-/** Compiled cells remembered for mapping stack frames (older ones are forgotten). */
-const MAX_SCRIPTS = 200;
+/**
+ * Earlier runs whose compiled cells are remembered for mapping stack frames, besides the
+ * latest run of every cell (a re-run cell redefines its functions).
+ */
+const RECENT_SCRIPTS = 32;
 
 interface OutputBudget {
   messages: number;
@@ -405,6 +408,30 @@ export class Kernel {
     }
   }
 
+  /**
+   * Drops the position maps of old runs so a long session's heap stays flat: kept are the
+   * latest run of every cell and the RECENT_SCRIPTS most recent runs. Errors in functions
+   * defined by a forgotten run still show, only without their line.
+   */
+  private pruneScripts(): void {
+    const latest = new Map<string, string>();
+    for (const [url, info] of this.scripts) latest.set(info.cellId, url);
+    const keep = new Set(latest.values());
+    const urls = [...this.scripts.keys()];
+    for (const url of urls.slice(0, Math.max(0, urls.length - RECENT_SCRIPTS))) {
+      if (!keep.has(url)) this.scripts.delete(url);
+    }
+    while (this.runScripts.size > RECENT_SCRIPTS * 2) this.runScripts.delete(oldest(this.runScripts)!);
+    for (const key of this.loadPosted.keys()) {
+      if (!key.startsWith(`${this.lastRunId}:`)) this.loadPosted.delete(key);
+    }
+  }
+
+  /** How many compiled cells the kernel remembers (for tests: it must stay bounded). */
+  get rememberedScripts(): number {
+    return this.scripts.size;
+  }
+
   private async runCell(
     req: ExecuteRequest,
     run: Run,
@@ -428,10 +455,7 @@ export class Kernel {
     }
     this.scripts.set(sourceURL, { cellId: req.cellId, toCell: compiled.toCell });
     this.runScripts.set(req.runId, sourceURL);
-    // Position maps of old runs are dropped so a long session's heap stays flat; errors in
-    // functions defined by a forgotten run still show, only without their line.
-    while (this.scripts.size > MAX_SCRIPTS) this.scripts.delete(this.scripts.keys().next().value!);
-    while (this.runScripts.size > MAX_SCRIPTS) this.runScripts.delete(this.runScripts.keys().next().value!);
+    this.pruneScripts();
     let fn: (nb: unknown, rt: unknown) => Promise<unknown>;
     try {
       fn = (0, eval)(compiled.code);
@@ -479,6 +503,11 @@ export class Kernel {
       reply({ type: 'result', runId: req.runId, executionCount, numTensors, ...(bundle ? { bundle } : {}) });
     }
   }
+}
+
+/** Keys of `map` in insertion order, oldest first. */
+function oldest<K, V>(map: Map<K, V>): K | undefined {
+  return map.keys().next().value;
 }
 
 /** A message for any thrown value, without ever throwing itself. */
