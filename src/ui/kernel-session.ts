@@ -114,6 +114,8 @@ export class KernelSession {
   /** runId -> sink of finished runs, newest per cell, for output that arrives late. */
   private readonly late = new Map<number, { cellId: string; sink: RunSink }>();
   private stopRequested = false;
+  /** True once the current worker has sent anything (it loaded and runs). */
+  private heard = false;
   private st: SessionStatus = { state: 'off', queued: 0 };
 
   constructor(
@@ -186,8 +188,12 @@ export class KernelSession {
 
   private startWorker(): WorkerLike {
     const w = this.createWorker();
+    this.heard = false;
     w.onmessage = (ev) => {
-      if (this.worker === w && isFromKernel(ev.data)) this.onMessage(ev.data);
+      if (this.worker === w && isFromKernel(ev.data)) {
+        this.heard = true;
+        this.onMessage(ev.data);
+      }
     };
     w.onerror = (ev) => {
       if (this.worker === w) this.onWorkerError(ev);
@@ -230,6 +236,9 @@ export class KernelSession {
   /** Declares the kernel dead when it does not answer an execute at all within `ackMs`. */
   private armAck(worker: WorkerLike, job: Job): void {
     this.clearAck();
+    // A worker still loading its script (slow network or device) is not judged: one that
+    // fails to load reports through onerror. Only a kernel that has answered before can go quiet.
+    if (!this.heard) return;
     this.ackTimer = setTimeout(() => {
       this.ackTimer = null;
       if (this.worker !== worker || this.current !== job) return;
