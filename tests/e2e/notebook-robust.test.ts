@@ -84,7 +84,9 @@ describe('errors in callbacks', () => {
 
     expect(await run(page, 3, 'Promise.reject(new Error("x")); "after"')).toBe('done');
     await page.waitForFunction(() => /unhandled promise rejection/.test(document.querySelectorAll('rnn-cell')[3]!.querySelector('.cell-output')!.textContent ?? ''));
-    expect(await outputText(page, 3)).toMatch(/after[\s\S]*Warning: unhandled promise rejection.*Error: x/);
+    const out3 = await outputText(page, 3);
+    expect(out3).toMatch(/Warning: unhandled promise rejection.*: Error: x/);
+    expect(out3).toMatch(/^after$/m);
 
     // The state survived all of it.
     expect(await run(page, 0, 'keepMe + 1')).toBe('done');
@@ -142,7 +144,7 @@ describe('every run gets an answer', () => {
       const t0 = Date.now();
       await stop(page);
       expect(await waitForState(page, 1, ['stopped', 'done', 'error'], 10_000)).toBe('stopped');
-      expect(Date.now() - t0).toBeLessThan(1_500); // well inside the 2 s grace period: no restart
+      expect(Date.now() - t0).toBeLessThan(2_000); // inside the 2 s grace period: no restart
       expect(await outputText(page, 1)).not.toMatch(/restarted/);
       expect(await notice(page)).toMatch(/Stopped\. The kernel kept every definition/);
       expect(await run(page, 2, 'keepMe')).toBe('done');
