@@ -62,6 +62,8 @@ export interface KernelOptions {
 
 /** Most stream messages one run may send; later console output is counted, not sent. */
 export const MAX_STREAM_MESSAGES = 5_000;
+/** Unhandled-rejection warnings shown per run; later ones are summed up in one line. */
+const MAX_REJECTION_WARNINGS = 5;
 /** Most stream characters one run may send. */
 export const MAX_STREAM_CHARS = 1_000_000;
 /**
@@ -105,6 +107,7 @@ export class Kernel {
   private context: number | undefined;
   private readonly budgets = new Map<number, OutputBudget>();
   private readonly runScripts = new Map<number, string>();
+  private readonly rejections = new Map<number | undefined, number>();
 
   constructor(private readonly options: KernelOptions) {
     this.files = new FileRequests((m) => this.post(m));
@@ -167,7 +170,17 @@ export class Kernel {
         }
       },
       error: (error, runId, where) => this.reportLate(error, runId, `Uncaught error in ${where}`),
-      rejection: (reason, runId) => this.reportLate(reason, runId, 'Warning: unhandled promise rejection'),
+      rejection: (reason, runId) => {
+        // A runaway promise chain can reject thousands of times: a few warnings say enough.
+        const id = runId ?? this.currentRunId();
+        const n = (this.rejections.get(id) ?? 0) + 1;
+        this.rejections.set(id, n);
+        if (this.rejections.size > 32) this.rejections.delete(this.rejections.keys().next().value);
+        if (n <= MAX_REJECTION_WARNINGS) this.reportLate(reason, runId, 'Warning: unhandled promise rejection');
+        else if (n === MAX_REJECTION_WARNINGS + 1 && id !== undefined) {
+          this.within(id, () => this.stream('warn', ['(further unhandled promise rejections of this run are not shown)']));
+        }
+      },
     };
   }
 

@@ -147,6 +147,19 @@ describe('smaller items', () => {
     await page.context().close();
   });
 
+  it('runaway async recursion ends in one RangeError without flooding the console', async () => {
+    const { page } = await openNotebook(browser, lesson);
+    const logged: string[] = [];
+    page.on('console', (m) => logged.push(m.text()));
+    expect(await run(page, 0, 'const keepMe = 9;\nasync function f(n) { return await f(n + 1) }\nawait f(0)')).toBe('error');
+    expect(await outputText(page, 0)).toMatch(/RangeError: Maximum call stack size exceeded/);
+    await page.waitForTimeout(500);
+    expect(logged.length).toBeLessThan(10);
+    expect(await run(page, 1, 'keepMe')).toBe('done');
+    expect((await outputText(page, 1)).trim()).toBe('9');
+    await page.context().close();
+  });
+
   it('the "did not stop" warning gives way to the next clean stop', async () => {
     const { page } = await openNotebook(browser, lesson);
     await setCellCode(page, 0, 'for (;;) {}');
