@@ -34,7 +34,10 @@ beforeAll(async () => {
   browser = await launch();
   lesson = await lessonWithCells(baseUrl, 4);
   data = createServer((req, res) => {
-    const [, site, name] = (req.url ?? '').split('?')[0]!.split('/');
+    // `${dataUrl}<site>/` is the base: the loader asks for `<site>/data/imdb/<file>`.
+    const parts = (req.url ?? '').split('?')[0]!.split('/');
+    const site = parts[1];
+    const name = parts.at(-1);
     const cors = { 'access-control-allow-origin': '*' };
     if (stalled.has(name!)) {
       held.push(res); // the response never arrives
