@@ -92,7 +92,7 @@ describe('stalled downloads', () => {
     const t2 = Date.now();
     expect(await run(page, 1, load, 30_000)).toBe('error');
     expect(Date.now() - t2).toBeLessThan(15_000);
-    expect(await outputText(page, 1)).toMatch(/Could not fetch the IMDB data: http:\/\/127\.0\.0\.1:\d+\/good\/test-ids\.bin \(the download stalled: no data for 2 s\)/);
+    expect(await outputText(page, 1)).toMatch(/Could not fetch the IMDB data: http:\/\/127\.0\.0\.1:\d+\/good\/data\/imdb\/test-ids\.bin \(the download stalled: no data for 2 s\)/);
     stalled.delete('test-ids.bin');
     expect(await run(page, 1, load, 20_000)).toBe('done');
     expect(await outputText(page, 1)).toMatch(/3$/);
@@ -107,7 +107,7 @@ describe('data files wrong inside', () => {
     const { page } = await openNotebook(browser, lesson);
     expect(await run(page, 0, `rnn.configureData({ baseUrl: "${dataUrl}bad/" });\nawait imdb.loadData()`)).toBe('error');
     const out = await outputText(page, 0);
-    expect(out).toMatch(/DataUnavailableError: An IMDB data file on the site is damaged inside \(re-run the conversion\): http:\/\/127\.0\.0\.1:\d+\/bad\/test-labels\.bin \(label 1 is 7; labels must be 0 or 1\)/);
+    expect(out).toMatch(/DataUnavailableError: An IMDB data file on the site is damaged inside \(re-run the conversion\): http:\/\/127\.0\.0\.1:\d+\/bad\/data\/imdb\/test-labels\.bin \(label 1 is 7; labels must be 0 or 1\)/);
     expect(await run(page, 1, `const [[xt]] = await imdb.loadData({ fallback: "toy", limit: 10 });\nxt.length`)).toBe('done');
     expect(await outputText(page, 1)).toMatch(/IMDB is not available \(An IMDB data file on the site is damaged inside[\s\S]*10$/);
 
