@@ -2,11 +2,12 @@
  * The helpers compiled cells call (`__rt` in generated code, see src/cells/transpile.ts) and
  * the builtins the kernel adds to every notebook (`display`, `files`).
  */
-import { toBundle, type TfForDisplay } from './display';
+import { tableBundle, toBundle, type TfForDisplay } from './display';
 import { AWAIT_SITE } from './errors';
 import { gatesBundle, plotBundle, type GatesDisplayOptions, type PlotArgs } from './gates-display';
 import type { FileRequests, PickOptions } from './files';
 import { isThenable, type InterruptSignal } from './interrupt';
+import { macrotask } from './yield';
 import type { NotebookScope } from './notebook-scope';
 import type { DisplayBundle } from './protocol';
 
@@ -27,6 +28,10 @@ export function cellRuntime(scope: NotebookScope, signal: () => InterruptSignal 
   };
 }
 
+/** How long a cell may await without the worker handling messages (see awaitInRun). */
+const YIELD_EVERY_MS = 50;
+let lastYield = 0;
+
 /**
  * Awaits `value` unless the run is stopped (then KeyboardInterrupt). When the awaited promise
  * rejects, the stack of the `await` is attached to the error (AWAIT_SITE), so errors born
@@ -34,18 +39,30 @@ export function cellRuntime(scope: NotebookScope, signal: () => InterruptSignal 
  */
 export function awaitInRun(signal: InterruptSignal | undefined, value: unknown): unknown {
   if (!signal) return value;
-  if (!isThenable(value)) return signal.race(value);
-  const site = new Error('await');
-  return signal.race(value).catch((e: unknown) => {
-    if (typeof e === 'object' && e !== null && !(AWAIT_SITE in e)) {
-      try {
-        (e as Record<symbol, unknown>)[AWAIT_SITE] = site.stack;
-      } catch {
-        // a frozen error keeps its own stack only
+  const site = isThenable(value) ? new Error('await') : undefined;
+  const wait = (): unknown => {
+    if (!site) return signal.race(value);
+    return signal.race(value).catch((e: unknown) => {
+      if (typeof e === 'object' && e !== null && !(AWAIT_SITE in e)) {
+        try {
+          (e as Record<symbol, unknown>)[AWAIT_SITE] = site.stack;
+        } catch {
+          // a frozen error keeps its own stack only
+        }
       }
-    }
-    throw e;
-  });
+      throw e;
+    });
+  };
+  // `for (;;) { await 0 }` only queues microtasks, which never let the worker's `interrupt`
+  // message in; so after YIELD_EVERY_MS of awaiting, one await also waits for a macrotask.
+  const now = performance.now();
+  if (now - lastYield > YIELD_EVERY_MS) {
+    lastYield = now;
+    // The promise is awaited after the yield; until then, its rejection is not "unhandled".
+    if (value instanceof Promise) value.catch(() => {});
+    return macrotask().then(wait);
+  }
+  return wait();
 }
 
 export interface BuiltinHost {
@@ -62,12 +79,18 @@ export function kernelBuiltins(host: BuiltinHost): Record<string, unknown> {
     const bundle = toBundle(value, host.tf());
     if (bundle) host.show(bundle, opts.id);
   };
-  display.table = (t: { columns: string[]; rows: (string | number)[][]; caption?: string }) =>
-    host.show({ kind: 'table', columns: t.columns, rows: t.rows, caption: t.caption });
+  // Returns undefined, so a cell ending in `display.table(...)` shows no `Out` value.
+  display.table = (t: { columns: string[]; rows: (string | number)[][]; caption?: string }): void => {
+    host.show(tableBundle(t));
+  };
   /** Heatmaps of an `rnn.inspect.gates` trace, word by word (gates-display.ts). */
-  display.gates = (trace: unknown, opts?: GatesDisplayOptions) => host.show(gatesBundle(trace, opts));
+  display.gates = (trace: unknown, opts?: GatesDisplayOptions): void => {
+    host.show(gatesBundle(trace, opts));
+  };
   /** A line plot, optionally with a log y axis (gates-display.ts). */
-  display.plot = (args: PlotArgs) => host.show(plotBundle(args));
+  display.plot = (args: PlotArgs): void => {
+    host.show(plotBundle(args));
+  };
   const files = {
     pick: (opts?: PickOptions) => {
       const run = host.run();

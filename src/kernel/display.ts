@@ -8,7 +8,7 @@
  *
  * tfjs is never imported here: the kernel passes the loaded module in when it has one.
  */
-import type { DisplayBundle, HistoryBundle } from './protocol';
+import type { DisplayBundle, HistoryBundle, TableBundle } from './protocol';
 import { inspect } from './inspect';
 import { isModelLike, kerasModelName, summarize } from './summary';
 
@@ -139,4 +139,56 @@ export function formatLogArgs(args: unknown[], tf?: TfForDisplay): string {
     return [head, ...args.slice(i).map(show)].join(' ');
   }
   return args.map(show).join(' ');
+}
+
+/** Longest text the kernel sends in one bundle (the page shows it in pages, "Show more"). */
+export const MAX_TEXT_CHARS = 1_000_000;
+/** Most table rows the kernel sends in one bundle. */
+export const MAX_TABLE_ROWS = 5_000;
+/** Longest table cell text sent. */
+const MAX_CELL_CHARS = 1_000;
+
+/**
+ * Bounds a bundle's size before it is posted: text over MAX_TEXT_CHARS and tables over
+ * MAX_TABLE_ROWS are cut, and the bundle says how much was left out, so a cell that returns
+ * `"x".repeat(5e7)` cannot freeze the page. Other kinds are small by construction.
+ */
+export function boundBundle(b: DisplayBundle): DisplayBundle {
+  if (b.kind === 'text' && b.text.length > MAX_TEXT_CHARS) {
+    return { kind: 'text', text: b.text.slice(0, MAX_TEXT_CHARS), omittedChars: b.text.length - MAX_TEXT_CHARS + (b.omittedChars ?? 0) };
+  }
+  if (b.kind === 'table' && b.rows.length > MAX_TABLE_ROWS) {
+    return { ...b, rows: b.rows.slice(0, MAX_TABLE_ROWS), omittedRows: b.rows.length - MAX_TABLE_ROWS + (b.omittedRows ?? 0) };
+  }
+  return b;
+}
+
+function tableCell(v: unknown): string | number {
+  if (typeof v === 'number') return v;
+  const s = typeof v === 'string' ? v : inspect(v, { depth: 1, maxItems: 10 });
+  return s.length > MAX_CELL_CHARS ? `${s.slice(0, MAX_CELL_CHARS)}…` : s;
+}
+
+/**
+ * Checks `display.table(...)`'s argument and makes it a TableBundle: `columns` an array of
+ * names, `rows` an array of arrays (numbers stay numbers, anything else becomes text),
+ * `caption` a string. Bad input throws a TypeError naming the argument, in the cell.
+ */
+export function tableBundle(t: unknown): TableBundle {
+  if (typeof t !== 'object' || t === null) throw new TypeError('display.table() needs an object: { columns: string[], rows: any[][], caption? }');
+  const { columns, rows, caption } = t as { columns?: unknown; rows?: unknown; caption?: unknown };
+  if (!Array.isArray(columns)) throw new TypeError(`display.table(): columns must be an array of column names, got ${inspect(columns, { maxString: 40 })}`);
+  if (!Array.isArray(rows)) throw new TypeError(`display.table(): rows must be an array of rows (arrays), got ${inspect(rows, { maxString: 40 })}`);
+  if (caption !== undefined && typeof caption !== 'string') throw new TypeError('display.table(): caption must be a string');
+  const n = Math.min(rows.length, MAX_TABLE_ROWS);
+  const out: (string | number)[][] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = rows[i];
+    if (!Array.isArray(r)) throw new TypeError(`display.table(): rows[${i}] must be an array, got ${inspect(r, { maxString: 40 })}`);
+    out[i] = r.map(tableCell);
+  }
+  const bundle: TableBundle = { kind: 'table', columns: columns.map((c) => String(c)), rows: out };
+  if (caption !== undefined) bundle.caption = caption;
+  if (rows.length > n) bundle.omittedRows = rows.length - n;
+  return bundle;
 }

@@ -49,17 +49,44 @@ export function mapRuntimeError(
   currentURL: string,
   isLockedConst: (name: string) => boolean = () => false,
 ): MappedError {
-  const isError = error instanceof Error || (typeof error === 'object' && error !== null && 'stack' in error);
-  const e = error as Error;
+  // Every property read is guarded: a cell may throw an object whose getters throw (or a
+  // Proxy), and the kernel must still answer the run.
+  const get = (key: PropertyKey): unknown => {
+    try {
+      return (error as Record<PropertyKey, unknown>)[key];
+    } catch {
+      return undefined;
+    }
+  };
+  let isError = false;
+  try {
+    isError = error instanceof Error || (typeof error === 'object' && error !== null && 'stack' in error);
+  } catch {
+    isError = false;
+  }
   // tfjs's ValueError and friends keep name 'Error'; their class says more.
-  const ctor = isError ? (e.constructor as { name?: string } | undefined)?.name : undefined;
-  const ename = !isError ? 'Error' : e.name && e.name !== 'Error' ? e.name : ctor && /Error$/.test(ctor) ? ctor : 'Error';
-  const evalue = isError ? cleanGeneratedNames(String(e.message ?? '')) : inspect(error);
+  const ctorValue = isError ? get('constructor') : undefined;
+  let ctor: string | undefined;
+  try {
+    ctor = typeof ctorValue === 'function' ? String((ctorValue as { name?: unknown }).name ?? '') : undefined;
+  } catch {
+    ctor = undefined;
+  }
+  const nameValue = isError ? get('name') : undefined;
+  const name = typeof nameValue === 'string' ? nameValue : '';
+  const ename = !isError ? 'Error' : name && name !== 'Error' ? name : ctor && /Error$/.test(ctor) ? ctor : 'Error';
+  let evalue: string;
+  try {
+    evalue = isError ? cleanGeneratedNames(String(get('message') ?? '')) : inspect(error);
+  } catch {
+    evalue = '(the thrown value could not be shown)';
+  }
   const traceback: string[] = [];
   let line: number | undefined;
   let column: number | undefined;
-  let stack = isError && typeof e.stack === 'string' ? e.stack : '';
-  const site = isError ? (e as unknown as Record<symbol, unknown>)[AWAIT_SITE] : undefined;
+  const stackValue = isError ? get('stack') : undefined;
+  let stack = typeof stackValue === 'string' ? stackValue : '';
+  const site = isError ? get(AWAIT_SITE) : undefined;
   if (typeof site === 'string' && !stack.includes(`${currentURL}:`)) stack += `\n${site}`;
   for (const raw of stack.split('\n')) {
     const m = parseCellFrame(raw);

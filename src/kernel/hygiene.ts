@@ -35,6 +35,14 @@ const MAX_DEPTH = 8;
  * and an object's own enumerable properties (ignoring getters that throw).
  */
 function pushChildren(v: object, next: unknown[], mapKeys: boolean): void {
+  try {
+    pushChildrenUnguarded(v, next, mapKeys);
+  } catch {
+    // a Proxy whose traps throw, or a collection that cannot be iterated: not looked into
+  }
+}
+
+function pushChildrenUnguarded(v: object, next: unknown[], mapKeys: boolean): void {
   if (Array.isArray(v)) {
     if (v.length > 64 && typeof v[0] !== 'object' && typeof v[v.length - 1] !== 'object') return;
     for (const item of v) next.push(item);
@@ -67,28 +75,37 @@ export function findReachable(tf: Tf, roots: unknown[]): Reachable {
     for (const v of frontier) {
       if (typeof v !== 'object' || v === null || seen.has(v)) continue;
       seen.add(v);
-      if (v instanceof tf.Tensor) {
-        // Variables are weights: layers, models and optimizers own them, scopes never free
-        // them, and a cell holding one (`layer.getWeights()`) must not get it disposed.
-        if (!(v instanceof tf.Variable)) out.tensors.add(v);
-        continue;
+      try {
+        visitReachable(tf, v, out, next);
+      } catch {
+        // a Proxy whose traps throw: not looked into
       }
-      if (isModelLike(v)) {
-        out.models.add(v as unknown as Reachable['models'] extends Set<infer M> ? M : never);
-        const opt = (v as { optimizer?: unknown }).optimizer;
-        if (opt) out.optimizers.add(opt as Disposable);
-        continue;
-      }
-      if (v instanceof tf.Optimizer) {
-        out.optimizers.add(v as unknown as Disposable);
-        continue;
-      }
-      if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer || v instanceof tf.layers.Layer) continue;
-      pushChildren(v, next, true);
     }
     frontier = next;
   }
   return out;
+}
+
+/** Classifies one object of the walk: a tensor, a model, an optimizer, or a container. */
+function visitReachable(tf: Tf, v: object, out: Reachable, next: unknown[]): void {
+  if (v instanceof tf.Tensor) {
+    // Variables are weights: layers, models and optimizers own them, scopes never free
+    // them, and a cell holding one (`layer.getWeights()`) must not get it disposed.
+    if (!(v instanceof tf.Variable)) out.tensors.add(v);
+    return;
+  }
+  if (isModelLike(v)) {
+    out.models.add(v as unknown as Reachable['models'] extends Set<infer M> ? M : never);
+    const opt = (v as { optimizer?: unknown }).optimizer;
+    if (opt) out.optimizers.add(opt as Disposable);
+    return;
+  }
+  if (v instanceof tf.Optimizer) {
+    out.optimizers.add(v as unknown as Disposable);
+    return;
+  }
+  if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer || v instanceof tf.layers.Layer) return;
+  pushChildren(v, next, true);
 }
 
 /**
@@ -105,14 +122,18 @@ export function findVariables(tf: Tf, roots: unknown[]): Set<tfTypes.Variable> {
     for (const v of frontier) {
       if (typeof v !== 'object' || v === null || seen.has(v)) continue;
       seen.add(v);
-      if (v instanceof tf.Variable) {
-        found.add(v);
-        continue;
+      try {
+        if (v instanceof tf.Variable) {
+          found.add(v);
+          continue;
+        }
+        if (v instanceof tf.Tensor || ArrayBuffer.isView(v) || v instanceof ArrayBuffer) continue;
+        // Models and layers list their weights; a LayerVariable keeps its tf.Variable in `val`.
+        const weights = (v as { weights?: unknown }).weights;
+        if ((isModelLike(v) || v instanceof tf.layers.Layer) && Array.isArray(weights)) for (const w of weights) next.push(w);
+      } catch {
+        continue; // a Proxy whose traps throw
       }
-      if (v instanceof tf.Tensor || ArrayBuffer.isView(v) || v instanceof ArrayBuffer) continue;
-      // Models and layers list their weights; a LayerVariable keeps its tf.Variable in `val`.
-      const weights = (v as { weights?: unknown }).weights;
-      if ((isModelLike(v) || v instanceof tf.layers.Layer) && Array.isArray(weights)) for (const w of weights) next.push(w);
       pushChildren(v, next, false);
     }
     frontier = next;

@@ -13,7 +13,12 @@ export class KeyboardInterrupt extends Error {
 }
 
 export function isKeyboardInterrupt(error: unknown): boolean {
-  return error instanceof KeyboardInterrupt || (error as { name?: string } | null)?.name === 'KeyboardInterrupt';
+  if (error instanceof KeyboardInterrupt) return true;
+  try {
+    return (error as { name?: string } | null)?.name === 'KeyboardInterrupt';
+  } catch {
+    return false; // a name getter that throws
+  }
 }
 
 /** One run's interrupt state: a flag and a promise that rejects when the flag is set. */

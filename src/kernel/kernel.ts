@@ -11,10 +11,32 @@
  *   executes that never started are answered the same way with `executionCount: 0`.
  *   An `interrupt` while idle does nothing;
  * - `input_reply` answers a `files.pick()`.
+ *
+ * Invariants of the run loop (`pump` -> `execute` -> `runCell`), which is why no cell can be
+ * left "running" without a reply while the worker lives:
+ * - `execute` never throws and always posts exactly one `result` or `error` for its run: the
+ *   reply goes through `reply()`, which remembers that it was sent, and `execute`'s `finally`
+ *   sends a last-resort `error` (ename 'KernelError') when nothing was sent — whatever threw on
+ *   the way (an error whose getters throw, a final value whose inspection throws, a tensor
+ *   clean-up that trips on a Proxy, a reply that cannot be cloned);
+ * - every step after the cell's code (waiting for fits, the display bundle, mapping the error,
+ *   tensor hygiene) is guarded on its own, so one failing step loses only its own part;
+ * - the cell's promise is raced against the run's interrupt signal, so Stop ends a run that
+ *   waits on a promise it never awaited (`new Promise(r => setTimeout(r, 60000))` as the last
+ *   line); `__rt.wait` yields a macrotask now and then (cell-runtime.ts), so a loop of
+ *   `await`s on settled values still lets the `interrupt` message in;
+ * - a callback a cell left behind (timer, microtask, handler) cannot kill the worker: its
+ *   errors are reported as stderr output of the cell that scheduled it (callbacks.ts);
+ * - the worker listens with `addEventListener`, so `self.onmessage = null` in a cell does not
+ *   deafen it, and `self.close()` is refused. A worker that stops answering anyway is
+ *   detected by the page (kernel-session.ts: no reply to an execute within a deadline).
+ * - output is bounded per run (stream messages and characters, text and table sizes), so a
+ *   runaway cell cannot flood the page; what was dropped is counted and said.
  */
 import { CellSyntaxError, cellSourceURL, compileCell } from '../cells/index';
 import { ConsoleCapture, streamName, type Level } from './console-capture';
-import { formatLogArgs, toBundle } from './display';
+import { boundBundle, formatLogArgs, toBundle } from './display';
+import type { CallbackHost } from './callbacks';
 import { cellRuntime, kernelBuiltins } from './cell-runtime';
 import { mapRuntimeError, type MappedError, type ScriptInfo } from './errors';
 import { FileRequests } from './files';
@@ -36,6 +58,24 @@ export interface KernelOptions {
   yieldIntervalMs?: number;
   /** Minimum time between two progress updates of an epoch (default 100 ms). */
   progressIntervalMs?: number;
+}
+
+/** Most stream messages one run may send; later console output is counted, not sent. */
+export const MAX_STREAM_MESSAGES = 5_000;
+/** Unhandled-rejection warnings shown per run; later ones are summed up in one line. */
+const MAX_REJECTION_WARNINGS = 5;
+/** Most stream characters one run may send. */
+export const MAX_STREAM_CHARS = 1_000_000;
+/**
+ * Earlier runs whose compiled cells are remembered for mapping stack frames, besides the
+ * latest run of every cell (a re-run cell redefines its functions).
+ */
+const RECENT_SCRIPTS = 32;
+
+interface OutputBudget {
+  messages: number;
+  chars: number;
+  dropped: number;
 }
 
 interface Run {
@@ -63,11 +103,19 @@ export class Kernel {
   private hygiene: TensorHygiene | undefined;
   private run: Run | undefined;
   private lastRunId: number | undefined;
+  /** The run a callback belongs to while it runs (callbacks.ts). */
+  private context: number | undefined;
+  private readonly budgets = new Map<number, OutputBudget>();
+  private readonly runScripts = new Map<number, string>();
+  private readonly rejections = new Map<number | undefined, number>();
 
   constructor(private readonly options: KernelOptions) {
     this.files = new FileRequests((m) => this.post(m));
     this.capture = new ConsoleCapture(options.console ?? console, (level, args) => this.stream(level, args));
     this.capture.install();
+    // tfjs calls nest deep; with V8's default of 10 frames a cell's own frame is often cut off.
+    const E = Error as { stackTraceLimit?: number };
+    if (typeof E.stackTraceLimit === 'number' && E.stackTraceLimit < 100) E.stackTraceLimit = 100;
     Object.assign(
       this.scope.builtins,
       kernelBuiltins({
@@ -108,6 +156,62 @@ export class Kernel {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** What callbacks.ts needs to attribute callbacks (and their errors) to runs. */
+  callbackHost(): CallbackHost {
+    return {
+      runId: () => this.currentRunId(),
+      within: (runId, fn) => {
+        const saved = this.context;
+        this.context = runId;
+        try {
+          return fn();
+        } finally {
+          this.context = saved;
+        }
+      },
+      error: (error, runId, where) => this.reportLate(error, runId, `Uncaught error in ${where}`),
+      rejection: (reason, runId) => {
+        // A runaway promise chain can reject thousands of times: a few warnings say enough.
+        const id = runId ?? this.currentRunId();
+        const n = (this.rejections.get(id) ?? 0) + 1;
+        this.rejections.set(id, n);
+        if (this.rejections.size > 32) this.rejections.delete(this.rejections.keys().next().value);
+        if (n <= MAX_REJECTION_WARNINGS) this.reportLate(reason, runId, 'Warning: unhandled promise rejection');
+        else if (n === MAX_REJECTION_WARNINGS + 1 && id !== undefined) {
+          this.within(id, () => this.stream('warn', ['(further unhandled promise rejections of this run are not shown)']));
+        }
+      },
+    };
+  }
+
+  /** Shows an error raised outside the run's own code on stderr of the run it belongs to. */
+  private reportLate(error: unknown, runId: number | undefined, heading: string): void {
+    try {
+      const id = runId ?? this.currentRunId();
+      const url = id !== undefined ? this.runScripts.get(id) : undefined;
+      const m = mapRuntimeError(error, this.scripts, url ?? '', (name) => this.scope.isLocked(name));
+      const at = m.line !== undefined ? ` (line ${m.line})` : '';
+      const lines = [`${heading}${at}: ${m.ename}: ${m.evalue}`, ...m.traceback.map((t) => `    ${t}`)];
+      if (id === undefined) {
+        this.options.console?.error?.(lines.join('\n'));
+        return;
+      }
+      this.within(id, () => this.stream('error', [lines.join('\n')]));
+    } catch {
+      // reporting must never throw out of an error handler
+    }
+  }
+
+  private within(runId: number, fn: () => void): void {
+    const saved = this.context;
+    this.context = runId;
+    try {
+      fn();
+    } finally {
+      this.context = saved;
+    }
+  }
+
   /** Restores the console. The page restarts a kernel by terminating its worker instead. */
   dispose(): void {
     this.capture.uninstall();
@@ -122,21 +226,56 @@ export class Kernel {
   }
 
   private currentRunId(): number | undefined {
-    return this.run?.runId ?? this.lastRunId;
+    return this.context ?? this.run?.runId ?? this.lastRunId;
+  }
+
+  private budget(runId: number): OutputBudget {
+    let b = this.budgets.get(runId);
+    if (!b) {
+      b = { messages: 0, chars: 0, dropped: 0 };
+      this.budgets.set(runId, b);
+      // Old runs' budgets go (their late output then starts a fresh, equally bounded one).
+      if (this.budgets.size > 32) this.budgets.delete(this.budgets.keys().next().value!);
+    }
+    return b;
   }
 
   private stream(level: Level, args: unknown[]): boolean {
     const runId = this.currentRunId();
     if (runId === undefined) return false;
-    const text = `${formatLogArgs(args, this.mods?.tf)}\n`;
+    const b = this.budget(runId);
+    if (b.messages >= MAX_STREAM_MESSAGES || b.chars >= MAX_STREAM_CHARS) {
+      b.dropped++;
+      return true;
+    }
+    let text: string;
+    try {
+      text = `${formatLogArgs(args, this.mods?.tf)}\n`;
+    } catch (e) {
+      text = `(console output could not be formatted: ${String((e as Error)?.message ?? e)})\n`;
+    }
+    if (b.chars + text.length > MAX_STREAM_CHARS) text = `${text.slice(0, Math.max(0, MAX_STREAM_CHARS - b.chars))}…\n`;
+    b.messages++;
+    b.chars += text.length;
     this.post({ type: 'stream', runId, name: streamName(level), level, text });
     return true;
+  }
+
+  /** Says how much console output of `runId` was not sent (once per run, at its end). */
+  private flushDropped(runId: number): void {
+    const b = this.budgets.get(runId);
+    if (!b || b.dropped === 0) return;
+    const n = b.dropped;
+    b.dropped = 0;
+    const text = `… ${n.toLocaleString('en-US')} more console output${n === 1 ? '' : 's'} not shown (limit: ${MAX_STREAM_MESSAGES.toLocaleString('en-US')} outputs or ${MAX_STREAM_CHARS.toLocaleString('en-US')} characters per run)\n`;
+    this.post({ type: 'stream', runId, name: 'stderr', level: 'warn', text });
   }
 
   private show(bundle: DisplayBundle, displayId?: string): boolean {
     const runId = this.currentRunId();
     if (runId === undefined) return false;
-    this.post(displayId === undefined ? { type: 'display', runId, bundle } : { type: 'display', runId, displayId, bundle });
+    const b = boundBundle(bundle);
+    this.post(displayId === undefined ? { type: 'display', runId, bundle: b } : { type: 'display', runId, displayId, bundle: b });
     return true;
   }
 
@@ -156,7 +295,11 @@ export class Kernel {
         if (this.cancelled.delete(req)) {
           this.post({ type: 'result', runId: req.runId, executionCount: 0, numTensors: this.numTensors(), interrupted: true });
         } else {
-          await this.execute(req);
+          try {
+            await this.execute(req);
+          } catch {
+            // execute never throws (see its finally); this only keeps the loop alive.
+          }
         }
       }
     } finally {
@@ -219,11 +362,43 @@ export class Kernel {
     this.run = run;
     this.lastRunId = runId;
     run.signal.onInterrupt(() => {
-      for (const stop of run.stops) stop();
+      for (const stop of run.stops) {
+        try {
+          stop();
+        } catch {
+          // a fit that cannot be stopped ends on its own
+        }
+      }
       this.files.cancelAll(new KeyboardInterrupt());
+      // A stalled download must not keep the next run waiting on the same dead request.
+      try {
+        (this.mods?.rnn as { abortDownloads?: (reason?: string) => void } | undefined)?.abortDownloads?.('stopped by the reader');
+      } catch {
+        // best effort
+      }
     });
-    const fail = (e: MappedError) =>
-      this.post({ type: 'error', runId, executionCount, ...e, numTensors: this.numTensors() });
+    let replied = false;
+    /** Posts the run's one reply; a reply that cannot be posted (not cloneable) becomes an error. */
+    const reply = (msg: FromKernel & { type: 'result' | 'error' }) => {
+      if (replied) return;
+      this.flushDropped(runId);
+      try {
+        this.post(msg);
+        replied = true;
+      } catch (e) {
+        this.post({
+          type: 'error',
+          runId,
+          executionCount,
+          ename: 'KernelError',
+          evalue: `The cell's outcome could not be sent to the page: ${safeMessage(e)}`,
+          traceback: [],
+          numTensors: this.numTensors(),
+        });
+        replied = true;
+      }
+    };
+    const fail = (e: MappedError) => reply({ type: 'error', runId, executionCount, ...e, numTensors: this.numTensors() });
     try {
       let mods: LoadedModules;
       try {
@@ -234,11 +409,40 @@ export class Kernel {
         return;
       }
       this.post({ type: 'status', state: 'busy', backend: this.backend, numTensors: this.numTensors() });
-      await this.runCell(req, run, executionCount, mods, fail);
+      await this.runCell(req, run, executionCount, mods, fail, reply);
+    } catch (e) {
+      fail({ ename: 'KernelError', evalue: `The kernel failed while running this cell: ${safeMessage(e)}`, traceback: [] });
     } finally {
+      if (!replied) {
+        fail({ ename: 'KernelError', evalue: 'The kernel could not finish this run; its definitions are kept.', traceback: [] });
+      }
       this.run = undefined;
       this.post({ type: 'status', state: 'idle', backend: this.backend, numTensors: this.numTensors() });
     }
+  }
+
+  /**
+   * Drops the position maps of old runs so a long session's heap stays flat: kept are the
+   * latest run of every cell and the RECENT_SCRIPTS most recent runs. Errors in functions
+   * defined by a forgotten run still show, only without their line.
+   */
+  private pruneScripts(): void {
+    const latest = new Map<string, string>();
+    for (const [url, info] of this.scripts) latest.set(info.cellId, url);
+    const keep = new Set(latest.values());
+    const urls = [...this.scripts.keys()];
+    for (const url of urls.slice(0, Math.max(0, urls.length - RECENT_SCRIPTS))) {
+      if (!keep.has(url)) this.scripts.delete(url);
+    }
+    while (this.runScripts.size > RECENT_SCRIPTS * 2) this.runScripts.delete(oldest(this.runScripts)!);
+    for (const key of this.loadPosted.keys()) {
+      if (!key.startsWith(`${this.lastRunId}:`)) this.loadPosted.delete(key);
+    }
+  }
+
+  /** How many compiled cells the kernel remembers (for tests: it must stay bounded). */
+  get rememberedScripts(): number {
+    return this.scripts.size;
   }
 
   private async runCell(
@@ -247,6 +451,7 @@ export class Kernel {
     executionCount: number,
     mods: LoadedModules,
     fail: (e: MappedError) => void,
+    reply: (msg: FromKernel & { type: 'result' | 'error' }) => void,
   ): Promise<void> {
     const sourceURL = cellSourceURL(req.cellId, executionCount);
     let compiled;
@@ -262,11 +467,13 @@ export class Kernel {
       return;
     }
     this.scripts.set(sourceURL, { cellId: req.cellId, toCell: compiled.toCell });
+    this.runScripts.set(req.runId, sourceURL);
+    this.pruneScripts();
     let fn: (nb: unknown, rt: unknown) => Promise<unknown>;
     try {
       fn = (0, eval)(compiled.code);
     } catch (e) {
-      fail({ ename: 'SyntaxError', evalue: String((e as Error)?.message ?? e), traceback: [] });
+      fail({ ename: 'SyntaxError', evalue: safeMessage(e), traceback: [] });
       return;
     }
     this.scope.unlock(compiled.declarations);
@@ -277,7 +484,8 @@ export class Kernel {
     let error: unknown;
     let failed = false;
     try {
-      value = await fn(this.scope.values, rt);
+      // Raced, so that Stop ends a run whose last line is a promise it never awaited.
+      value = await run.signal.race(fn(this.scope.values, rt));
       if (isThenable(value)) value = await run.signal.race(value);
     } catch (e) {
       failed = true;
@@ -288,19 +496,39 @@ export class Kernel {
     if (!failed) {
       try {
         bundle = toBundle(value, mods.tf);
+        if (bundle) bundle = boundBundle(bundle);
       } catch (e) {
         failed = true;
         error = e;
       }
     }
-    hygiene.end(this.scope.ownValues());
+    try {
+      hygiene.end(this.scope.ownValues());
+    } catch (e) {
+      this.stream('warn', [`Tensor clean-up after this run was skipped: ${safeMessage(e)}`]);
+    }
     const numTensors = this.numTensors();
     if (failed && isKeyboardInterrupt(error)) {
-      this.post({ type: 'result', runId: req.runId, executionCount, numTensors, interrupted: true });
+      reply({ type: 'result', runId: req.runId, executionCount, numTensors, interrupted: true });
     } else if (failed) {
       fail(mapRuntimeError(error, this.scripts, sourceURL, (name) => this.scope.isLocked(name)));
     } else {
-      this.post({ type: 'result', runId: req.runId, executionCount, numTensors, ...(bundle ? { bundle } : {}) });
+      reply({ type: 'result', runId: req.runId, executionCount, numTensors, ...(bundle ? { bundle } : {}) });
     }
+  }
+}
+
+/** Keys of `map` in insertion order, oldest first. */
+function oldest<K, V>(map: Map<K, V>): K | undefined {
+  return map.keys().next().value;
+}
+
+/** A message for any thrown value, without ever throwing itself. */
+function safeMessage(e: unknown): string {
+  try {
+    const m = (e as { message?: unknown } | null)?.message;
+    return typeof m === 'string' ? m : String(e);
+  } catch {
+    return '(unprintable error)';
   }
 }

@@ -127,6 +127,8 @@ export type FromKernel =
 export interface TextBundle {
   kind: 'text';
   text: string;
+  /** Characters the kernel did not send because the text was over its size limit. */
+  omittedChars?: number;
 }
 
 /** One row of a Keras-style summary. */
@@ -185,6 +187,8 @@ export interface TableBundle {
   caption?: string;
   columns: string[];
   rows: (string | number)[][];
+  /** Rows the kernel did not send because the table was over its size limit. */
+  omittedRows?: number;
 }
 
 /** A download or data-loading progress bar. */

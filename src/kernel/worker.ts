@@ -7,6 +7,7 @@
  *   new Worker(new URL('../kernel/worker.ts', import.meta.url), { type: 'module' })
  * then posts `{ type: 'init', base: import.meta.env.BASE_URL }` and `execute` messages.
  */
+import { guardCallbacks, type GuardedGlobal } from './callbacks';
 import { Kernel } from './kernel';
 import type { FromKernel } from './protocol';
 
@@ -23,4 +24,11 @@ const kernel = new Kernel({
   },
 });
 
-scope.onmessage = (e) => kernel.handle(e.data);
+// Errors in callbacks a cell leaves behind are shown in its cell, not fatal (callbacks.ts).
+guardCallbacks(self as unknown as GuardedGlobal, kernel.callbackHost());
+// A listener, not `onmessage`: a cell that sets `self.onmessage = null` must not deafen the kernel.
+self.addEventListener('message', (e) => kernel.handle((e as MessageEvent).data));
+// `self.close()` in a cell would end the kernel silently; Restart is the way to do that.
+(self as unknown as { close(): void }).close = () => {
+  throw new Error('self.close() would shut the kernel down; use Restart in the notebook bar instead.');
+};

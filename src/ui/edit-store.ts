@@ -4,6 +4,11 @@
  * Each entry remembers the hash of the authored source it was made against. When the author
  * has since changed the cell (the hash differs) the stored edit must not silently win: it is
  * reported as `stale`, the page shows the authored code and offers "Restore my edit".
+ *
+ * Nothing is lost silently: when storage refuses a write (full, or blocked) the reader is
+ * warned that the edit lasts for this visit only, and when another tab of the same lesson
+ * saved an edit of a cell (seen through the `storage` event, or found at save time) the reader
+ * is warned that the last tab to save wins.
  */
 
 export interface StorageLike {
@@ -26,6 +31,11 @@ export type LoadedEdit =
 
 const PREFIX = 'rnn-notebook:edit:';
 
+/** Where the store's warnings go (the notebook bar). */
+export interface EditStoreEvents {
+  warn(text: string): void;
+}
+
 /** `/rnn-notebook/lessons/lstm/index.html` and `/rnn-notebook/lessons/lstm` -> `/rnn-notebook/lessons/lstm/`. */
 export function pageKey(pathname: string): string {
   let p = pathname.replace(/index\.html$/, '');
@@ -34,10 +44,31 @@ export function pageKey(pathname: string): string {
 }
 
 export class EditStore {
+  /** The raw stored value this tab last read or wrote, per key (to notice other tabs' writes). */
+  private readonly seen = new Map<string, string | null>();
+  private warnedFull = false;
+
   constructor(
     private readonly storage: StorageLike | null,
     private readonly page: string,
+    private readonly events: EditStoreEvents = { warn: () => {} },
   ) {}
+
+  /**
+   * A `storage` event from another tab (`key` null: storage cleared). Warns when it concerns
+   * an edit of this lesson, and returns the cell id it concerns (or undefined).
+   */
+  foreignChange(key: string | null, newValue: string | null): string | undefined {
+    const prefix = `${PREFIX}${this.page}#`;
+    if (key === null || !key.startsWith(prefix) || key.endsWith(':stale')) return undefined;
+    const cellId = key.slice(prefix.length);
+    this.seen.set(key, newValue);
+    this.events.warn(
+      `This lesson is open in another tab, which just saved an edit of cell "${cellId}". ` +
+        'Each tab keeps its own code; the last tab to save wins on reload.',
+    );
+    return cellId;
+  }
 
   private key(cellId: string): string {
     return `${PREFIX}${this.page}#${cellId}`;
@@ -49,7 +80,8 @@ export class EditStore {
 
   private read(key: string): StoredEdit | null {
     try {
-      const raw = this.storage?.getItem(key);
+      const raw = this.storage?.getItem(key) ?? null;
+      this.seen.set(key, raw);
       if (!raw) return null;
       const v = JSON.parse(raw) as StoredEdit;
       return typeof v?.code === 'string' && typeof v?.hash === 'string' ? v : null;
@@ -58,12 +90,18 @@ export class EditStore {
     }
   }
 
-  private write(key: string, value: StoredEdit | null): void {
+  /** Writes (or removes) an entry; false when storage refused it. */
+  private write(key: string, value: StoredEdit | null): boolean {
+    if (!this.storage) return false;
     try {
-      if (value) this.storage?.setItem(key, JSON.stringify(value));
-      else this.storage?.removeItem(key);
+      const raw = value ? JSON.stringify(value) : null;
+      if (raw) this.storage.setItem(key, raw);
+      else this.storage.removeItem(key);
+      this.seen.set(key, raw);
+      return true;
     } catch {
       // Storage full or disabled (private mode): edits then last for this visit only.
+      return false;
     }
   }
 
@@ -87,9 +125,36 @@ export class EditStore {
     return { kind: 'none' };
   }
 
-  /** Saves the reader's code; code equal to the authored source removes the entry. */
-  save(cellId: string, hash: string, code: string, authored: string): void {
-    this.write(this.key(cellId), code === authored ? null : { hash, code, savedAt: Date.now() });
+  /**
+   * Saves the reader's code; code equal to the authored source removes the entry. Returns
+   * false (after warning the reader) when the browser refused to store it.
+   */
+  save(cellId: string, hash: string, code: string, authored: string): boolean {
+    const key = this.key(cellId);
+    // Another tab wrote this cell since this tab last looked: say that this save replaces it.
+    if (this.storage && this.seen.has(key)) {
+      let now: string | null = null;
+      try {
+        now = this.storage.getItem(key);
+      } catch {
+        now = null;
+      }
+      if (now !== this.seen.get(key)) {
+        this.events.warn(
+          `Cell "${cellId}" was also edited in another tab of this lesson; this tab's code was saved over it (the last tab to save wins).`,
+        );
+      }
+    }
+    const ok = this.write(key, code === authored ? null : { hash, code, savedAt: Date.now() });
+    if (!ok && code !== authored && !this.warnedFull) {
+      this.warnedFull = true;
+      this.events.warn(
+        `Your edit of cell "${cellId}" could not be saved: the browser's storage for this site is full or blocked. ` +
+          'Edits last until you leave this page; copy code you want to keep.',
+      );
+    }
+    if (ok) this.warnedFull = false;
+    return ok;
   }
 
   /** Forgets the edit (Reset). */

@@ -9,6 +9,16 @@
  *   (code that never yields, like `while (true) {}`), the worker is terminated and a fresh
  *   one started. That works on any static host: no SharedArrayBuffer, no COOP/COEP headers.
  * - An error cancels the cells queued after it, like Jupyter's Run all.
+ * - Output that arrives after a run has finished (a timer or callback the cell left behind,
+ *   including errors the kernel caught in it) still goes to that cell, as in Jupyter, until
+ *   the cell runs again or the kernel restarts.
+ * - No run is left "running" without an answer: every job that was posted either gets its
+ *   reply, or is finished as `killed` by Restart, by a worker error, by the Stop grace period,
+ *   or by the answer deadline — a worker that has not said anything within `ackMs` of an
+ *   `execute` (the kernel always answers one at once with a status) has stopped answering
+ *   (closed, or stuck in code a callback left running) and is replaced, and the page says so.
+ * - A Stop that the kernel honours keeps every definition; the notice says so, replacing an
+ *   earlier "did not stop" warning.
  *
  * The worker is injected (`createWorker`) so this logic runs in Node tests with a fake.
  */
@@ -66,6 +76,8 @@ export interface SessionEvents {
 export interface SessionOptions {
   /** How long Stop waits for the running cell before terminating the worker. */
   graceMs?: number;
+  /** How long an `execute` may go without any message from the kernel before it is declared dead. */
+  ackMs?: number;
 }
 
 export interface RunHandle {
@@ -84,13 +96,26 @@ interface Job {
 
 export const RESTART_NOTICE = 'Earlier definitions are gone; Run all restores them.';
 
+/** Said when a Stop was honoured by the kernel (replaces an earlier "did not stop" warning). */
+export const CLEAN_STOP_NOTICE = 'Stopped. The kernel kept every definition.';
+
+/** Finished runs whose late output (timers, callbacks) is still routed to their cell. */
+const LATE_RUNS = 64;
+
 export class KernelSession {
   private worker: WorkerLike | null = null;
   private queue: Job[] = [];
   private current: Job | null = null;
   private nextRunId = 1;
   private graceTimer: ReturnType<typeof setTimeout> | null = null;
+  private ackTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly graceMs: number;
+  private readonly ackMs: number;
+  /** runId -> sink of finished runs, newest per cell, for output that arrives late. */
+  private readonly late = new Map<number, { cellId: string; sink: RunSink }>();
+  private stopRequested = false;
+  /** True once the current worker has sent anything (it loaded and runs). */
+  private heard = false;
   private st: SessionStatus = { state: 'off', queued: 0 };
 
   constructor(
@@ -100,6 +125,7 @@ export class KernelSession {
     opts: SessionOptions = {},
   ) {
     this.graceMs = opts.graceMs ?? 2000;
+    this.ackMs = opts.ackMs ?? 8000;
   }
 
   get status(): SessionStatus {
@@ -162,8 +188,12 @@ export class KernelSession {
 
   private startWorker(): WorkerLike {
     const w = this.createWorker();
+    this.heard = false;
     w.onmessage = (ev) => {
-      if (this.worker === w && isFromKernel(ev.data)) this.onMessage(ev.data);
+      if (this.worker === w && isFromKernel(ev.data)) {
+        this.heard = true;
+        this.onMessage(ev.data);
+      }
     };
     w.onerror = (ev) => {
       if (this.worker === w) this.onWorkerError(ev);
@@ -176,6 +206,8 @@ export class KernelSession {
 
   private killWorker(): void {
     this.clearGrace();
+    this.clearAck();
+    this.late.clear();
     if (this.worker) {
       this.worker.onmessage = null;
       this.worker.onerror = null;
@@ -193,11 +225,35 @@ export class KernelSession {
     job.runId = this.nextRunId++;
     this.current = job;
     this.emit({ state: this.st.state === 'idle' ? 'busy' : this.st.state });
+    // The cell's earlier run is superseded: its late output must not land in the new one.
+    for (const [id, l] of this.late) if (l.cellId === job.cellId) this.late.delete(id);
     job.sink.started(job.runId);
+    this.stopRequested = false;
     worker.postMessage({ type: 'execute', runId: job.runId, cellId: job.cellId, code: job.code });
+    this.armAck(worker, job);
+  }
+
+  /** Declares the kernel dead when it does not answer an execute at all within `ackMs`. */
+  private armAck(worker: WorkerLike, job: Job): void {
+    this.clearAck();
+    // A worker still loading its script (slow network or device) is not judged: one that
+    // fails to load reports through onerror. Only a kernel that has answered before can go quiet.
+    if (!this.heard) return;
+    this.ackTimer = setTimeout(() => {
+      this.ackTimer = null;
+      if (this.worker !== worker || this.current !== job) return;
+      const secs = Math.round(this.ackMs / 100) / 10;
+      this.restart(`The kernel stopped answering (no reply within ${secs} s), so it was restarted.`, 'warn');
+    }, this.ackMs);
+  }
+
+  private clearAck(): void {
+    if (this.ackTimer) clearTimeout(this.ackTimer);
+    this.ackTimer = null;
   }
 
   private onMessage(msg: FromKernel): void {
+    this.clearAck(); // any message shows the kernel is alive
     if (msg.type === 'status') {
       this.emit({
         state: msg.state,
@@ -207,7 +263,12 @@ export class KernelSession {
       return;
     }
     const job = this.current;
-    if (!job || msg.runId !== job.runId) return; // late message of a cancelled run
+    if (!job || msg.runId !== job.runId) {
+      // Output of a finished run (a timer it left behind) goes to its cell; else it is dropped.
+      const late = this.late.get(msg.runId);
+      if (late && (msg.type === 'stream' || msg.type === 'display')) late.sink.message(msg);
+      return;
+    }
     switch (msg.type) {
       case 'stream':
       case 'display':
@@ -221,7 +282,12 @@ export class KernelSession {
       case 'error': {
         this.clearGrace();
         this.current = null;
+        this.late.set(job.runId, { cellId: job.cellId, sink: job.sink });
+        if (this.late.size > LATE_RUNS) this.late.delete(this.late.keys().next().value!);
         this.emit({ numTensors: msg.numTensors });
+        const interrupted = msg.type === 'result' ? msg.interrupted === true : msg.ename === 'KeyboardInterrupt';
+        if (interrupted && this.stopRequested) this.events.notice(CLEAN_STOP_NOTICE, 'info');
+        this.stopRequested = false;
         if (msg.type === 'result') job.sink.finished({ kind: 'result', msg });
         else {
           if (msg.ename !== 'KeyboardInterrupt') this.cancelQueued(`Not run: cell "${job.cellId}" raised ${msg.ename}.`);
@@ -262,6 +328,7 @@ export class KernelSession {
   }
 
   private interrupt(job: Job): void {
+    this.stopRequested = true;
     this.worker?.postMessage({ type: 'interrupt' });
     // A pending file picker would otherwise keep the run waiting forever.
     for (const id of job.inputRequests) this.reply(id, undefined);

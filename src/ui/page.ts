@@ -28,7 +28,12 @@ export class NotebookPage implements CellHost {
     } catch {
       storage = null; // blocked storage: edits last for this visit only
     }
-    this.store = new EditStore(storage, pageKey(location.pathname));
+    // Storage full, or another tab saving edits of this lesson: said in the notebook bar.
+    this.store = new EditStore(storage, pageKey(location.pathname), { warn: (text) => this.toolbar?.say(text, 'warn') });
+    addEventListener('storage', (ev) => {
+      const e = ev as StorageEvent;
+      if (e.storageArea === storage) this.store.foreignChange(e.key, e.newValue);
+    });
 
     let bar = document.getElementById('notebook-bar');
     if (!bar) {

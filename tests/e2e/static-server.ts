@@ -26,7 +26,33 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-export async function startStaticServer(dir: string, base = '/'): Promise<StaticServer> {
+/**
+ * Response headers in the format of Netlify's and Cloudflare Pages' `_headers` file: a path
+ * pattern (`/*`, `/_astro/*`) on its own line, then indented `Name: value` lines. Returns the
+ * headers for a path (from the site root): every matching rule applies, and a header named by
+ * several rules gets their values joined with ", " (as those hosts do).
+ */
+export function headersFor(rulesText: string, path: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  let matches = false;
+  for (const raw of rulesText.split('\n')) {
+    const line = raw.replace(/\s+$/, '');
+    if (!line || line.trimStart().startsWith('#')) continue;
+    if (!/^\s/.test(line)) {
+      const pattern = new RegExp(`^${line.trim().replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+      matches = pattern.test(path);
+      continue;
+    }
+    if (!matches) continue;
+    const i = line.indexOf(':');
+    const name = line.slice(0, i).trim().toLowerCase();
+    const value = line.slice(i + 1).trim();
+    out[name] = out[name] ? `${out[name]}, ${value}` : value;
+  }
+  return out;
+}
+
+export async function startStaticServer(dir: string, base = '/', opts: { headers?: string } = {}): Promise<StaticServer> {
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
@@ -51,7 +77,8 @@ export async function startStaticServer(dir: string, base = '/'): Promise<Static
         res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' }).end(notFound ?? 'not found');
         return;
       }
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      const extra = opts.headers ? headersFor(opts.headers, path) : {};
+      res.writeHead(200, { ...extra, 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
       res.end(await readFile(file));
     } catch (e) {
       res.writeHead(500).end(String(e));

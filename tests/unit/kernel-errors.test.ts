@@ -78,8 +78,20 @@ describe('runtime errors', () => {
     );
     expect(out.error?.ename).toBe('ValueError');
     expect(out.error?.evalue).toMatch(/input expected a batch of elements where each example has shape \[3\]/);
-    expect([out.error?.line, out.error?.column]).toEqual([4, 7]);
-    expect(out.error?.traceback).toEqual(['at <cell>:4:7']);
+    // The cell's own frame (the call of `m.fit`) survives tfjs's deep stack: the kernel raises
+    // V8's stack trace limit, so the error points at the call, not only at the await.
+    expect([out.error?.line, out.error?.column]).toEqual([4, 9]);
+    expect(out.error?.traceback).toEqual(['at <cell>:4:9']);
+  });
+
+  it('are answered even when the error\'s getters throw, or the final value cannot be inspected', async () => {
+    const a = await h.exec('const e = new Error("m"); Object.defineProperty(e, "name", { get() { throw new Error("getter") } }); throw e;');
+    expect(a.error).toMatchObject({ ename: 'Error', evalue: 'm' });
+    const b = await h.exec('const px = new Proxy({}, { ownKeys() { throw new Error("trap") } }); px');
+    expect(b.error).toMatchObject({ ename: 'Error', evalue: 'trap' });
+    const c = await h.exec('throw new Proxy({}, { get() { throw new Error("get trap") }, getPrototypeOf() { throw new Error("proto trap") } })');
+    expect(c.reply.type).toBe('error');
+    expect((await h.exec('typeof px')).result?.bundle).toEqual({ kind: 'text', text: 'object' });
   });
 
   it('leave the kernel usable', async () => {

@@ -64,4 +64,31 @@ describe('EditStore', () => {
     none.save('c1', 'h', 'y', 'x');
     expect(none.load('c1', 'h', 'x')).toEqual({ kind: 'none' });
   });
+
+  it('warns (once) when storage refuses an edit, and when another tab saved the same cell', () => {
+    const st = memoryStorage();
+    const warnings: string[] = [];
+    const s = new EditStore(st, '/a/', { warn: (t) => warnings.push(t) });
+    s.load('c1', 'h', 'x');
+    st.setItem = () => {
+      throw new DOMException('quota', 'QuotaExceededError');
+    };
+    expect(s.save('c1', 'h', 'y', 'x')).toBe(false);
+    expect(s.save('c1', 'h', 'yy', 'x')).toBe(false);
+    expect(warnings).toEqual([expect.stringMatching(/Your edit of cell "c1" could not be saved: the browser's storage for this site is full or blocked/)]);
+    st.setItem = (k, v) => void st.data.set(k, v);
+    expect(s.save('c1', 'h', 'z', 'x')).toBe(true);
+    // Another tab (a second store on the same storage) saves the cell: the event warns here,
+    // and this tab's next save says it replaced the other tab's code.
+    const other = new EditStore(st, '/a/');
+    other.load('c1', 'h', 'x');
+    other.save('c1', 'h', 'from tab 2', 'x');
+    expect(s.foreignChange('rnn-notebook:edit:/a/#c1', st.data.get('rnn-notebook:edit:/a/#c1')!)).toBe('c1');
+    expect(s.foreignChange('rnn-notebook:edit:/b/#c1', '{}')).toBeUndefined();
+    expect(warnings.at(-1)).toMatch(/open in another tab, which just saved an edit of cell "c1"/);
+    other.save('c1', 'h', 'from tab 2 again', 'x');
+    s.save('c1', 'h', 'from tab 1', 'x');
+    expect(warnings.at(-1)).toMatch(/Cell "c1" was also edited in another tab of this lesson; this tab's code was saved over it/);
+    expect(warnings.length).toBe(3);
+  });
 });

@@ -217,4 +217,52 @@ describe('KernelSession', () => {
     await flush();
     expect(workers).toHaveLength(2);
   });
+
+  it('routes output that arrives after a run finished to its cell, until the cell runs again', async () => {
+    const a = recorder();
+    session.enqueue('a', 'setTimeout(...)', a.sink);
+    await flush();
+    const w = workers[0]!;
+    w.reply({ type: 'status', state: 'idle' });
+    const id = w.executes()[0]!.runId;
+    w.reply({ type: 'result', runId: id, executionCount: 1, numTensors: 0 });
+    w.reply({ type: 'stream', runId: id, name: 'stderr', level: 'error', text: 'Uncaught error in a setTimeout callback' });
+    expect(a.log).toEqual([`started ${id}`, 'finished result', 'stream']);
+    const a2 = recorder();
+    session.enqueue('a', '1', a2.sink);
+    await flush();
+    w.reply({ type: 'stream', runId: id, name: 'stdout', level: 'log', text: 'late' });
+    expect(a.log.at(-1)).toBe('stream'); // the superseded run's late output is dropped
+    expect(a.log.length).toBe(3);
+  });
+
+  it('declares a kernel that does not answer an execute dead, restarts it and says so', async () => {
+    const a = recorder();
+    session.enqueue('a', '1', a.sink);
+    await flush();
+    const w = workers[0]!;
+    w.reply({ type: 'status', state: 'idle' }); // it loaded and answered init
+    w.reply({ type: 'result', runId: w.executes()[0]!.runId, executionCount: 1, numTensors: 0 });
+    const b = recorder();
+    session.enqueue('b', '2', b.sink); // the worker has closed itself: silence
+    await flush();
+    vi.advanceTimersByTime(7_900);
+    expect(b.outcomes).toEqual([]);
+    vi.advanceTimersByTime(200);
+    expect(b.outcomes).toEqual([{ kind: 'killed', reason: 'The kernel stopped answering (no reply within 8 s), so it was restarted.' }]);
+    expect(w.terminated).toBe(true);
+    expect(workers).toHaveLength(2);
+    expect(notices.at(-1)).toMatch(/stopped answering/);
+  });
+
+  it('says a Stop the kernel honoured kept the definitions (replacing a "did not stop" warning)', async () => {
+    const a = recorder();
+    session.enqueue('a', 'await sleep()', a.sink);
+    await flush();
+    const w = workers[0]!;
+    w.reply({ type: 'status', state: 'busy' });
+    session.stop();
+    w.reply({ type: 'result', runId: w.executes()[0]!.runId, executionCount: 1, numTensors: 0, interrupted: true });
+    expect(notices.at(-1)).toBe('Stopped. The kernel kept every definition.');
+  });
 });

@@ -20,6 +20,11 @@ export interface DataConfig {
   fetch?: typeof fetch;
   /** Use the Cache API when it exists (default true). */
   useCache?: boolean;
+  /**
+   * A download that receives nothing (no response, or no bytes) for this long is abandoned with
+   * a `DataUnavailableError` saying it stalled, and a later call tries again (default 30,000 ms).
+   */
+  stallTimeoutMs?: number;
 }
 
 interface ResolvedConfig {
@@ -28,6 +33,7 @@ interface ResolvedConfig {
   warn: (message: string) => void;
   fetch: typeof fetch;
   useCache: boolean;
+  stallTimeoutMs: number;
 }
 
 const state: ResolvedConfig = {
@@ -36,6 +42,7 @@ const state: ResolvedConfig = {
   warn: (message) => console.warn(message),
   fetch: (...args) => globalThis.fetch(...args),
   useCache: true,
+  stallTimeoutMs: 30_000,
 };
 
 /** Listeners told when the configuration changes (the IMDB loader drops its memory cache). */
@@ -52,6 +59,10 @@ export function configureData(config: DataConfig = {}): void {
   if (config.warn) state.warn = config.warn;
   if (config.fetch) state.fetch = config.fetch;
   if (config.useCache !== undefined) state.useCache = config.useCache;
+  if (config.stallTimeoutMs !== undefined) {
+    if (!(config.stallTimeoutMs > 0)) throw new RangeError(`configureData: stallTimeoutMs must be a positive number of milliseconds, got ${config.stallTimeoutMs}`);
+    state.stallTimeoutMs = config.stallTimeoutMs;
+  }
   for (const fn of listeners) fn();
 }
 

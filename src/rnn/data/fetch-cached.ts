@@ -3,6 +3,12 @@
  * the manifest, and the browser Cache API (`rnn-notebook-data-v1`) so a second visit reads
  * from disk instead of the network. Works in a Web Worker and in Node (where `caches` does
  * not exist and is simply skipped).
+ *
+ * No download can hang the loader: a fetch that receives nothing for `stallTimeoutMs`
+ * (config.ts) is aborted, and `abortDownloads()` (the kernel calls it on Stop) aborts every
+ * download in flight. Either way the callers' pending promises reject, so the next call
+ * fetches again instead of waiting on a dead request. A cached copy that fails verification
+ * (damaged, or overwritten by a cell) is reported, deleted and fetched again.
  */
 import { dataConfig } from './config';
 import { DataUnavailableError } from './errors';
@@ -48,6 +54,70 @@ export class ProgressTracker {
   finish(): void {
     dataConfig().onProgress(this.label, this.total, this.total, true);
   }
+}
+
+/** Downloads in flight, so Stop can abort them all. */
+const inFlight = new Set<AbortController>();
+
+/**
+ * Aborts every data download in flight (the kernel calls this when the reader presses Stop).
+ * Their callers get a `DataUnavailableError`; the next load starts afresh.
+ */
+export function abortDownloads(reason = 'stopped by the reader'): void {
+  for (const c of [...inFlight]) c.abort(new Error(reason));
+}
+
+/**
+ * An AbortController for one download, aborted when `stallTimeoutMs` passes without `alive()`
+ * being called (no response yet, or no new bytes).
+ */
+function watchdog(): { signal: AbortSignal; alive(): void; done(): void; why(): string | null } {
+  const ctrl = new AbortController();
+  const ms = dataConfig().stallTimeoutMs;
+  let stalled = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const arm = () => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = setTimeout(() => {
+      stalled = true;
+      ctrl.abort(new Error(`no data for ${Math.round(ms / 100) / 10} s`));
+    }, ms);
+  };
+  arm();
+  inFlight.add(ctrl);
+  return {
+    signal: ctrl.signal,
+    alive: arm,
+    done: () => {
+      if (timer !== undefined) clearTimeout(timer);
+      inFlight.delete(ctrl);
+    },
+    why: () => {
+      if (!ctrl.signal.aborted) return null;
+      if (stalled) return `the download stalled: no data for ${Math.round(ms / 100) / 10} s`;
+      const r = ctrl.signal.reason as { message?: string } | undefined;
+      return `the download was aborted (${r?.message ?? 'stopped'})`;
+    },
+  };
+}
+
+/** Rejects as soon as `signal` aborts (a stalled body read may otherwise never settle). */
+function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
 }
 
 async function readBody(response: Response, onBytes: (n: number) => void): Promise<Uint8Array> {
@@ -107,10 +177,12 @@ export async function fetchDataFile(url: string, options: FetchOptions = {}): Pr
       const hit = await cache.match(key);
       if (!hit) return null;
       const bytes = new Uint8Array(await hit.arrayBuffer());
-      if ((await verify(bytes, entry)) === null) {
+      const problem = await verify(bytes, entry);
+      if (problem === null) {
         tracker?.update(name, bytes.length);
         return bytes;
       }
+      dataConfig().warn(`The cached copy of ${name} is damaged (${problem}); fetching it again.`);
       await cache.delete(key);
     } catch {
       /* a broken cache entry is simply fetched again */
@@ -123,25 +195,38 @@ export async function fetchDataFile(url: string, options: FetchOptions = {}): Pr
     if (cached) return cached;
   }
 
+  const dog = watchdog();
   let response: Response;
-  try {
-    response = await dataConfig().fetch(url, networkFirst ? { cache: 'no-cache' } : undefined);
-  } catch (err) {
-    const cached = networkFirst ? await fromCache() : null;
-    if (cached) return cached;
-    throw new DataUnavailableError('Could not fetch the IMDB data', url, (err as Error)?.message ?? String(err));
-  }
-  if (!response.ok) {
-    const cached = networkFirst ? await fromCache() : null;
-    if (cached) return cached;
-    const what = response.status === 404 ? 'The IMDB data is not on this site (never downloaded?)' : 'Could not fetch the IMDB data';
-    throw new DataUnavailableError(what, url, `HTTP ${response.status}`);
-  }
   let bytes: Uint8Array;
   try {
-    bytes = await readBody(response, (n) => tracker?.update(name, n));
-  } catch (err) {
-    throw new DataUnavailableError('The download of the IMDB data broke off', url, (err as Error)?.message);
+    try {
+      const init: RequestInit = { signal: dog.signal, ...(networkFirst ? { cache: 'no-cache' as RequestCache } : {}) };
+      response = await abortable(dataConfig().fetch(url, init), dog.signal);
+      dog.alive();
+    } catch (err) {
+      const cached = networkFirst ? await fromCache() : null;
+      if (cached) return cached;
+      throw new DataUnavailableError('Could not fetch the IMDB data', url, dog.why() ?? (err as Error)?.message ?? String(err));
+    }
+    if (!response.ok) {
+      const cached = networkFirst ? await fromCache() : null;
+      if (cached) return cached;
+      const what = response.status === 404 ? 'The IMDB data is not on this site (never downloaded?)' : 'Could not fetch the IMDB data';
+      throw new DataUnavailableError(what, url, `HTTP ${response.status}`);
+    }
+    try {
+      bytes = await abortable(
+        readBody(response, (n) => {
+          dog.alive();
+          tracker?.update(name, n);
+        }),
+        dog.signal,
+      );
+    } catch (err) {
+      throw new DataUnavailableError('The download of the IMDB data broke off', url, dog.why() ?? (err as Error)?.message);
+    }
+  } finally {
+    dog.done();
   }
   const problem = await verify(bytes, entry);
   if (problem) {

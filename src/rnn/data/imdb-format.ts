@@ -83,8 +83,16 @@ export function encodeVarints(values: ArrayLike<number>): Uint8Array {
   return out;
 }
 
-/** Decodes exactly `count` varints; throws if the bytes end early or are left over. */
-export function decodeVarints(bytes: Uint8Array, count: number): Int32Array {
+/**
+ * Decodes exactly `count` varints; throws if the bytes end early or are left over, or a value
+ * is above `maxValue` (default: the int32 range of the result).
+ */
+export function decodeVarints(bytes: Uint8Array, count: number, maxValue = 0x7fffffff): Int32Array {
+  // Every varint takes at least one byte: a count above the byte length is a damaged file, and
+  // must be refused before allocating (a wrong count can be billions).
+  if (!Number.isSafeInteger(count) || count < 0 || count > bytes.length) {
+    throw new Error(`ids file has ${bytes.length} bytes, too few for ${count} words`);
+  }
   const out = new Int32Array(count);
   let p = 0;
   for (let i = 0; i < count; i++) {
@@ -96,7 +104,9 @@ export function decodeVarints(bytes: Uint8Array, count: number): Int32Array {
       b = bytes[p++];
       v += (b & 127) * 2 ** shift;
       shift += 7;
+      if (shift > 35) throw new Error(`ids file: word ${i} is not a valid varint`);
     } while (b & 128);
+    if (v > maxValue) throw new Error(`ids file: word ${i} has rank ${v}, above the manifest's maxRank ${maxValue}`);
     out[i] = v;
   }
   if (p !== bytes.length) throw new Error(`ids file has ${bytes.length - p} bytes after the last word`);
@@ -130,4 +140,64 @@ export function writeUint32LE(values: ArrayLike<number>): Uint8Array {
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as unknown as BufferSource);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * Checks one split's decoded lengths and labels against each other, the ids file and the
+ * manifest, before anything large is allocated: a file can pass its hash check and still be
+ * wrong inside (a faulty conversion). Returns the problem, or null.
+ */
+export function splitProblem(
+  lengths: Uint32Array,
+  labels: Uint8Array,
+  idsBytes: number,
+  expected: { reviews: number; words: number },
+): string | null {
+  if (lengths.length !== expected.reviews) return `${lengths.length} review lengths, the manifest says ${expected.reviews} reviews`;
+  if (labels.length !== lengths.length) return `${labels.length} labels for ${lengths.length} reviews`;
+  let words = 0;
+  for (let i = 0; i < lengths.length; i++) words += lengths[i];
+  if (words !== expected.words) return `the review lengths add up to ${words} words, the manifest says ${expected.words}`;
+  if (words > idsBytes) return `the review lengths add up to ${words} words, more than the ${idsBytes} bytes of the ids file can hold`;
+  if (words > 0xffffffff) return `the review lengths add up to ${words} words, over the 32-bit limit`;
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] !== 0 && labels[i] !== 1) return `label ${i} is ${labels[i]}; labels must be 0 or 1`;
+  }
+  return null;
+}
+
+const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
+
+/** Checks a parsed manifest's shape (format, splits, files). Returns the problem, or null. */
+export function manifestProblem(m: unknown): string | null {
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) return 'not a JSON object';
+  const v = m as Partial<ImdbManifest>;
+  if (v.format !== IMDB_FORMAT) return `format ${JSON.stringify(v.format)}, expected "${IMDB_FORMAT}"`;
+  if (v.version !== IMDB_FORMAT_VERSION) return `version ${JSON.stringify(v.version)}, this site reads version ${IMDB_FORMAT_VERSION}`;
+  if (!isCount(v.maxRank)) return `maxRank ${JSON.stringify(v.maxRank)} is not a count`;
+  if (typeof v.splits !== 'object' || v.splits === null) return 'no splits';
+  for (const s of SPLITS) {
+    const sp = v.splits[s];
+    if (!sp || !isCount(sp.reviews) || !isCount(sp.words)) return `split "${s}" needs counts of reviews and words`;
+  }
+  if (typeof v.files !== 'object' || v.files === null) return 'no file list';
+  for (const [name, e] of Object.entries(v.files)) {
+    if (!e || !isCount(e.bytes) || typeof e.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(e.sha256)) {
+      return `file entry "${name}" needs bytes and a SHA-256 (64 hex digits)`;
+    }
+  }
+  return null;
+}
+
+/** Checks a parsed word index: an object of word -> positive integer rank. Returns the problem, or null. */
+export function wordIndexProblem(index: unknown): string | null {
+  if (typeof index !== 'object' || index === null || Array.isArray(index)) {
+    return `expected a JSON object of word -> rank, got ${Array.isArray(index) ? 'an array' : index === null ? 'null' : typeof index}`;
+  }
+  let n = 0;
+  for (const [w, r] of Object.entries(index)) {
+    if (typeof r !== 'number' || !Number.isInteger(r) || r < 1) return `the rank of ${JSON.stringify(w.slice(0, 40))} is ${JSON.stringify(r)}, not a positive integer`;
+    n++;
+  }
+  return n === 0 ? 'the word index is empty' : null;
 }

@@ -15,9 +15,11 @@ import { cacheKey, fetchDataFile, ProgressTracker, pruneCache } from './fetch-ca
 import {
   decodeVarints,
   IMDB_DIR,
-  IMDB_FORMAT,
   lengthsToOffsets,
   MANIFEST_FILE,
+  manifestProblem,
+  splitProblem,
+  wordIndexProblem,
   readUint32LE,
   SPLITS,
   splitFiles,
@@ -53,12 +55,11 @@ async function loadManifest(): Promise<ImdbManifest> {
   let manifest: ImdbManifest;
   try {
     manifest = JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    throw new DataUnavailableError('The IMDB data is not on this site', url, 'the server did not return the JSON manifest');
+  } catch (e) {
+    throw new DataUnavailableError('The IMDB data is not on this site', url, `the server did not return the JSON manifest: ${(e as Error).message}`);
   }
-  if (manifest?.format !== IMDB_FORMAT || !manifest.files || !manifest.splits) {
-    throw new DataUnavailableError('The IMDB manifest is not in the expected format', url, `format ${String(manifest?.format)}`);
-  }
+  const problem = manifestProblem(manifest);
+  if (problem) throw new DataUnavailableError('The IMDB manifest is not in the expected format', url, problem);
   return manifest;
 }
 
@@ -87,13 +88,29 @@ async function fetchRaw(): Promise<{ manifest: ImdbManifest; raw: RawImdb }> {
   const keep = new Set([dataUrl(MANIFEST_FILE), ...Object.entries(manifest.files).map(([f, e]) => cacheKey(dataUrl(f), e))]);
   void pruneCache(dataUrl(''), keep);
   const byName = new Map(names.map((n, i) => [n, files[i]]));
+  // The files passed their hash checks; their content is checked too (a faulty conversion
+  // writes wrong files with right hashes), before anything is allocated from their numbers.
+  const damaged = (file: string, problem: string) =>
+    new DataUnavailableError('An IMDB data file on the site is damaged inside (re-run the conversion)', dataUrl(file), problem);
   const split = (s: (typeof SPLITS)[number]): RawSplit => {
     const f = splitFiles(s);
-    const lengths = readUint32LE(byName.get(f.lengths)!);
-    const offsets = lengthsToOffsets(lengths);
+    let lengths: Uint32Array;
+    try {
+      lengths = readUint32LE(byName.get(f.lengths)!);
+    } catch (e) {
+      throw damaged(f.lengths, (e as Error).message);
+    }
     const labels = byName.get(f.labels)!;
-    if (labels.length !== lengths.length) throw new Error(`IMDB ${s}: ${labels.length} labels for ${lengths.length} reviews`);
-    const ids = decodeVarints(byName.get(f.ids)!, offsets[lengths.length]);
+    const idBytes = byName.get(f.ids)!;
+    const problem = splitProblem(lengths, labels, idBytes.length, manifest.splits[s]);
+    if (problem) throw damaged(problem.includes('label') ? f.labels : f.lengths, problem);
+    const offsets = lengthsToOffsets(lengths);
+    let ids: Int32Array;
+    try {
+      ids = decodeVarints(idBytes, offsets[lengths.length], manifest.maxRank);
+    } catch (e) {
+      throw damaged(f.ids, (e as Error).message);
+    }
     return { ids, offsets, labels };
   };
   return { manifest, raw: { train: split('train'), test: split('test') } };
@@ -154,7 +171,15 @@ async function fetchWordIndex(): Promise<Record<string, number>> {
   const tracker = new ProgressTracker('IMDB word index', entry.bytes);
   const bytes = await fetchDataFile(dataUrl(WORD_INDEX_FILE), { entry, tracker });
   tracker.finish();
-  return JSON.parse(new TextDecoder().decode(bytes));
+  let index: unknown;
+  try {
+    index = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (e) {
+    throw new DataUnavailableError('The IMDB word index is not valid JSON', dataUrl(WORD_INDEX_FILE), (e as Error).message);
+  }
+  const problem = wordIndexProblem(index);
+  if (problem) throw new DataUnavailableError('The IMDB word index is damaged inside', dataUrl(WORD_INDEX_FILE), problem);
+  return index as Record<string, number>;
 }
 
 export interface WordIndexOptions {

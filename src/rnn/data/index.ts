@@ -9,3 +9,4 @@ export { padSequences } from './pad-sequences';
 export { Tokenizer } from './tokenizer';
 export { parseTextDataset } from './text-dataset';
 export { configureData } from './config';
+export { abortDownloads } from './fetch-cached';

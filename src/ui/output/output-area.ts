@@ -15,7 +15,7 @@ import { LoadView } from './load';
 import { PlotView } from './plot';
 import { ProgressView } from './progress';
 import { renderSummary } from './summary';
-import { renderTable } from './table';
+import { renderPagedTable, renderText } from './bounded';
 
 interface View {
   el: HTMLElement;
@@ -61,9 +61,9 @@ function renderStatic(b: DisplayBundle): HTMLElement {
     case 'summary':
       return renderSummary(b);
     case 'table':
-      return renderTable(b);
+      return renderPagedTable(b);
     case 'text':
-      return h('pre', { class: 'nb-text' }, b.text);
+      return renderText(b);
     case 'gates':
       return renderGates(b);
     default:
@@ -92,6 +92,11 @@ const LOG_LIMIT = 200;
 /** Longest stream text kept per block; older text is trimmed with a note. */
 const STREAM_LIMIT = 200_000;
 
+/** Most stream blocks (runs of one level: log, warn…) per output area; later ones are counted. */
+export const MAX_STREAM_BLOCKS = 100;
+/** Most stream characters per output area; later output is counted, not shown. */
+export const MAX_STREAM_CHARS = 1_000_000;
+
 export class OutputArea {
   private readonly views = new Map<string, View>();
   private readonly all: View[] = [];
@@ -104,6 +109,12 @@ export class OutputArea {
   private lastHistory: HistoryBundle | null = null;
   private lastStream: { pre: HTMLElement; key: string; length: number } | null = null;
   private pendingStream: { key: string; text: string; msg: StreamMessage } | null = null;
+  /** Key of the stream block the next same-level stream text joins (null after other outputs). */
+  private streamKey: string | null = null;
+  private streamBlocks = 0;
+  private streamChars = 0;
+  private dropped = 0;
+  private limitNote: HTMLElement | null = null;
 
   constructor(readonly root: HTMLElement) {}
 
@@ -118,6 +129,11 @@ export class OutputArea {
     this.lastStream = null;
     this.log = null;
     this.lastHistory = null;
+    this.streamKey = null;
+    this.streamBlocks = 0;
+    this.streamChars = 0;
+    this.dropped = 0;
+    this.limitNote = null;
     this.root.replaceChildren();
     this.root.classList.remove('has-output');
   }
@@ -125,6 +141,15 @@ export class OutputArea {
   stream(msg: StreamMessage): void {
     const text = msg.text.endsWith('\n') ? msg.text : `${msg.text}\n`;
     const key = `${msg.name}:${msg.level}`;
+    // Bounded per output area, in blocks and characters: 200,000 alternating log/warn calls
+    // would otherwise make 200,000 <pre> elements. What is dropped is counted in one note.
+    const newBlock = key !== this.streamKey;
+    if ((newBlock && this.streamBlocks >= MAX_STREAM_BLOCKS) || this.streamChars >= MAX_STREAM_CHARS) {
+      this.countDropped();
+      return;
+    }
+    if (newBlock) this.streamBlocks++;
+    this.streamChars += text.length;
     if (this.pendingStream && this.pendingStream.key === key) {
       this.pendingStream.text += text;
       return;
@@ -135,6 +160,27 @@ export class OutputArea {
       this.writeStream(pending.key, pending.text, pending.msg);
     });
     this.pendingStream = pending;
+    this.streamKey = key;
+  }
+
+  /** Counts one output not shown; one note at the end of the area says how many. */
+  private countDropped(): void {
+    this.dropped++;
+    if (this.dropped > 1) return; // the queued update below shows the latest count
+    this.push(() => {
+      if (!this.limitNote) {
+        this.limitNote = h('p', { class: 'nb-truncated nb-output-limit', role: 'note' });
+        this.root.append(this.limitNote);
+      }
+      this.updateLimitNote();
+    });
+  }
+
+  private updateLimitNote(): void {
+    if (!this.limitNote) return;
+    const n = this.dropped;
+    this.limitNote.textContent = `… ${n.toLocaleString('en-US')} more output${n === 1 ? '' : 's'} not shown (output limit of this cell).`;
+    this.root.append(this.limitNote); // keep it last
   }
 
   display(bundle: DisplayBundle, displayId?: string): void {
@@ -232,11 +278,13 @@ export class OutputArea {
     const ops = this.ops;
     this.ops = [];
     for (const op of ops) op();
+    if (this.dropped) this.updateLimitNote();
   }
 
   private push(op: () => void): void {
     // Anything queued after a stream block ends it, so later text cannot jump ahead.
     this.pendingStream = null;
+    this.streamKey = null;
     this.ops.push(op);
     if (this.frame || this.timer) return;
     // At most one DOM update per animation frame, and no more than ~10 a second: every update
