@@ -6,6 +6,7 @@ import { Cell, type CellHost } from './cell';
 import { EditStore, pageKey, type StorageLike } from './edit-store';
 import { h } from './dom';
 import { KernelSession, type WorkerLike } from './kernel-session';
+import { OutputStore } from './output-store';
 import { Toolbar } from './toolbar';
 
 export interface NotebookOptions {
@@ -19,6 +20,8 @@ export class NotebookPage implements CellHost {
   readonly cells: Cell[];
   readonly session: KernelSession;
   readonly store: EditStore;
+  /** Each cell's last outputs, kept across reloads (see output-store.ts). */
+  readonly outputs: OutputStore;
   private readonly toolbar: Toolbar;
 
   constructor(elements: HTMLElement[], opts: NotebookOptions) {
@@ -29,6 +32,7 @@ export class NotebookPage implements CellHost {
       storage = null; // blocked storage: edits last for this visit only
     }
     this.store = new EditStore(storage, pageKey(location.pathname));
+    this.outputs = new OutputStore(storage, pageKey(location.pathname));
 
     let bar = document.getElementById('notebook-bar');
     if (!bar) {
@@ -64,6 +68,13 @@ export class NotebookPage implements CellHost {
 
   runAll(): void {
     for (const c of this.cells) c.run();
+  }
+
+  /** Jupyter's "Run All Above": queues every cell above `cell`, in order (then `cell` if asked). */
+  runAbove(cell: Cell, andThis = false): void {
+    const i = this.cells.indexOf(cell);
+    for (const c of this.cells.slice(0, i)) c.run();
+    if (andThis) cell.run();
   }
 
   focusNext(cell: Cell): void {
