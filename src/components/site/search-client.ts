@@ -63,11 +63,11 @@ export function dropTitleRepeats<T extends PagefindResultData>(result: T): T {
 
 /**
  * Mounts Pagefind's UI in `root` (an element with `data-bundle`, a `.search-ui` child and a
- * `.search-status` child). Resolves to the UI, or null when the index is missing (the status
+ * `.search-status` or `.search-dialog-status` child). Resolves to the UI, or null when the index is missing (the status
  * says so).
  */
 export async function mountSearch(root: HTMLElement): Promise<{ triggerSearch(term: string): void } | null> {
-  const status = root.querySelector<HTMLElement>('.search-status')!;
+  const status = root.querySelector<HTMLElement>('.search-status, .search-dialog-status')!;
   const target = root.querySelector<HTMLElement>('.search-ui')!;
   const bundle = root.dataset.bundle ?? '/pagefind/';
   if (root.dataset.dev === 'true') {
