@@ -139,8 +139,8 @@ export function loadRawImdb(): Promise<{ manifest: ImdbManifest; raw: RawImdb }>
  */
 export const TOY_NOTICE =
   'The IMDB movie reviews are not available on this site, so this run uses a small made-up ' +
-  'stand-in with the same shape: reviews as lists of word ids, labels 0 and 1. It is much easier ' +
-  'than real reviews, so expect accuracy above 0.9 within a couple of epochs.';
+  'stand-in with the same shape: reviews as lists of word ids, labels 0 and 1. It is a different, ' +
+  'simpler task, so its accuracy says nothing about how the model would do on real reviews.';
 
 function useToy(_reason: unknown, vocabSize: number, numWords: number | null): void {
   if (active.source !== 'toy') dataConfig().warn(TOY_NOTICE);
