@@ -3,6 +3,15 @@
  * DOM contract in docs/ARCHITECTURE.md): adds Run / Stop / Edit / Reset buttons and a state
  * badge, swaps the Shiki listing for a CodeMirror editor when the reader edits or runs the
  * cell, keeps the reader's edits in localStorage, and renders the run's outputs.
+ *
+ * Jupyter habits it keeps:
+ * - the last outputs survive a reload (output-store.ts), dimmed and marked as from an earlier
+ *   run until the cell runs again;
+ * - Copy buttons on the code (either tab) and on the outputs, announced as "Copied";
+ * - Run always runs the TensorFlow.js code: from the "Keras (Python)" tab it switches back to
+ *   the TensorFlow.js tab first and says so in the output;
+ * - a `ReferenceError: x is not defined` says which cell defines `x` (a link to it) and offers
+ *   "Run cells above"; Ctrl+Shift+Enter (Cmd+Shift+Enter) runs every cell above this one.
  */
 import type { DisplayMessage, InputRequest, StreamMessage } from '../kernel/protocol';
 import { h } from './dom';
@@ -12,6 +21,7 @@ import { iconButton } from './icons';
 import type { KernelSession, RunHandle, RunOutcome, RunSink } from './kernel-session';
 import { isInterrupt } from './output/error';
 import { OutputArea } from './output/output-area';
+import { restoreNodes, type OutputStore } from './output-store';
 
 export type CellState = 'idle' | 'queued' | 'running' | 'done' | 'error' | 'stopped' | 'cancelled';
 
@@ -33,6 +43,51 @@ export interface CellHost {
   focusNext(cell: Cell): void;
   /** Called when a cell's state changes (the toolbar enables Stop). */
   changed(): void;
+  /** Every cell of the page, in order (to find which cell defines a name). */
+  readonly cells: readonly Cell[];
+  /** Runs every cell above `cell` (Jupyter's "Run All Above"); then `cell` too when `andThis`. */
+  runAbove(cell: Cell, andThis?: boolean): void;
+  /** Where each cell's last outputs are kept across reloads (null: not kept). */
+  readonly outputs?: OutputStore | null;
+}
+
+/** `model is not defined` -> `model` (V8, SpiderMonkey and JavaScriptCore wordings). */
+export function undefinedName(ename: string, evalue: string): string | null {
+  if (ename !== 'ReferenceError') return null;
+  const m = /^(?:Can't find variable: )?([A-Za-z_$][\w$]*)(?: is not defined)?$/.exec(evalue.trim());
+  return m && (/is not defined$/.test(evalue.trim()) || evalue.startsWith("Can't find variable")) ? m[1]! : null;
+}
+
+/** Top-level names a cell declares, from its source; [] when it does not parse. */
+async function declarationsOf(source: string): Promise<string[]> {
+  // Loaded only when a ReferenceError needs it: the parser is not part of the page's first load.
+  const [{ parseCell }, { analyzeScope }] = await Promise.all([import('../cells/parse'), import('../cells/scope')]);
+  try {
+    return analyzeScope(parseCell(source).root).declarations;
+  } catch {
+    return [];
+  }
+}
+
+/** Copies text, with a fallback for pages where the async clipboard is not allowed. */
+async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    const area = h('textarea', { class: 'nb-visually-hidden', 'aria-hidden': 'true', readonly: true });
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    let ok = false;
+    try {
+      ok = document.execCommand('copy');
+    } catch {
+      ok = false;
+    }
+    area.remove();
+    return ok;
+  }
 }
 
 let editorModule: Promise<typeof import('./editor')> | null = null;
@@ -62,6 +117,10 @@ export class Cell {
   private readonly badge: HTMLElement;
   private readonly editedTag: HTMLElement;
   private readonly buttons: Record<'run' | 'stop' | 'edit' | 'reset', HTMLButtonElement>;
+  private readonly outputEl: HTMLElement;
+  private readonly copyOutput: HTMLButtonElement;
+  private readonly copyStatus: HTMLElement;
+  private switchedFromKeras = false;
 
   constructor(
     readonly el: HTMLElement,
@@ -77,6 +136,7 @@ export class Cell {
     this.listing = this.codeBox.querySelector('pre');
     const outputEl = el.querySelector<HTMLElement>('.cell-output') ?? el.appendChild(h('div', { class: 'cell-output', 'aria-live': 'polite' }));
     this.out = new OutputArea(outputEl);
+    this.outputEl = outputEl;
 
     const n = ` cell ${index}`;
     this.buttons = {
@@ -85,7 +145,7 @@ export class Cell {
       edit: iconButton('edit', 'Edit', n, 'nb-edit'),
       reset: iconButton('reset', 'Reset', n, 'nb-reset'),
     };
-    this.buttons.run.title = 'Run this cell (Shift+Enter)';
+    this.buttons.run.title = 'Run this cell (Shift+Enter); Ctrl+Shift+Enter runs the cells above it';
     this.buttons.stop.title = 'Stop this cell';
     this.buttons.edit.title = 'Edit this cell';
     this.buttons.reset.title = 'Restore the code as written in the lesson';
@@ -99,8 +159,34 @@ export class Cell {
     this.buttons.edit.addEventListener('click', () => void this.openEditor(true));
     this.buttons.reset.addEventListener('click', () => this.reset());
     this.makeListingActivatable();
+
+    // Copy: the code of each tab, and the outputs; one polite status announces "Copied".
+    this.copyStatus = h('span', { class: 'nb-visually-hidden nb-copy-status', role: 'status' });
+    el.append(this.copyStatus);
+    this.addCopyButton(this.codeBox, `code of cell ${index}`, () => this.source);
+    const keras = el.querySelector<HTMLElement>('.cell-keras');
+    if (keras) this.addCopyButton(keras, `Keras code of cell ${index}`, () => keras.querySelector('pre')?.textContent ?? '');
+    this.copyOutput = this.copyButton(`output of cell ${index}`, () => this.outputText());
+    this.copyOutput.classList.add('nb-copy-output');
+    this.copyOutput.hidden = true;
+    outputEl.before(this.copyOutput);
+
+    el.addEventListener('cell-tab-change', () => this.render());
+    // Ctrl/Cmd+Shift+Enter anywhere in the cell (editor included): run every cell above it.
+    el.addEventListener(
+      'keydown',
+      (e) => {
+        if (e.key === 'Enter' && e.shiftKey && (e.ctrlKey || e.metaKey) && !e.altKey) {
+          e.preventDefault();
+          e.stopPropagation();
+          this.host.runAbove(this);
+        }
+      },
+      true,
+    );
     el.classList.add('nb-enhanced');
     this.restoreEdits();
+    this.restoreOutputs();
     this.render();
   }
 
@@ -116,6 +202,7 @@ export class Cell {
   /** Queues this cell in the kernel. Returns false when it is already queued or running. */
   run(): boolean {
     if (this.busy) return false;
+    this.switchedFromKeras = this.showCodeTab();
     void this.openEditor(false);
     this.editor?.clearError();
     this.pendingError = null;
@@ -129,9 +216,12 @@ export class Cell {
     this.handle?.cancel();
   }
 
-  /** Clears outputs and the prompt (Clear outputs). */
+  /** Clears outputs and the prompt (Clear outputs); the kept copy is forgotten too. */
   clearOutput(): void {
     this.out.clear();
+    this.host.outputs?.remove(this.id);
+    this.el.classList.remove('nb-output-earlier');
+    this.copyOutput.hidden = true;
     if (!this.busy) {
       this.setPrompt('In [ ]:');
       this.setState('idle');
@@ -273,6 +363,10 @@ export class Cell {
     return {
       started: () => {
         this.out.clear();
+        this.el.classList.remove('nb-output-earlier');
+        if (this.switchedFromKeras) {
+          this.out.note('Ran the TensorFlow.js code of this cell (the tab above switched to it). The Keras (Python) tab shows the same steps in Python, to read and compare.');
+        }
         this.setState('running');
       },
       message: (msg: StreamMessage | DisplayMessage | InputRequest) => {
@@ -297,6 +391,8 @@ export class Cell {
         const e = o.msg;
         this.setPrompt(`In [${e.executionCount}]:`);
         this.out.error(e);
+        const missing = undefinedName(e.ename, e.evalue);
+        if (missing) void this.explainMissing(missing);
         if (isInterrupt(e)) {
           this.setState('stopped');
         } else {
@@ -319,6 +415,145 @@ export class Cell {
         break;
     }
     this.out.settle();
+    this.copyOutput.hidden = !this.outputEl.hasChildNodes();
+    if (o.kind !== 'cancelled') this.keepOutputs();
+  }
+
+  /** Stores the finished run's outputs (best effort, bounded; see output-store.ts). */
+  private keepOutputs(): void {
+    const store = this.host.outputs;
+    if (!store) return;
+    if (!store.save(this.id, this.outputEl, this.state) && this.outputEl.hasChildNodes()) {
+      // Too large to keep: say so now, so a reload showing nothing is no surprise.
+      this.outputEl.dataset.notKept = 'true';
+    }
+  }
+
+  /** Shows the outputs kept from an earlier visit, dimmed and labelled, until the cell runs. */
+  private restoreOutputs(): void {
+    const kept = this.host.outputs?.load(this.id);
+    if (!kept) return;
+    const when = new Date(kept.at);
+    const label = h(
+      'p',
+      { class: 'nb-earlier-label' },
+      h('strong', {}, 'From an earlier run'),
+      ` (${when.toLocaleString()}), not run in this visit. Run the cell to refresh it.`,
+    );
+    const box = h('div', { class: 'nb-earlier' });
+    box.append(restoreNodes(kept.html));
+    // Not announced: these outputs are not news. The live region is restored once they are in.
+    const live = this.outputEl.getAttribute('aria-live');
+    this.outputEl.removeAttribute('aria-live');
+    this.outputEl.replaceChildren(label, box);
+    this.outputEl.classList.add('has-output');
+    this.el.classList.add('nb-output-earlier');
+    this.copyOutput.hidden = false;
+    requestAnimationFrame(() => {
+      if (live) this.outputEl.setAttribute('aria-live', live);
+    });
+  }
+
+  /** The outputs as text (what Copy output copies), without the earlier-run label. */
+  private outputText(): string {
+    const copy = this.outputEl.cloneNode(true) as HTMLElement;
+    copy.querySelectorAll('.nb-earlier-label, .nb-hint button').forEach((n) => n.remove());
+    for (const cell of copy.querySelectorAll('td, th')) cell.append('\t');
+    for (const row of copy.querySelectorAll('tr, p, pre, div')) row.append('\n');
+    return (copy.textContent ?? '').replace(/\t\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+  }
+
+  private copyButton(what: string, text: () => string): HTMLButtonElement {
+    const btn = h(
+      'button',
+      { type: 'button', class: 'nb-btn nb-copy', title: `Copy the ${what}` },
+      h('span', { class: 'nb-btn-text' }, 'Copy'),
+      h('span', { class: 'nb-visually-hidden' }, ` ${what}`),
+    );
+    const label = btn.querySelector('.nb-btn-text')!;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    btn.addEventListener('click', async () => {
+      const ok = await copyText(text());
+      label.textContent = ok ? 'Copied' : 'Copy failed';
+      // Re-set the text so a second copy is announced again.
+      this.copyStatus.textContent = '';
+      requestAnimationFrame(() => (this.copyStatus.textContent = ok ? 'Copied' : 'Copy failed: select the text and copy it by hand'));
+      clearTimeout(timer);
+      timer = setTimeout(() => (label.textContent = 'Copy'), 2000);
+    });
+    return btn;
+  }
+
+  private addCopyButton(panel: HTMLElement, what: string, text: () => string): void {
+    const btn = this.copyButton(what, text);
+    btn.classList.add('nb-copy-code');
+    panel.classList.add('nb-has-copy');
+    panel.prepend(btn);
+  }
+
+  /** The JS tab when the Keras tab is showing: selects it. Returns true when it switched. */
+  private showCodeTab(): boolean {
+    const jsTab = this.codeBox.id ? this.el.querySelector<HTMLElement>(`[role="tab"][aria-controls="${this.codeBox.id}"]`) : null;
+    if (!jsTab || jsTab.getAttribute('aria-selected') === 'true') return false;
+    for (const t of this.el.querySelectorAll<HTMLElement>('.cell-tabs [role="tab"]')) {
+      const on = t === jsTab;
+      t.setAttribute('aria-selected', String(on));
+      t.tabIndex = on ? 0 : -1;
+      const panel = document.getElementById(t.getAttribute('aria-controls') ?? '');
+      if (panel) panel.hidden = !on;
+    }
+    this.el.dispatchEvent(new CustomEvent('cell-tab-change', { bubbles: true, detail: { tab: jsTab.id } }));
+    return true;
+  }
+
+  /** True when the Keras (Python) tab is the one showing. */
+  private get kerasShowing(): boolean {
+    const keras = this.el.querySelector<HTMLElement>('.cell-keras');
+    return !!keras && !keras.hidden && this.codeBox.hidden;
+  }
+
+  /**
+   * After `x is not defined`: names the cell that defines `x` (nearest above, else the first
+   * below) with a link to it, and offers to run the cells above. Says nothing when no cell
+   * defines it (a typo, or a name the reader meant to define).
+   */
+  private async explainMissing(name: string): Promise<void> {
+    const cells = this.host.cells;
+    const me = cells.indexOf(this);
+    const order = [...cells.slice(0, me).reverse(), ...cells.slice(me + 1)];
+    let owner: Cell | undefined;
+    for (const c of order) {
+      if ((await declarationsOf(c.source)).includes(name)) {
+        owner = c;
+        break;
+      }
+    }
+    if (!owner || this.state !== 'error') return;
+    const above = owner.index < this.index;
+    const link = h('a', { href: `#${owner.codeBox.id || ''}`, class: 'nb-hint-link' }, `cell ${owner.index}`);
+    const target = owner;
+    link.addEventListener('click', (e) => {
+      e.preventDefault();
+      target.focus();
+      target.el.scrollIntoView?.({ block: 'start' });
+    });
+    const hint = h(
+      'p',
+      { class: 'nb-hint', role: 'note' },
+      h('code', {}, name),
+      ' is defined in ',
+      link,
+      above ? '. Run the cells above first (they build on each other), then this one.' : ', below this one. Run that cell first.',
+    );
+    if (above) {
+      const runAbove = h('button', { type: 'button', class: 'nb-btn nb-run-above' }, 'Run cells above, then this one');
+      runAbove.title = `Run cells 1–${this.index - 1} in order, then cell ${this.index} (Ctrl+Shift+Enter runs the cells above)`;
+      runAbove.addEventListener('click', () => this.host.runAbove(this, true));
+      hint.append(' ', runAbove);
+    }
+    this.out.flush();
+    this.outputEl.append(hint);
+    this.copyOutput.hidden = false;
   }
 
   /** Sets the prompt; remembers the last real one, which a cancelled run puts back. */
@@ -345,6 +580,9 @@ export class Cell {
     this.buttons.stop.disabled = !this.busy;
     this.buttons.reset.disabled = !edited;
     this.buttons.edit.hidden = this.editor !== null;
+    this.buttons.run.title = this.kerasShowing
+      ? 'Run the TensorFlow.js version of this cell (the Keras tab is Python, to read)'
+      : 'Run this cell (Shift+Enter); Ctrl+Shift+Enter runs the cells above it';
     this.editedTag.hidden = !edited;
     this.el.classList.toggle('nb-is-edited', edited);
   }

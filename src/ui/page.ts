@@ -6,6 +6,7 @@ import { Cell, type CellHost } from './cell';
 import { EditStore, pageKey, type StorageLike } from './edit-store';
 import { h } from './dom';
 import { KernelSession, type WorkerLike } from './kernel-session';
+import { OutputStore } from './output-store';
 import { Toolbar } from './toolbar';
 
 export interface NotebookOptions {
@@ -19,6 +20,8 @@ export class NotebookPage implements CellHost {
   readonly cells: Cell[];
   readonly session: KernelSession;
   readonly store: EditStore;
+  /** Each cell's last outputs, kept across reloads (see output-store.ts). */
+  readonly outputs: OutputStore;
   private readonly toolbar: Toolbar;
 
   constructor(elements: HTMLElement[], opts: NotebookOptions) {
@@ -34,6 +37,7 @@ export class NotebookPage implements CellHost {
       const e = ev as StorageEvent;
       if (e.storageArea === storage) this.store.foreignChange(e.key, e.newValue);
     });
+    this.outputs = new OutputStore(storage, pageKey(location.pathname));
 
     let bar = document.getElementById('notebook-bar');
     if (!bar) {
@@ -69,6 +73,13 @@ export class NotebookPage implements CellHost {
 
   runAll(): void {
     for (const c of this.cells) c.run();
+  }
+
+  /** Jupyter's "Run All Above": queues every cell above `cell`, in order (then `cell` if asked). */
+  runAbove(cell: Cell, andThis = false): void {
+    const i = this.cells.indexOf(cell);
+    for (const c of this.cells.slice(0, i)) c.run();
+    if (andThis) cell.run();
   }
 
   focusNext(cell: Cell): void {

@@ -6,7 +6,7 @@
  * goes to the network). The files are put into the served site for this test only.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -20,6 +20,8 @@ const outDir = inject('outDir');
 const dataDir = join(outDir, 'data');
 let browser: Browser;
 let tmp = '';
+const marker = join(dataDir, 'imdb-available.json');
+let markerBefore = '';
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'imdb-e2e-'));
@@ -33,12 +35,17 @@ beforeAll(async () => {
     error: (l) => logs.push(l),
   });
   if (code !== 0) throw new Error(`npm run data failed:\n${logs.join('\n')}`);
+  // As if built after `npm run data`: the build's availability marker says the data is there.
+  markerBefore = readFileSync(marker, 'utf8');
+  expect(JSON.parse(markerBefore)).toEqual({ imdb: false });
+  writeFileSync(marker, JSON.stringify({ imdb: true }));
   browser = await launch();
 });
 
 afterAll(async () => {
   await browser?.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(join(dataDir, 'imdb'), { recursive: true, force: true });
+  if (markerBefore) writeFileSync(marker, markerBefore);
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 

@@ -19,7 +19,9 @@ const ALLOWED: Record<string, string[]> = {
   kernel: ['cells', 'rnn'],
   // The page talks to the worker only through the protocol and the shared number formatting;
   // `kernel/worker` is the worker's entry, named in `new Worker(new URL(…))` (a separate bundle).
-  ui: ['kernel/protocol', 'kernel/keras-format', 'kernel/worker', 'site/url', 'styles'],
+  // `cells/parse` and `cells/scope` (pure, loaded by dynamic import) find which cell defines a
+  // name after a ReferenceError (docs/ARCHITECTURE.md, "One more arrow").
+  ui: ['kernel/protocol', 'kernel/keras-format', 'kernel/worker', 'site/url', 'styles', 'cells/parse', 'cells/scope'],
   site: [],
   markdown: ['site', 'cells'],
   components: ['site', 'ui'],

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -150,7 +150,7 @@ describe('imdb.loadData from the converted files', () => {
       configure('site'); // a new worker: memory is empty, the Cache API is not
       const second = await imdb.loadData({ numWords: 20 });
       expect(second).toEqual(first);
-      expect(hits).toEqual(['/site/data/imdb/manifest.json']);
+      expect(hits.filter((h) => !h.includes('imdb-available'))).toEqual(['/site/data/imdb/manifest.json']);
       // Offline now: even the manifest comes from the cache.
       configure('site', { fetch: (async () => { throw new TypeError('Failed to fetch'); }) as unknown as typeof fetch });
       expect(await imdb.loadData({ numWords: 20 })).toEqual(first);
@@ -217,7 +217,10 @@ describe('when the IMDB files are not there', () => {
     expect(x.every((r) => r[0] === 1 && r.every((w) => w >= 1 && w < 10000))).toBe(true);
     expect(x).toEqual(datasets.toySentiment({ numSamples: 200, vocabSize: 10000, seed: 113 })[0][0]);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/IMDB is not available .*toy sentiment stand-in.*npm run data/);
+    // Written for a student on a hosted site: what happens, in plain words; no URL, status or command.
+    expect(warnings[0]).toMatch(/IMDB movie reviews are not available on this site.*stand-in/);
+    expect(warnings[0]).not.toMatch(/https?:|HTTP|404|npm run/);
+    expect(imdb.source()).toBe('toy');
     await imdb.loadData({ numWords: 10000, fallback: 'toy', limit: 10 });
     expect(warnings).toHaveLength(1);
     expect(activeVocabulary()).toBe('toy');
@@ -227,6 +230,25 @@ describe('when the IMDB files are not there', () => {
     expect(words).not.toContain('?');
     const ids = await imdb.encode('this movie was great');
     expect(await imdb.decode(ids)).toBe('[START] this movie was great');
+  });
+
+  it("reads the build's availability marker first: a site built without IMDB never requests the manifest", async () => {
+    await mkdir(join(dir, 'site', 'marked', 'data'), { recursive: true });
+    await writeFile(join(dir, 'site', 'marked', 'data', 'imdb-available.json'), JSON.stringify({ imdb: false }));
+    configure('site/marked');
+    const [[x]] = await imdb.loadData({ numWords: 1000, fallback: 'toy', limit: 20 });
+    expect(x).toHaveLength(20);
+    expect(hits.map((h) => h.split('?')[0])).toEqual(['/site/marked/data/imdb-available.json']);
+    expect(warnings).toHaveLength(1);
+    const err = await imdb.loadData({ numWords: 1000 }).catch((e) => e);
+    expect(err).toBeInstanceOf(DataUnavailableError);
+    expect(err.message).toMatch(/built without it.*npm run data/);
+    // A marker saying the data is there (or none at all, as above in 'site') loads the real files.
+    await writeFile(join(dir, 'site', 'data', 'imdb-available.json'), JSON.stringify({ imdb: true }));
+    configure('site');
+    const [[real]] = await imdb.loadData({ limit: 5 });
+    expect(real).toHaveLength(5);
+    expect(imdb.source()).toBe('imdb');
   });
 
   it('honours maxlen with the toy fallback', async () => {

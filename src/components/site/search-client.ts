@@ -1,4 +1,14 @@
-/** Loads Pagefind's UI bundle from the built site and mounts it (see Search.astro). */
+/**
+ * Pagefind search, in two places: the search page (Search.astro) and the instant-results dialog
+ * every page opens with Ctrl+K / Cmd+K or "/" (SearchDialog.astro). Both mount Pagefind's UI,
+ * loaded on demand from the built site (`${BASE_URL}pagefind/`).
+ *
+ * What the UI is given on top of Pagefind's defaults:
+ * - results never list the page's own title again as a sub-result (the lesson's `<h1 id="_top">`
+ *   would otherwise come back under it);
+ * - a real accessible name for Pagefind's input, and a readable placeholder (search.css);
+ * - on the search page, the query stays in the header's box and in the address (`?q=`).
+ */
 
 declare global {
   interface Window {
@@ -6,8 +16,17 @@ declare global {
   }
 }
 
+/** Pagefind's result data, as far as `processResult` touches it. */
+interface PagefindResultData {
+  url: string;
+  meta: { title?: string };
+  sub_results?: { title: string; url: string }[];
+}
+
 const MISSING =
   'Search is available after `npm run build` (Pagefind indexes the built site; `astro dev` has no index).';
+
+let bundleLoaded: Promise<void> | null = null;
 
 function loadScript(src: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -19,37 +38,80 @@ function loadScript(src: string): Promise<void> {
   });
 }
 
-export async function initSearch(): Promise<void> {
-  const root = document.querySelector<HTMLElement>('.search');
-  if (!root) return;
-  const status = root.querySelector<HTMLElement>('.search-status')!;
-  const bundle = root.dataset.bundle ?? '/pagefind/';
-  if (root.dataset.dev === 'true') {
-    status.textContent = MISSING;
-    return;
-  }
-  try {
+/** Loads Pagefind's UI script and stylesheet once per page. */
+function loadBundle(bundle: string): Promise<void> {
+  bundleLoaded ??= (async () => {
     const css = document.createElement('link');
     css.rel = 'stylesheet';
     css.href = `${bundle}pagefind-ui.css`;
     document.head.append(css);
     await loadScript(`${bundle}pagefind-ui.js`);
     if (!window.PagefindUI) throw new Error('PagefindUI missing');
+  })();
+  bundleLoaded.catch(() => (bundleLoaded = null));
+  return bundleLoaded;
+}
+
+/** Drops sub-results that only repeat the page's title (the `<h1 id="_top">` anchor). */
+export function dropTitleRepeats<T extends PagefindResultData>(result: T): T {
+  const title = result.meta?.title?.trim();
+  if (Array.isArray(result.sub_results) && title) {
+    result.sub_results = result.sub_results.filter((s) => s.title.trim() !== title || s.url === result.url);
+  }
+  return result;
+}
+
+/**
+ * Mounts Pagefind's UI in `root` (an element with `data-bundle`, a `.search-ui` child and a
+ * `.search-status` or `.search-dialog-status` child). Resolves to the UI, or null when the index is missing (the status
+ * says so).
+ */
+export async function mountSearch(root: HTMLElement): Promise<{ triggerSearch(term: string): void } | null> {
+  const status = root.querySelector<HTMLElement>('.search-status, .search-dialog-status')!;
+  const target = root.querySelector<HTMLElement>('.search-ui')!;
+  const bundle = root.dataset.bundle ?? '/pagefind/';
+  if (root.dataset.dev === 'true') {
+    status.textContent = MISSING;
+    return null;
+  }
+  try {
+    await loadBundle(bundle);
   } catch {
     status.textContent = MISSING;
-    return;
+    return null;
   }
-  const ui = new window.PagefindUI({
-    element: '#search-ui',
+  const ui = new window.PagefindUI!({
+    element: target,
     bundlePath: bundle,
     showSubResults: true,
     showImages: false,
     resetStyles: false,
     autofocus: true,
+    processResult: dropTitleRepeats,
     translations: { placeholder: 'Search the lessons' },
   });
   // Pagefind's input only has a placeholder; give it a real accessible name.
-  root.querySelector('input')?.setAttribute('aria-label', 'Search the lessons');
-  const q = new URLSearchParams(location.search).get('q');
+  target.querySelector('input')?.setAttribute('aria-label', 'Search the lessons');
+  return ui;
+}
+
+/** The search page: mounts the UI, runs `?q=`, and keeps the query in the header box and the address. */
+export async function initSearch(): Promise<void> {
+  const root = document.querySelector<HTMLElement>('.search:not(.search-in-dialog)');
+  if (!root) return;
+  const header = document.querySelector<HTMLInputElement>('#site-search-q');
+  const q = new URLSearchParams(location.search).get('q') ?? '';
+  if (header && q) header.value = q;
+  const ui = await mountSearch(root);
+  if (!ui) return;
   if (q) ui.triggerSearch(q);
+  const input = root.querySelector<HTMLInputElement>('.search-ui input');
+  input?.addEventListener('input', () => {
+    const term = input.value;
+    if (header) header.value = term;
+    const url = new URL(location.href);
+    if (term) url.searchParams.set('q', term);
+    else url.searchParams.delete('q');
+    history.replaceState(history.state, '', url);
+  });
 }

@@ -23,6 +23,17 @@ export const WORD_INDEX_FILE = 'word-index.json';
 export const SPLITS = ['train', 'test'] as const;
 export type SplitName = (typeof SPLITS)[number];
 export const DATA_COMMAND = 'npm run data';
+/**
+ * Marker the site build writes (`src/pages/data/imdb-available.json.ts`): whether the IMDB
+ * files were part of the build. Read by the loader before the manifest.
+ */
+export const AVAILABILITY_FILE = 'data/imdb-available.json';
+
+/** The content of `AVAILABILITY_FILE`. */
+export interface ImdbAvailability {
+  /** True when `public/data/imdb/manifest.json` existed at build time. */
+  imdb: boolean;
+}
 
 export function splitFiles(split: SplitName) {
   return { ids: `${split}-ids.bin`, lengths: `${split}-lengths.bin`, labels: `${split}-labels.bin` };

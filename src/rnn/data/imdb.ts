@@ -13,6 +13,7 @@ import { dataConfig, onConfigChange, siteUrl } from './config';
 import { DataUnavailableError } from './errors';
 import { cacheKey, fetchDataFile, ProgressTracker, pruneCache } from './fetch-cached';
 import {
+  AVAILABILITY_FILE,
   decodeVarints,
   IMDB_DIR,
   lengthsToOffsets,
@@ -24,6 +25,7 @@ import {
   SPLITS,
   splitFiles,
   WORD_INDEX_FILE,
+  type ImdbAvailability,
   type ImdbManifest,
   type RawImdb,
   type RawSplit,
@@ -35,6 +37,7 @@ import { toySentimentRaw, toyWordIndex } from './toy-sentiment';
 let rawPromise: Promise<{ manifest: ImdbManifest; raw: RawImdb }> | null = null;
 let wordIndexPromise: Promise<Record<string, number>> | null = null;
 let manifestPromise: Promise<ImdbManifest> | null = null;
+let availablePromise: Promise<boolean> | null = null;
 /** What `decode`/`encode` use: the real IMDB vocabulary or the toy one after a fallback. */
 let active: { source: 'imdb' | 'toy'; numWords: number | null; vocabSize: number } = { source: 'imdb', numWords: null, vocabSize: 10000 };
 
@@ -42,6 +45,7 @@ onConfigChange(() => {
   rawPromise = null;
   wordIndexPromise = null;
   manifestPromise = null;
+  availablePromise = null;
   active = { source: 'imdb', numWords: null, vocabSize: 10000 };
 });
 
@@ -49,8 +53,28 @@ function dataUrl(file: string): string {
   return siteUrl(IMDB_DIR + file);
 }
 
+/**
+ * Reads the build's availability marker. False only when the marker says the site was built
+ * without the data; a missing marker (an older build, a test server) or a failed request
+ * means "try the manifest", so nothing changes for sites that predate the marker.
+ */
+async function siteMayHaveImdb(): Promise<boolean> {
+  try {
+    const res = await dataConfig().fetch(siteUrl(AVAILABILITY_FILE), { cache: 'no-store' });
+    if (!res.ok) return true;
+    const marker = (await res.json()) as Partial<ImdbAvailability>;
+    return marker?.imdb !== false;
+  } catch {
+    return true;
+  }
+}
+
 async function loadManifest(): Promise<ImdbManifest> {
   const url = dataUrl(MANIFEST_FILE);
+  availablePromise ??= siteMayHaveImdb();
+  if (!(await availablePromise)) {
+    throw new DataUnavailableError('The IMDB data is not on this site', url, 'the site was built without it');
+  }
   const bytes = await fetchDataFile(url, { networkFirst: true });
   let manifest: ImdbManifest;
   try {
@@ -125,14 +149,18 @@ export function loadRawImdb(): Promise<{ manifest: ImdbManifest; raw: RawImdb }>
   return rawPromise;
 }
 
-function useToy(reason: unknown, vocabSize: number, numWords: number | null): void {
-  const why = reason instanceof Error ? reason.message.split('. Run')[0] : String(reason);
-  if (active.source !== 'toy') {
-    dataConfig().warn(
-      `IMDB is not available (${why}). Using the toy sentiment stand-in instead: same shape and id ` +
-        `conventions, a small made-up vocabulary. Run \`npm run data\` to get the real reviews.`,
-    );
-  }
+/**
+ * What a reader sees when a cell falls back to the stand-in. Written for students on a hosted
+ * site: no URL, no HTTP status, no command (how to put the data on a site is in
+ * content/README.md, "Build and deploy"; the error without a fallback names the command).
+ */
+export const TOY_NOTICE =
+  'The IMDB movie reviews are not available on this site, so this run uses a small made-up ' +
+  'stand-in with the same shape: reviews as lists of word ids, labels 0 and 1. It is a different, ' +
+  'simpler task, so its accuracy says nothing about how the model would do on real reviews.';
+
+function useToy(_reason: unknown, vocabSize: number, numWords: number | null): void {
+  if (active.source !== 'toy') dataConfig().warn(TOY_NOTICE);
   active = { source: 'toy', numWords, vocabSize };
 }
 
@@ -279,4 +307,13 @@ export function activeVocabulary(): 'imdb' | 'toy' {
   return active.source;
 }
 
-export const imdb = { loadData, getWordIndex, decode, encode };
+/**
+ * Which data the last `loadData` returned: 'imdb' (the real reviews) or 'toy' (the stand-in
+ * after `fallback: 'toy'`). Lessons print it next to their results so the text can say what
+ * the reader will see on either.
+ */
+export function source(): 'imdb' | 'toy' {
+  return active.source;
+}
+
+export const imdb = { loadData, getWordIndex, decode, encode, source };

@@ -1,0 +1,153 @@
+/**
+ * Search as a reader meets it (issue 11, item 13), on the built site with its Pagefind index:
+ * results quote prose, never maths flattened into text, and never repeat their own title; the
+ * header's box keeps the query on the search page; the placeholder is readable (>= 4.5:1) on a
+ * phone; Ctrl+K and "/" open instant results in a dialog (not while typing code), Escape
+ * closes it and gives focus back. Checked at 1280 and 390 px, with axe on the open dialog.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launch, openPage } from './browser';
+
+const baseUrl = inject('baseUrl');
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function axe(page: Page, include: string): Promise<string[]> {
+  await page.addScriptTag({ path: resolve(__dirname, '../../node_modules/axe-core/axe.min.js') });
+  return page.evaluate(async (include) => {
+    type AxeResult = { violations: { id: string; help: string; nodes: { target: unknown[] }[] }[] };
+    const a = (window as unknown as { axe: { run(ctx: unknown): Promise<AxeResult> } }).axe;
+    const r = await a.run({ include: [[include]] });
+    return r.violations.map((v) => `${v.id}: ${v.help} (${JSON.stringify(v.nodes[0]?.target)})`);
+  }, include);
+}
+
+/** Titles and excerpts of the results shown in `scope`, once they have loaded. */
+async function results(page: Page, scope: string) {
+  await page.locator(`${scope} .pagefind-ui__result`).first().waitFor({ timeout: 30_000 });
+  await page.waitForFunction((s) => !document.querySelector(`${s} .pagefind-ui__result .pagefind-ui__loading`), scope);
+  return page.locator(`${scope} .pagefind-ui__result`).evaluateAll((els) =>
+    els.map((el) => ({
+      title: el.querySelector('.pagefind-ui__result-title')?.textContent?.trim() ?? '',
+      nested: [...el.querySelectorAll('.pagefind-ui__result-nested .pagefind-ui__result-title')].map((n) => n.textContent?.trim() ?? ''),
+      excerpts: [...el.querySelectorAll('.pagefind-ui__result-excerpt')].map((n) => n.textContent ?? ''),
+    })),
+  );
+}
+
+/** WCAG contrast ratio of two CSS colours (rgb()/rgba(), alpha composited over `bg`). */
+function contrast(fg: string, bg: string): number {
+  const parse = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
+  const [br, bgG, bb] = parse(bg);
+  const [r, g, b, a = 1] = parse(fg);
+  const mix = [r! * a + br! * (1 - a), g! * a + bgG! * (1 - a), b! * a + bb! * (1 - a)];
+  const lum = (rgb: number[]) => {
+    const [R, G, B] = rgb.map((v) => {
+      const s = v / 255;
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * R! + 0.7152 * G! + 0.0722 * B!;
+  };
+  const [l1, l2] = [lum(mix), lum([br!, bgG!, bb!])].sort((x, y) => y - x);
+  return (l1! + 0.05) / (l2! + 0.05);
+}
+
+describe('search results', () => {
+  it('quote prose without flattened maths, never repeat their own title, and keep the query in the header box', async () => {
+    const { page, errors } = await openPage(browser, baseUrl);
+    await page.fill('#site-search-q', 'update gate');
+    await page.press('#site-search-q', 'Enter');
+    await page.waitForURL(/\/search\/\?q=update/);
+    const found = await results(page, '.search-page');
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.some((r) => /GRU/.test(r.title))).toBe(true);
+    for (const r of found) {
+      expect(r.nested, `sub-results of "${r.title}"`).not.toContain(r.title);
+      for (const text of r.excerpts) expect(text, `excerpt of "${r.title}"`).not.toMatch(/[∈⊙σ×∑]|\\[a-z]+\{/);
+    }
+    // The header box shows the query; refining it on the page updates the box and the address.
+    expect(await page.inputValue('#site-search-q')).toBe('update gate');
+    await page.fill('.search-page .pagefind-ui__search-input', 'forget gate');
+    await expect.poll(() => page.inputValue('#site-search-q')).toBe('forget gate');
+    await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe('forget gate');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('has a readable placeholder on a phone (>= 4.5:1)', async () => {
+    const { page, errors } = await openPage(browser, `${baseUrl}search/`, { width: 390, height: 800 });
+    const input = page.locator('.search-page .pagefind-ui__search-input');
+    await input.waitFor();
+    const [fg, bg] = await input.evaluate((el) => {
+      let bgColor = 'rgba(0, 0, 0, 0)';
+      for (let n: Element | null = el; n; n = n.parentElement) {
+        const c = getComputedStyle(n).backgroundColor;
+        if (!/rgba\(.*, 0\)$/.test(c) && c !== 'transparent') {
+          bgColor = c;
+          break;
+        }
+      }
+      const ph = getComputedStyle(el, '::placeholder');
+      const op = Number(ph.opacity);
+      const col = ph.color.replace(/^rgb\(([^)]+)\)$/, 'rgba($1, 1)');
+      const withOpacity = col.replace(/, ([\d.]+)\)$/, (_m, a) => `, ${Number(a) * op})`);
+      return [withOpacity, bgColor];
+    });
+    expect(contrast(fg, bg), `placeholder ${fg} on ${bg}`).toBeGreaterThanOrEqual(4.5);
+    expect(await axe(page, '.search-page')).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
+
+describe('instant-search dialog', () => {
+  for (const width of [1280, 390]) {
+    it(`opens with Ctrl+K and "/", shows results as you type, closes with Escape (${width} px)`, async () => {
+      const { page, errors } = await openPage(browser, `${baseUrl}lessons/lstm/`, { width });
+      const dialog = page.locator('dialog.search-dialog');
+      expect(await dialog.isVisible()).toBe(false);
+      await page.keyboard.press('Control+k');
+      await expect.poll(() => dialog.evaluate((d: HTMLDialogElement) => d.open)).toBe(true);
+      const input = dialog.locator('.pagefind-ui__search-input');
+      await input.waitFor();
+      await expect.poll(() => input.evaluate((el) => el === document.activeElement)).toBe(true);
+      await page.keyboard.type('forget gate');
+      const found = await results(page, 'dialog.search-dialog');
+      expect(found.some((r) => /LSTM|Long short-term/.test(r.title))).toBe(true);
+      expect(await axe(page, 'dialog.search-dialog')).toEqual([]);
+      await page.keyboard.press('Escape');
+      await expect.poll(() => dialog.evaluate((d: HTMLDialogElement) => d.open)).toBe(false);
+
+      // "/" opens it too (focus is on the page, not in a text field).
+      await page.locator('h1').click();
+      await page.keyboard.press('/');
+      await expect.poll(() => dialog.evaluate((d: HTMLDialogElement) => d.open)).toBe(true);
+      await page.keyboard.press('Escape');
+      await expect.poll(() => dialog.evaluate((d: HTMLDialogElement) => d.open)).toBe(false);
+      expect(errors).toEqual([]);
+      await page.context().close();
+    });
+  }
+
+  it('"/" typed in a code cell stays a slash', async () => {
+    const { page } = await openPage(browser, `${baseUrl}lessons/lstm/`);
+    await page.waitForSelector('rnn-cell.nb-enhanced .cell-actions button');
+    await page.locator('rnn-cell').first().getByRole('button', { name: 'Edit cell 1', exact: true }).click();
+    const editor = page.locator('rnn-cell').first().locator('.cm-content');
+    await editor.waitFor();
+    await editor.click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' // a / b');
+    expect(await page.locator('dialog.search-dialog').evaluate((d: HTMLDialogElement) => d.open)).toBe(false);
+    expect(await editor.textContent()).toContain('// a / b');
+    await page.context().close();
+  });
+});
