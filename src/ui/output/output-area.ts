@@ -14,6 +14,7 @@ import { LoadView } from './load';
 import { ProgressView } from './progress';
 import { renderSummary } from './summary';
 import { renderTable } from './table';
+import { renderDownload } from './download';
 
 interface View {
   el: HTMLElement;
@@ -58,6 +59,8 @@ function renderStatic(b: DisplayBundle): HTMLElement {
       return renderTable(b);
     case 'text':
       return h('pre', { class: 'nb-text' }, b.text);
+    case 'download':
+      return renderDownload(b);
     default:
       return h('pre', { class: 'nb-text' }, JSON.stringify(b));
   }
