@@ -7,6 +7,7 @@ import remarkCells from './src/markdown/remark-cells.ts';
 import remarkBaseLinks from './src/markdown/remark-base-links.ts';
 import rehypeScrollBoxes from './src/markdown/rehype-scroll-boxes.ts';
 import rehypeKatexErrors from './src/markdown/rehype-katex-errors.ts';
+import offline from './src/site/offline/integration.ts';
 
 // Deploying under a sub-path (e.g. GitHub Pages project sites): BASE_PATH=/my-course/ npm run build
 const base = process.env.BASE_PATH ?? '/';
@@ -14,7 +15,8 @@ const base = process.env.BASE_PATH ?? '/';
 export default defineConfig({
   base,
   trailingSlash: 'ignore',
-  integrations: [mdx()],
+  // offline(): Pagefind + sw.js with the build's file list (src/site/offline/integration.ts).
+  integrations: [mdx(), offline()],
   // The kernel worker lazily imports tfjs and src/rnn: ES-module workers allow code-splitting.
   // (Required by src/ui/notebook.ts's `new Worker(new URL('../kernel/worker.ts', ...))`.)
   vite: { worker: { format: 'es' } },

@@ -46,6 +46,7 @@ import { InterruptSignal, KeyboardInterrupt, isKeyboardInterrupt, isThenable } f
 import { NotebookScope } from './notebook-scope';
 import { isToKernel, type DisplayBundle, type ExecuteRequest, type FromKernel, type ToKernel } from './protocol';
 import { chooseBackend, configureData, moduleBuiltins, patchSummary, type LoadedModules } from './runtime';
+import { patchModelSave } from './model-io';
 import { macrotask } from './yield';
 
 export interface KernelOptions {
@@ -316,6 +317,7 @@ export class Kernel {
     this.backend = await chooseBackend(mods, this.requestedBackend, warn);
     configureData(mods, this.base, (label, loaded, total, done) => this.loadProgress(label, loaded, total, done), warn);
     patchSummary(mods.tf, (b) => this.show(b), (fn) => this.capture.isConsoleMethod(fn));
+    patchModelSave(mods.tf, (b) => this.show(b));
     instrumentFit(mods.tf, this.fitHost());
     Object.assign(this.scope.builtins, moduleBuiltins(mods));
     this.hygiene = new TensorHygiene(mods.tf);

@@ -201,6 +201,16 @@ export interface LoadBundle {
   done: boolean;
 }
 
+/**
+ * Files a cell hands to the reader to save (`model.save('downloads://name')`, see
+ * kernel/model-io.ts): the page shows one "Save" link per file. A worker cannot start a download
+ * itself (no `document`), so the bytes travel to the page.
+ */
+export interface DownloadBundle {
+  kind: 'download';
+  files: { name: string; type: string; bytes: ArrayBuffer }[];
+}
+
 export type DisplayBundle =
   | TextBundle
   | SummaryBundle
@@ -209,7 +219,8 @@ export type DisplayBundle =
   | TableBundle
   | LoadBundle
   | GatesBundle
-  | PlotBundle;
+  | PlotBundle
+  | DownloadBundle;
 
 /** One heatmap of a `GatesBundle`: one value (a gate, a state) for every shown step and unit. */
 export interface GatesRow {

@@ -42,11 +42,18 @@ export async function launch(): Promise<Browser> {
 export async function openPage(
   browser: Browser,
   url: string,
-  opts: { width?: number; height?: number; colorScheme?: 'light' | 'dark' } = {},
+  opts: {
+    width?: number;
+    height?: number;
+    colorScheme?: 'light' | 'dark';
+    /** The site's offline service worker is blocked unless a test asks for it (tests/e2e/offline.test.ts). */
+    serviceWorkers?: 'allow' | 'block';
+  } = {},
 ): Promise<{ page: Page; errors: string[] }> {
   const context = await browser.newContext({
     viewport: { width: opts.width ?? 1280, height: opts.height ?? 900 },
     colorScheme: opts.colorScheme ?? 'light',
+    serviceWorkers: opts.serviceWorkers ?? 'block',
   });
   const page = await context.newPage();
   const errors: string[] = [];

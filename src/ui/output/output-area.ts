@@ -16,6 +16,7 @@ import { PlotView } from './plot';
 import { ProgressView } from './progress';
 import { renderSummary } from './summary';
 import { renderPagedTable, renderText } from './bounded';
+import { renderDownload } from './download';
 
 interface View {
   el: HTMLElement;
@@ -66,6 +67,8 @@ function renderStatic(b: DisplayBundle): HTMLElement {
       return renderText(b);
     case 'gates':
       return renderGates(b);
+    case 'download':
+      return renderDownload(b);
     default:
       return h('pre', { class: 'nb-text' }, JSON.stringify(b));
   }
