@@ -18,7 +18,7 @@ describe('toy sentiment with the lesson model', () => {
       warn: (m) => warnings.push(m),
     });
     const [[xTrain, yTrain], [xTest, yTest]] = await rnn.imdb.loadData({ numWords: 10000, limit: 2000, fallback: 'toy' });
-    expect(warnings.join()).toMatch(/toy sentiment stand-in/);
+    expect(warnings.join()).toMatch(/made-up stand-in with the same shape/);
     const x = rnn.padSequences(xTrain, { maxlen: 100 });
     const xt = rnn.padSequences(xTest.slice(0, 1000), { maxlen: 100 });
     const y = tf.tensor1d(yTrain);

@@ -26,6 +26,13 @@ export function blankStringsAndComments(src: string): string {
       while (i < src.length && src[i] !== '\n') { out += ' '; i++; }
       continue;
     }
+    // A string prefix (f"…", r'…', b"…", rb, fr, u) is part of the literal, not a name.
+    const prefix = /^(?:[rRbBuUfF]|[rR][bBfF]|[bBfF][rR])(?=['"])/.exec(src.slice(i, i + 3));
+    if (prefix && !/[A-Za-z0-9_]/.test(src[i - 1] ?? '')) {
+      out += ' '.repeat(prefix[0].length);
+      i += prefix[0].length;
+      continue;
+    }
     if (c === '"' || c === "'") {
       const triple = src.startsWith(c.repeat(3), i);
       const q = triple ? c.repeat(3) : c;

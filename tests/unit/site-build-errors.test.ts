@@ -45,7 +45,8 @@ const fence = (info: string, body: string) => '```' + info + '\n' + body + '\n``
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'site-fixture-'));
-  for (const part of ['pages', 'layouts', 'markdown', 'site', 'styles', 'content.config.ts']) {
+  // rnn/data: the build writes the data-availability marker with the loader's format constants.
+  for (const part of ['pages', 'layouts', 'markdown', 'site', 'styles', 'content.config.ts', 'rnn/data']) {
     cpSync(join(ROOT, 'src', part), join(dir, 'src', part), { recursive: true });
   }
   cpSync(join(ROOT, 'src/components'), join(dir, 'src/components'), {
@@ -53,7 +54,8 @@ beforeAll(() => {
     filter: (p) => !p.includes('/diagrams'),
   });
   mkdirSync(join(dir, 'src/ui'), { recursive: true });
-  writeFileSync(join(dir, 'src/ui/notebook.ts'), 'export {};\n');
+  // The page scripts the layouts load are stubbed: this test is about the build, not the notebook.
+  for (const stub of ['notebook.ts', 'offline.ts']) writeFileSync(join(dir, 'src/ui', stub), 'export {};\n');
   // The real config, with a private cache dir: the default (node_modules/.astro) is shared
   // through the node_modules symlink with the real project.
   cpSync(join(ROOT, 'astro.config.mjs'), join(dir, 'site.config.mjs'));
