@@ -12,7 +12,7 @@
  * Simulated throttling scales what the machine really does, so a loaded machine gives lower
  * scores: record `uptime` next to any figure (the script prints it).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
@@ -74,7 +74,7 @@ const server = createServer((req, res) => {
   if (!existsSync(file)) return void res.writeHead(404).end('not found');
   const ext = extname(file);
   const headers: Record<string, string> = { 'content-type': TYPES[ext] ?? 'application/octet-stream', 'cache-control': 'no-cache' };
-  let body = readFileSync(file);
+  let body: Buffer = readFileSync(file);
   if (COMPRESS.has(ext) && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
     body = cache.get(file) ?? gzipSync(body, { level: 6 });
     cache.set(file, body);
@@ -101,10 +101,11 @@ interface Run {
   dom: number;
 }
 
-function lighthouse(url: string): Run {
+/** One Lighthouse run, as a child process (async: this process serves the pages meanwhile). */
+async function lighthouse(url: string): Promise<Run> {
   const out = mkdtempSync(join(tmpdir(), 'lh-'));
   const report = join(out, 'report.json');
-  const r = spawnSync(
+  const child = spawn(
     process.execPath,
     [
       resolve(root, 'node_modules/lighthouse/cli/index.js'),
@@ -115,11 +116,14 @@ function lighthouse(url: string): Run {
       '--quiet',
       '--chrome-flags=--headless=new --no-sandbox --disable-gpu',
     ],
-    { env: { ...process.env, CHROME_PATH: chrome }, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' },
+    { env: { ...process.env, CHROME_PATH: chrome }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
-  if (r.status !== 0 || !existsSync(report)) {
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const status = await new Promise<number | null>((r) => child.on('close', r));
+  if (status !== 0 || !existsSync(report)) {
     rmSync(out, { recursive: true, force: true });
-    throw new Error(`lighthouse failed on ${url} (exit ${r.status}): ${r.stderr.slice(-2000)}`);
+    throw new Error(`lighthouse failed on ${url} (exit ${status}): ${stderr.slice(-2000)}`);
   }
   const lhr = JSON.parse(readFileSync(report, 'utf8'));
   rmSync(out, { recursive: true, force: true });
@@ -142,7 +146,7 @@ let failed = false;
 try {
   for (const p of pages) {
     const rs: Run[] = [];
-    for (let i = 0; i < runs; i++) rs.push(lighthouse(`${origin}${base}${p}`));
+    for (let i = 0; i < runs; i++) rs.push(await lighthouse(`${origin}${base}${p}`));
     const m = (k: keyof Run) => median(rs.map((r) => r[k]));
     const score = m('score');
     if (score < 95) failed = true;
