@@ -60,7 +60,7 @@ describe('width: cells get the width a notebook needs', () => {
           .filter((p) => Math.max(...(p.textContent ?? '').split('\n').map((l) => l.length)) <= 100)
           .filter((p) => p.scrollWidth > p.clientWidth + 1)
           .map((p) => p.closest('rnn-cell')?.getAttribute('data-cell-id'));
-        const para = document.querySelector<HTMLElement>('.lesson-body > p')!;
+        const para = document.querySelector<HTMLElement>('.lesson-section > p')!;
         return { inner, cut, prose: para.getBoundingClientRect().width, cell: pre.closest('rnn-cell')!.getBoundingClientRect().width };
       });
       expect(m.inner, `${slug}: code box width`).toBeGreaterThanOrEqual(await columnsWidth(page, 100));
@@ -299,7 +299,9 @@ describe('responsiveness: no storage or layout work per keystroke or per toggle'
     await page.keyboard.type(' // a comment typed key by key', { delay: 20 });
     await page.waitForTimeout(600);
     const writes = await page.evaluate(() => (window as unknown as { __writes: string[] }).__writes.filter((k) => k.includes(':edit:')));
-    expect(writes.length).toBe(1);
+    // 30 keystrokes: a write after each pause of 250 ms, not one per key (a loaded machine may pause).
+    expect(writes.length).toBeGreaterThanOrEqual(1);
+    expect(writes.length).toBeLessThanOrEqual(3);
     await page.locator('.site-header .theme-toggle').click();
     const themeWrites = await page.evaluate(() => (window as unknown as { __writes: string[] }).__writes.filter((k) => k === 'rnn-notebook-theme'));
     expect(themeWrites.length).toBe(1);
