@@ -8,7 +8,6 @@ import remarkCells from './src/markdown/remark-cells.ts';
 import remarkBaseLinks from './src/markdown/remark-base-links.ts';
 import rehypeScrollBoxes from './src/markdown/rehype-scroll-boxes.ts';
 import rehypeKatexErrors from './src/markdown/rehype-katex-errors.ts';
-import rehypeSections from './src/markdown/rehype-sections.ts';
 
 // Deploying under a sub-path (e.g. GitHub Pages project sites): BASE_PATH=/my-course/ npm run build
 const base = process.env.BASE_PATH ?? '/';
@@ -32,8 +31,7 @@ export default defineConfig({
     remarkPlugins: [remarkCells, remarkMath, [remarkBaseLinks, { base }]],
     // KaTeX renders at build time (HTML + MathML); a formula it cannot parse fails the build
     // with the file, line and KaTeX's message (rehypeKatexErrors).
-    // rehypeSections groups the body by h2 so off-screen sections skip rendering (layout.css).
-    rehypePlugins: [[rehypeKatex, { throwOnError: false, strict: 'warn' }], rehypeKatexErrors, rehypeScrollBoxes, rehypeSections],
+    rehypePlugins: [[rehypeKatex, { throwOnError: false, strict: 'warn' }], rehypeKatexErrors, rehypeScrollBoxes],
     shikiConfig: {
       // Both themes are emitted as CSS variables (--shiki-light / --shiki-dark); the site's
       // CSS picks one from the `data-theme` attribute on <html>.

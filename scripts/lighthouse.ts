@@ -5,6 +5,7 @@
  *   npm run lighthouse                      build into dist-lighthouse/, then measure every page
  *   npm run lighthouse -- --no-build        reuse dist-lighthouse/ (or --dir DIR)
  *   npm run lighthouse -- --runs 5 --only lstm,gru
+ *   npm run lighthouse -- --no-build --dir dist-e2e --base /rnn-notebook/   (a build made under a sub-path)
  *
  * The site is served on 127.0.0.1 under the site's base path with `Content-Encoding: gzip` for
  * text assets (HTML, JS, CSS, JSON, SVG, wasm). Lighthouse runs with its default mobile settings
@@ -27,8 +28,8 @@ const option = (name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 for (const a of args) {
-  if (a.startsWith('--') && !['--no-build', '--dir', '--runs', '--only'].includes(a)) {
-    console.error(`npm run lighthouse: unknown option ${a} (known: --no-build, --dir DIR, --runs N, --only a,b)`);
+  if (a.startsWith('--') && !['--no-build', '--dir', '--runs', '--only', '--base'].includes(a)) {
+    console.error(`npm run lighthouse: unknown option ${a} (known: --no-build, --dir DIR, --base /path/, --runs N, --only a,b)`);
     process.exit(1);
   }
 }
@@ -40,7 +41,15 @@ if (!Number.isInteger(runs) || runs < 1) {
 }
 const only = option('--only')?.split(',').filter(Boolean);
 const chrome = process.env.CHROME_PATH ?? '/usr/bin/chromium';
-const base = '/';
+const base = option('--base') ?? '/';
+if (!base.startsWith('/') || !base.endsWith('/')) {
+  console.error('npm run lighthouse: --base must start and end with "/" (e.g. /rnn-notebook/)');
+  process.exit(1);
+}
+if (!flag('--no-build') && base !== '/') {
+  console.error('npm run lighthouse: --base is for an existing build (with --no-build); builds here use "/"');
+  process.exit(1);
+}
 
 if (!flag('--no-build')) {
   execFileSync('npx', ['astro', 'build', '--outDir', dir], { cwd: root, stdio: 'inherit' });
@@ -68,7 +77,9 @@ const cache = new Map<string, Buffer>();
 
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  let file = normalize(join(dir, decodeURIComponent(url.pathname).slice(base.length - 1)));
+  const path = decodeURIComponent(url.pathname);
+  if (!path.startsWith(base)) return void res.writeHead(404).end('not under base');
+  let file = normalize(join(dir, path.slice(base.length - 1)));
   if (!file.startsWith(dir)) return void res.writeHead(403).end();
   if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
   if (!existsSync(file)) return void res.writeHead(404).end('not found');
