@@ -101,16 +101,16 @@ describe('phone (390 px): wide boxes scroll with a visible cue, the page never d
         .map((b) => `${b.tagName}.${b.className}`),
     );
 
-  it('every lesson: no sideways page scroll, every overflowing box has a cue and is keyboard-reachable', async () => {
-    for (const { slug } of EXPECTED_LESSONS) {
+  for (const { slug } of EXPECTED_LESSONS) {
+    it(`${slug}: no sideways page scroll, every overflowing box has a cue and is keyboard-reachable`, async () => {
       const { page, errors } = await openPage(browser, lessonUrl(slug), { width: 390, height: 844 });
       expect(await horizontalOverflow(page), slug).toBeLessThanOrEqual(0);
       expect(await boxesWithoutCue(page), slug).toEqual([]);
       expect(await axeViolations(page), `${slug} at 390 px`).toEqual([]);
       expect(errors).toEqual([]);
       await page.context().close();
-    }
-  });
+    });
+  }
 
   it('the summary, history table and progress lines of a run scroll with a cue or wrap', async () => {
     const { page, errors } = await openNotebook(browser, LSTM(), { width: 390, height: 844 });
