@@ -1,4 +1,5 @@
 // @ts-check
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import remarkMath from 'remark-math';
@@ -19,7 +20,14 @@ export default defineConfig({
   integrations: [mdx(), offline()],
   // The kernel worker lazily imports tfjs and src/rnn: ES-module workers allow code-splitting.
   // (Required by src/ui/notebook.ts's `new Worker(new URL('../kernel/worker.ts', ...))`.)
-  vite: { worker: { format: 'es' } },
+  vite: {
+    worker: { format: 'es' },
+    resolve: {
+      // The site ships tfjs-core + tfjs-layers + the cpu backend only (src/tfjs/index.ts says
+      // why and what fails how); Node, the unit tests and the benchmarks keep the full package.
+      alias: [{ find: /^@tensorflow\/tfjs$/, replacement: fileURLToPath(new URL('./src/tfjs/index.ts', import.meta.url)) }],
+    },
+  },
   markdown: {
     // remarkCells runs first so cell code is never touched by the other plugins.
     remarkPlugins: [remarkCells, remarkMath, [remarkBaseLinks, { base }]],

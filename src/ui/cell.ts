@@ -203,7 +203,7 @@ export class Cell {
   run(): boolean {
     if (this.busy) return false;
     this.switchedFromKeras = this.showCodeTab();
-    void this.openEditor(false);
+    // Run does not load CodeMirror: the code runs from `source`; the editor loads on Edit.
     this.editor?.clearError();
     this.pendingError = null;
     this.setState('queued');
@@ -287,7 +287,8 @@ export class Cell {
 
   private changed(code: string): void {
     this.code = code;
-    this.editor?.clearError();
+    // No clearError() here: the editor drops its error mark on any edit itself, and a
+    // dispatch from inside its update listener would cost a second update per keystroke.
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = setTimeout(() => {
       this.saveTimer = null;

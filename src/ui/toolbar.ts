@@ -38,6 +38,7 @@ export class Toolbar {
     const restart = iconButton('restart', 'Restart kernel', '', 'nb-restart');
     restart.title = 'Start a fresh kernel: all definitions are forgotten';
     const clear = iconButton('clear', 'Clear outputs', '', 'nb-clear');
+    clear.title = 'Clear the outputs of every cell';
     runAll.addEventListener('click', actions.runAll);
     this.stopBtn.addEventListener('click', actions.stop);
     restart.addEventListener('click', actions.restart);
@@ -50,7 +51,7 @@ export class Toolbar {
       'p',
       { class: 'nb-kernel', 'data-state': 'off' },
       h('span', { class: 'nb-kernel-dot', 'aria-hidden': 'true' }),
-      h('span', { class: 'nb-kernel-item' }, 'Kernel: ', this.state),
+      h('span', { class: 'nb-kernel-item' }, h('span', { class: 'nb-kernel-label' }, 'Kernel: '), this.state),
       h('span', { class: 'nb-kernel-item' }, 'Backend: ', this.backend),
       h('span', { class: 'nb-kernel-item', title: 'tf.memory().numTensors after the last run' }, 'Tensors: ', this.tensors),
     );

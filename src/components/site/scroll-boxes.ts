@@ -1,12 +1,15 @@
 /**
  * Makes boxes that scroll horizontally (wide equations, tables) reachable by keyboard: a box
  * gets tabindex="0" and an accessible name only while its content overflows, so readers can
- * scroll it with the arrow keys without adding a tab stop for every equation.
+ * scroll it with the arrow keys without adding a tab stop for every equation. (The visible
+ * cue, a shadow on the side with hidden content, is pure CSS: base.css.)
+ *
+ * No forced reflow: sizes are read only in ResizeObserver callbacks, which run after the
+ * browser's own layout (and again for each box whose size changes, e.g. on rotation).
  */
 const SELECTOR = '.katex-display, .table-scroll';
 
-function update(box: HTMLElement): void {
-  const overflows = box.scrollWidth > box.clientWidth + 1;
+function update(box: HTMLElement, overflows: boolean): void {
   if (overflows && !box.hasAttribute('tabindex')) {
     box.tabIndex = 0;
     box.setAttribute('role', 'group');
@@ -18,10 +21,25 @@ function update(box: HTMLElement): void {
   }
 }
 
+/** Starts watching every wide box on the page (call once, after the DOM is parsed). */
 export function markScrollBoxes(): void {
   const boxes = [...document.querySelectorAll<HTMLElement>(SELECTOR)];
-  if (boxes.length === 0) return;
-  const run = () => boxes.forEach(update);
-  run();
-  if ('ResizeObserver' in window) new ResizeObserver(run).observe(document.documentElement);
+  if (boxes.length === 0 || !('ResizeObserver' in window)) return;
+  const sizes = new ResizeObserver((entries) => {
+    // Read every size first, then write: one layout for the whole batch, done by the browser.
+    const results = entries.map((e) => {
+      const box = e.target as HTMLElement;
+      return [box, box.scrollWidth > box.clientWidth + 1] as const;
+    });
+    for (const [box, overflows] of results) update(box, overflows);
+  });
+  const observe = () => {
+    for (const box of boxes) {
+      sizes.unobserve(box);
+      sizes.observe(box); // (re)observing delivers the box's size in the next frame
+    }
+  };
+  observe();
+  // KaTeX's fonts change a formula's width without resizing its box: look again once loaded.
+  void document.fonts?.ready.then(observe);
 }

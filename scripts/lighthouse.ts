@@ -1,0 +1,175 @@
+/**
+ * `npm run lighthouse`: Lighthouse 12 mobile performance of every page of the built site,
+ * served the way a real host serves it (gzip), median of 3 runs per page.
+ *
+ *   npm run lighthouse                      build into dist-lighthouse/, then measure every page
+ *   npm run lighthouse -- --no-build        reuse dist-lighthouse/ (or --dir DIR)
+ *   npm run lighthouse -- --runs 5 --only lstm,gru
+ *   npm run lighthouse -- --no-build --dir dist-e2e --base /rnn-notebook/   (a build made under a sub-path)
+ *
+ * The site is served on 127.0.0.1 under the site's base path with `Content-Encoding: gzip` for
+ * text assets (HTML, JS, CSS, JSON, SVG, wasm). Lighthouse runs with its default mobile settings
+ * (simulated slow 4G, 4x CPU slowdown) against Chromium (CHROME_PATH, default /usr/bin/chromium).
+ * Simulated throttling scales what the machine really does, so a loaded machine gives lower
+ * scores: record `uptime` next to any figure (the script prints it).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { loadavg, tmpdir } from 'node:os';
+import { extname, join, normalize, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+const root = resolve(import.meta.dirname, '..');
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(name);
+const option = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+for (const a of args) {
+  if (a.startsWith('--') && !['--no-build', '--dir', '--runs', '--only', '--base'].includes(a)) {
+    console.error(`npm run lighthouse: unknown option ${a} (known: --no-build, --dir DIR, --base /path/, --runs N, --only a,b)`);
+    process.exit(1);
+  }
+}
+const dir = resolve(root, option('--dir') ?? 'dist-lighthouse');
+const runs = Number(option('--runs') ?? 3);
+if (!Number.isInteger(runs) || runs < 1) {
+  console.error('npm run lighthouse: --runs takes a positive integer');
+  process.exit(1);
+}
+const only = option('--only')?.split(',').filter(Boolean);
+const chrome = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+const base = option('--base') ?? '/';
+if (!base.startsWith('/') || !base.endsWith('/')) {
+  console.error('npm run lighthouse: --base must start and end with "/" (e.g. /rnn-notebook/)');
+  process.exit(1);
+}
+if (!flag('--no-build') && base !== '/') {
+  console.error('npm run lighthouse: --base is for an existing build (with --no-build); builds here use "/"');
+  process.exit(1);
+}
+
+if (!flag('--no-build')) {
+  execFileSync('npx', ['astro', 'build', '--outDir', dir], { cwd: root, stdio: 'inherit' });
+  execFileSync('npx', ['pagefind', '--site', dir], { cwd: root, stdio: 'inherit' });
+}
+if (!existsSync(join(dir, 'index.html'))) {
+  console.error(`npm run lighthouse: no build in ${dir} (run without --no-build)`);
+  process.exit(1);
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.ttf': 'font/ttf',
+  '.wasm': 'application/wasm',
+  '.txt': 'text/plain; charset=utf-8',
+};
+const COMPRESS = new Set(['.html', '.js', '.css', '.json', '.svg', '.wasm', '.txt', '.ttf']);
+const cache = new Map<string, Buffer>();
+
+const server = createServer((req, res) => {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const path = decodeURIComponent(url.pathname);
+  if (!path.startsWith(base)) return void res.writeHead(404).end('not under base');
+  let file = normalize(join(dir, path.slice(base.length - 1)));
+  if (!file.startsWith(dir)) return void res.writeHead(403).end();
+  if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+  if (!existsSync(file)) return void res.writeHead(404).end('not found');
+  const ext = extname(file);
+  const headers: Record<string, string> = { 'content-type': TYPES[ext] ?? 'application/octet-stream', 'cache-control': 'no-cache' };
+  let body: Buffer = readFileSync(file);
+  if (COMPRESS.has(ext) && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+    body = cache.get(file) ?? gzipSync(body, { level: 6 });
+    cache.set(file, body);
+    headers['content-encoding'] = 'gzip';
+    headers.vary = 'accept-encoding';
+  }
+  res.writeHead(200, headers).end(body);
+});
+await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+const port = (server.address() as { port: number }).port;
+const origin = `http://127.0.0.1:${port}`;
+
+const pages = ['', ...readdirSync(join(dir, 'lessons')).map((s) => `lessons/${s}/`)].filter(
+  (p) => !only || only.some((o) => p === o || p === `lessons/${o}/` || (o === 'home' && p === '')),
+);
+
+interface Run {
+  score: number;
+  fcp: number;
+  lcp: number;
+  tbt: number;
+  cls: number;
+  si: number;
+  dom: number;
+}
+
+/** One Lighthouse run, as a child process (async: this process serves the pages meanwhile). */
+async function lighthouse(url: string): Promise<Run> {
+  const out = mkdtempSync(join(tmpdir(), 'lh-'));
+  const report = join(out, 'report.json');
+  const child = spawn(
+    process.execPath,
+    [
+      resolve(root, 'node_modules/lighthouse/cli/index.js'),
+      url,
+      '--only-categories=performance',
+      '--output=json',
+      `--output-path=${report}`,
+      '--quiet',
+      '--chrome-flags=--headless=new --no-sandbox --disable-gpu',
+    ],
+    { env: { ...process.env, CHROME_PATH: chrome }, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const status = await new Promise<number | null>((r) => child.on('close', r));
+  if (status !== 0 || !existsSync(report)) {
+    rmSync(out, { recursive: true, force: true });
+    throw new Error(`lighthouse failed on ${url} (exit ${status}): ${stderr.slice(-2000)}`);
+  }
+  const lhr = JSON.parse(readFileSync(report, 'utf8'));
+  rmSync(out, { recursive: true, force: true });
+  const a = lhr.audits;
+  return {
+    score: Math.round(lhr.categories.performance.score * 100),
+    fcp: a['first-contentful-paint'].numericValue,
+    lcp: a['largest-contentful-paint'].numericValue,
+    tbt: a['total-blocking-time'].numericValue,
+    cls: a['cumulative-layout-shift'].numericValue,
+    si: a['speed-index'].numericValue,
+    dom: a['dom-size']?.numericValue ?? NaN,
+  };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+console.log(`Lighthouse 12 mobile, gzip, ${runs} run(s) per page, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log('page'.padEnd(34) + 'median  scores        FCP ms  LCP ms  TBT ms  CLS    DOM');
+let failed = false;
+try {
+  for (const p of pages) {
+    const rs: Run[] = [];
+    for (let i = 0; i < runs; i++) rs.push(await lighthouse(`${origin}${base}${p}`));
+    const m = (k: keyof Run) => median(rs.map((r) => r[k]));
+    const score = m('score');
+    if (score < 95) failed = true;
+    console.log(
+      `/${p}`.padEnd(34) +
+        `${String(score).padEnd(8)}${rs.map((r) => r.score).join(',').padEnd(14)}` +
+        `${m('fcp').toFixed(0).padStart(6)}  ${m('lcp').toFixed(0).padStart(6)}  ${m('tbt').toFixed(0).padStart(6)}  ` +
+        `${m('cls').toFixed(3)}  ${m('dom')}`,
+    );
+  }
+} finally {
+  server.close();
+}
+console.log(`load after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+if (failed) console.log('At least one page is below 95.');
