@@ -26,7 +26,7 @@ export interface FitHost {
   display(bundle: DisplayBundle, displayId: string): void;
   /** True once the current run was asked to stop. */
   interrupted(): boolean;
-  /** Registers a fit in progress; `stop` is called on interrupt. Returns an unregister function. */
+  /** Registers a fit in progress until `done` settles; `stop` is called on interrupt. */
   track(done: Promise<unknown>, stop: () => void): void;
   macrotask(): Promise<void>;
   now(): number;

@@ -44,7 +44,7 @@ import { instrumentFit, type FitHost } from './fit';
 import { TensorHygiene } from './hygiene';
 import { InterruptSignal, KeyboardInterrupt, isKeyboardInterrupt, isThenable } from './interrupt';
 import { NotebookScope } from './notebook-scope';
-import { isToKernel, type DisplayBundle, type ExecuteRequest, type FromKernel, type ToKernel } from './protocol';
+import { PROTOCOL_VERSION, isToKernel, type DisplayBundle, type ExecuteRequest, type FromKernel, type ToKernel } from './protocol';
 import { chooseBackend, configureData, moduleBuiltins, patchSummary, type LoadedModules } from './runtime';
 import { patchModelSave } from './model-io';
 import { macrotask } from './yield';
@@ -98,7 +98,6 @@ export class Kernel {
   private pumping = false;
   private executionCount = 0;
   private base = '/';
-  private requestedBackend: string | undefined;
   private mods: LoadedModules | undefined;
   private backend: string | undefined;
   private hygiene: TensorHygiene | undefined;
@@ -135,8 +134,7 @@ export class Kernel {
     switch (m.type) {
       case 'init':
         this.base = m.base.endsWith('/') ? m.base : `${m.base}/`;
-        this.requestedBackend = m.backend;
-        this.post({ type: 'status', state: 'idle', backend: this.backend, numTensors: this.numTensors() });
+        this.post({ type: 'status', state: 'idle', backend: this.backend, numTensors: this.numTensors(), protocolVersion: PROTOCOL_VERSION });
         break;
       case 'execute':
         this.queue.push(m);
@@ -314,7 +312,7 @@ export class Kernel {
     this.post({ type: 'status', state: 'starting' });
     const mods = await this.options.load();
     const warn = (message: string) => this.stream('warn', [message]);
-    this.backend = await chooseBackend(mods, this.requestedBackend, warn);
+    this.backend = await chooseBackend(mods);
     configureData(mods, this.base, (label, loaded, total, done) => this.loadProgress(label, loaded, total, done), warn);
     patchSummary(mods.tf, (b) => this.show(b), (fn) => this.capture.isConsoleMethod(fn));
     patchModelSave(mods.tf, (b) => this.show(b));

@@ -9,7 +9,12 @@
  * This module has no DOM and no tfjs: both sides import it.
  */
 
-export const PROTOCOL_VERSION = 1;
+/**
+ * The version of this protocol. The page sends it in `init` and the kernel answers with its
+ * own in the first `status`: they differ only when the page and the worker script come from
+ * different builds of the site (an old copy in a cache), and the page then says so.
+ */
+export const PROTOCOL_VERSION = 2;
 
 /* ------------------------------------------------------------------ page -> kernel */
 
@@ -17,8 +22,8 @@ export interface InitRequest {
   type: 'init';
   /** Site base URL ending in '/', e.g. '/rnn-notebook/'. Data files live under `${base}data/`. */
   base: string;
-  /** Preferred tfjs backend, or undefined for the kernel's measured default. */
-  backend?: string;
+  /** The page's PROTOCOL_VERSION. */
+  version: number;
 }
 
 export interface ExecuteRequest {
@@ -57,6 +62,8 @@ export interface StatusMessage {
   backend?: string;
   /** `tf.memory().numTensors` when known. */
   numTensors?: number;
+  /** The kernel's PROTOCOL_VERSION, in the status that answers `init`. */
+  protocolVersion?: number;
 }
 
 export interface StreamMessage {

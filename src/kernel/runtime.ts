@@ -4,51 +4,28 @@
  * (fit.ts), and fill the builtins every cell sees.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
+import type * as RnnModule from '../rnn/index';
 import { summarize, summaryText, type ModelLike } from './summary';
 
+/** The tfjs namespace the kernel loads. */
 export type Tf = typeof tfTypes;
+/** The namespace of `src/rnn/index.ts` (checked by the compiler, not retyped here). */
+export type Rnn = typeof RnnModule;
 
-/** What the loader gives the kernel. `rnn` is the namespace of `src/rnn/index.ts`. */
+/** What the loader gives the kernel; tests may pass a part of `rnn`, or none. */
 export interface LoadedModules {
   tf: Tf;
-  rnn?: Record<string, unknown>;
-}
-
-/** The rnn exports the kernel uses, when present. */
-interface RnnLike {
-  configureData?(config: {
-    baseUrl?: string;
-    onProgress?(label: string, loaded: number, total: number, done: boolean): void;
-    warn?(message: string): void;
-  }): void;
-  useFastestBackend?(): Promise<void>;
-  preferredBackend?: string;
+  rnn?: Partial<Rnn>;
 }
 
 /**
- * Sets the backend: `requested` when given, else the rnn library's measured choice
- * (`rnn.useFastestBackend()`, which also readies its WebAssembly kernels), else 'cpu'.
- * Falls back to 'cpu' (with a warning) when the requested backend cannot start.
+ * Sets the backend: the rnn library's measured choice (`rnn.useFastestBackend()`, which also
+ * readies its WebAssembly kernels), else 'cpu'.
  */
-export async function chooseBackend(mods: LoadedModules, requested: string | undefined, warn: (m: string) => void) {
-  const { tf } = mods;
-  const rnn = mods.rnn as RnnLike | undefined;
-  if (requested) {
-    let ok = false;
-    try {
-      ok = await tf.setBackend(requested);
-    } catch {
-      ok = false;
-    }
-    if (!ok) {
-      warn(`The '${requested}' backend is not available here; using 'cpu'.`);
-      await tf.setBackend('cpu');
-    }
-  } else if (rnn?.useFastestBackend) {
-    await rnn.useFastestBackend();
-  } else {
-    await tf.setBackend('cpu');
-  }
+export async function chooseBackend(mods: LoadedModules): Promise<string> {
+  const { tf, rnn } = mods;
+  if (rnn?.useFastestBackend) await rnn.useFastestBackend();
+  else await tf.setBackend('cpu');
   await tf.ready();
   return tf.getBackend();
 }
@@ -59,7 +36,7 @@ export function configureData(
   onProgress: (label: string, loaded: number, total: number, done: boolean) => void,
   warn: (message: string) => void,
 ): void {
-  const rnn = mods.rnn as RnnLike | undefined;
+  const rnn = mods.rnn;
   // src/rnn resolves `data/imdb/…` under the site base itself (see src/rnn/data/config.ts).
   rnn?.configureData?.({ baseUrl: base, onProgress, warn });
 }
@@ -97,8 +74,9 @@ export function moduleBuiltins(mods: LoadedModules): Record<string, unknown> {
   const rnn = mods.rnn;
   if (rnn) {
     out.rnn = rnn;
-    for (const name of ['imdb', 'datasets', 'padSequences', 'Tokenizer']) {
-      if (rnn[name] !== undefined) out[name] = rnn[name];
+    const { imdb, datasets, padSequences, Tokenizer } = rnn;
+    for (const [name, value] of Object.entries({ imdb, datasets, padSequences, Tokenizer })) {
+      if (value !== undefined) out[name] = value;
     }
   }
   return out;

@@ -5,7 +5,7 @@
  *
  * The page creates it with
  *   new Worker(new URL('../kernel/worker.ts', import.meta.url), { type: 'module' })
- * then posts `{ type: 'init', base: import.meta.env.BASE_URL }` and `execute` messages.
+ * then posts `{ type: 'init', base, version }` and `execute` messages (protocol.ts).
  */
 import { guardCallbacks, type GuardedGlobal } from './callbacks';
 import { Kernel } from './kernel';
@@ -20,7 +20,7 @@ const kernel = new Kernel({
   post: (msg) => scope.postMessage(msg),
   load: async () => {
     const [tf, rnn] = await Promise.all([import('@tensorflow/tfjs'), import('../rnn/index')]);
-    return { tf, rnn: rnn as unknown as Record<string, unknown> };
+    return { tf, rnn };
   },
 });
 

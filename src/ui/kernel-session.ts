@@ -33,7 +33,7 @@ import type {
   StreamMessage,
   ToKernel,
 } from '../kernel/protocol';
-import { isFromKernel } from '../kernel/protocol';
+import { PROTOCOL_VERSION, isFromKernel } from '../kernel/protocol';
 
 /** What the page shows as the kernel's state; `off` until the first run creates the worker. */
 export type SessionState = 'off' | KernelState;
@@ -173,12 +173,6 @@ export class KernelSession {
     this.worker?.postMessage(msg, file ? [file.bytes] : []);
   }
 
-  /** Terminates the worker for good (page unload). */
-  dispose(): void {
-    this.cancelQueued('Page closed.');
-    this.killWorker();
-  }
-
   /* ---------------------------------------------------------------- internals */
 
   private emit(patch: Partial<SessionStatus> = {}): void {
@@ -200,7 +194,7 @@ export class KernelSession {
     };
     this.worker = w;
     this.emit({ state: 'starting', backend: undefined, numTensors: undefined });
-    w.postMessage({ type: 'init', base: this.base });
+    w.postMessage({ type: 'init', base: this.base, version: PROTOCOL_VERSION });
     return w;
   }
 
@@ -255,6 +249,12 @@ export class KernelSession {
   private onMessage(msg: FromKernel): void {
     this.clearAck(); // any message shows the kernel is alive
     if (msg.type === 'status') {
+      if (msg.protocolVersion !== undefined && msg.protocolVersion !== PROTOCOL_VERSION) {
+        this.events.notice(
+          'This page and its kernel come from different versions of the site (an old copy in the browser cache?). Reload the page before running cells.',
+          'warn',
+        );
+      }
       this.emit({
         state: msg.state,
         backend: msg.backend ?? this.st.backend,

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import * as rnn from '../../src/rnn/index';
 import { Kernel, type KernelOptions } from '../../src/kernel/kernel';
-import type { ErrorMessage, FromKernel, ResultMessage } from '../../src/kernel/protocol';
+import { PROTOCOL_VERSION, type ErrorMessage, type FromKernel, type ResultMessage } from '../../src/kernel/protocol';
 
 export interface Harness {
   kernel: Kernel;
@@ -58,11 +58,11 @@ export async function startKernel(
       messages.push(m);
       h.onMessage?.(m);
     },
-    load: async () => ({ tf, rnn: options.rnn === false ? undefined : (rnn as unknown as Record<string, unknown>) }),
+    load: async () => ({ tf, rnn: options.rnn === false ? undefined : rnn }),
     yieldIntervalMs: options.yieldIntervalMs,
     progressIntervalMs: options.progressIntervalMs,
   });
-  h.kernel.handle({ type: 'init', base: '/' });
+  h.kernel.handle({ type: 'init', base: '/', version: PROTOCOL_VERSION });
   // Load tfjs now, so its one-time notices are not part of the tests' runs.
   await h.exec('1');
   return h;

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kernel } from '../../src/kernel/kernel';
-import type { FromKernel, InputRequest } from '../../src/kernel/protocol';
+import { PROTOCOL_VERSION, type FromKernel, type InputRequest } from '../../src/kernel/protocol';
 import { collect } from './kernel-harness';
 
 interface DataConfig {
@@ -22,7 +22,9 @@ let runId = 0;
 
 /** A stand-in rnn namespace whose data helpers use the configuration the kernel gave. */
 const fakeRnn = {
-  configureData: (c: DataConfig) => configs.push(c),
+  configureData: (c: DataConfig = {}) => {
+    configs.push(c);
+  },
   loadSomething: () => {
     const c = configs[configs.length - 1];
     c.onProgress?.('imdb/x_train.bin', 10, 100, false);
@@ -48,7 +50,7 @@ beforeAll(() => {
     load: async () => ({ tf, rnn: fakeRnn }),
     progressIntervalMs: 0,
   });
-  kernel.handle({ type: 'init', base: '/rnn-notebook/' });
+  kernel.handle({ type: 'init', base: '/rnn-notebook/', version: PROTOCOL_VERSION });
 });
 afterAll(() => kernel.dispose());
 

@@ -11,7 +11,7 @@ import { ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_TANH } from '../../src/rnn/kerne
 import { jsKernels } from '../../src/rnn/kernels/js';
 import type { SequenceSpec } from '../../src/rnn/kernels/types';
 import { biasLength, gatesOf } from '../../src/rnn/kernels/types';
-import { tryCompileWasmKernelsSync, wasmExportsForTests } from '../../src/rnn/kernels/wasm';
+import { tryCompileWasmKernelsSync, instantiateWasmExports } from '../../src/rnn/kernels/wasm';
 
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -41,7 +41,7 @@ describe('WebAssembly SIMD kernels', () => {
   });
 
   it('vector exp/tanh/sigmoid match Math to float32 precision', () => {
-    const ex = wasmExportsForTests()!;
+    const ex = instantiateWasmExports()!;
     const n = 4096;
     const ptr = (Number(ex.__heap_base.value) + 15) & ~15;
     if (ex.memory.buffer.byteLength < ptr + n * 4) ex.memory.grow(1);

@@ -4,7 +4,7 @@
  * cancelling the queue.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { FromKernel, ToKernel } from '../../src/kernel/protocol';
+import { PROTOCOL_VERSION, type FromKernel, type ToKernel } from '../../src/kernel/protocol';
 import { KernelSession, type RunOutcome, type RunSink, type SessionStatus, type WorkerLike } from '../../src/ui/kernel-session';
 
 class FakeWorker implements WorkerLike {
@@ -74,8 +74,17 @@ describe('KernelSession', () => {
     session.enqueue('a', '1 + 1', a.sink);
     await flush();
     expect(workers).toHaveLength(1);
-    expect(workers[0]!.sent[0]).toEqual({ type: 'init', base: '/rnn-notebook/' });
+    expect(workers[0]!.sent[0]).toEqual({ type: 'init', base: '/rnn-notebook/', version: PROTOCOL_VERSION });
     expect(workers[0]!.sent[1]).toMatchObject({ type: 'execute', cellId: 'a', code: '1 + 1' });
+  });
+
+  it('says so when the kernel answers init with another protocol version (a stale cached worker)', async () => {
+    session.enqueue('a', '1', recorder().sink);
+    await flush();
+    workers[0]!.reply({ type: 'status', state: 'idle', protocolVersion: PROTOCOL_VERSION });
+    expect(notices).toEqual([]);
+    workers[0]!.reply({ type: 'status', state: 'idle', protocolVersion: PROTOCOL_VERSION - 1 });
+    expect(notices).toEqual([expect.stringMatching(/different versions of the site.*Reload the page/)]);
   });
 
   it('runs one cell at a time and routes messages by runId', async () => {
@@ -143,7 +152,7 @@ describe('KernelSession', () => {
     expect(w.terminated).toBe(true);
     expect(a.outcomes[0]!.kind).toBe('killed');
     expect(workers).toHaveLength(2); // a fresh kernel
-    expect(workers[1]!.sent[0]).toEqual({ type: 'init', base: '/rnn-notebook/' });
+    expect(workers[1]!.sent[0]).toEqual({ type: 'init', base: '/rnn-notebook/', version: PROTOCOL_VERSION });
     expect(notices.at(-1)).toMatch(/did not stop within 2 s.*Run all restores them/);
     // Late messages of the dead worker are ignored; the new kernel runs the next cell.
     const b = recorder();

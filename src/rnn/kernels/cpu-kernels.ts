@@ -1,6 +1,6 @@
 /**
- * Faster replacements for two tfjs `cpu` backend kernels that dominate small RNN training
- * steps. Both are registered over the stock kernels by `installFastCpuKernels()` (called
+ * Faster replacements for four tfjs `cpu` backend kernels that dominate small RNN training
+ * steps. All are registered over the stock kernels by `installFastCpuKernels()` (called
  * when `src/rnn` is imported), so stock `tf.layers` models benefit as well.
  *
  * - `UnsortedSegmentSum` (the gradient of gather, so of `tf.layers.embedding`): the stock

@@ -559,8 +559,8 @@ function decodeBase64(b64: string): Uint8Array {
   return bytes;
 }
 
-/** Raw exports, for the kernel tests (activation accuracy). */
-export function wasmExportsForTests(): Exports | null {
+/** Instantiates the module synchronously and returns its raw exports (also used by the kernel tests). */
+export function instantiateWasmExports(): Exports | null {
   try {
     return new WebAssembly.Instance(new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64) as BufferSource), {})
       .exports as unknown as Exports;
@@ -572,7 +572,7 @@ export function wasmExportsForTests(): Exports | null {
 /** Compiles synchronously (Node, workers); null when not allowed or SIMD is unsupported. */
 export function tryCompileWasmKernelsSync(): WasmKernels | null {
   if (typeof WebAssembly === 'undefined') return null;
-  const ex = wasmExportsForTests();
+  const ex = instantiateWasmExports();
   return ex ? makeKernels(ex) : null;
 }
 

@@ -12,7 +12,7 @@ export function errorText(e: Pick<ErrorMessage, 'ename' | 'evalue' | 'line' | 'c
 }
 
 export function isInterrupt(e: Pick<ErrorMessage, 'ename'>): boolean {
-  return e.ename === 'KeyboardInterrupt' || e.ename === 'Interrupted';
+  return e.ename === 'KeyboardInterrupt';
 }
 
 export function renderError(e: ErrorMessage): HTMLElement {

@@ -1,8 +1,8 @@
 /**
  * The live `fit` progress display: one `Epoch e/E` header and one Keras 3 progress line per
  * epoch. Updates for an epoch replace that epoch's line in place; a new epoch adds lines
- * below, so finished epochs stay visible like in a terminal — whether the kernel uses one
- * displayId per fit or one per epoch.
+ * below, so finished epochs stay visible like in a terminal (the kernel gives each epoch its own
+ * displayId, `fit-<run>-<n>-epoch-<e>`: src/kernel/fit.ts).
  */
 import type { ProgressBundle } from '../../kernel/protocol';
 import { h } from '../dom';
