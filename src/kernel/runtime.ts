@@ -6,6 +6,7 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import { summarize, summaryText, type ModelLike } from './summary';
 
+/** The tfjs module's type. */
 export type Tf = typeof tfTypes;
 
 /** What the loader gives the kernel. `rnn` is the namespace of `src/rnn/index.ts`. */
@@ -53,6 +54,10 @@ export async function chooseBackend(mods: LoadedModules, requested: string | und
   return tf.getBackend();
 }
 
+/**
+ * Points src/rnn's data layer at the site base and routes its download progress and notices to the
+ * kernel (does nothing when `rnn.configureData` is missing).
+ */
 export function configureData(
   mods: LoadedModules,
   base: string,
