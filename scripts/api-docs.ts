@@ -103,10 +103,17 @@ function rnnPublic(all: ApiEntry[]): ApiEntry[] {
     }
   }
   for (const m of index.matchAll(/export\s+(?:async\s+)?(?:function|const|class|interface|type)\s+(\w+)/g)) names.add(m[1]!);
-  for (const m of index.matchAll(/export\s+\*\s+as\s+(\w+)/g)) names.add(m[1]!);
+  // `export * as name from …`: a namespace, documented by the comment on that line.
+  const namespaceDocs = new Map<string, string | null>();
+  for (const m of index.matchAll(/(?:\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*)?export\s+\*\s+as\s+(\w+)/g)) {
+    names.add(m[2]!);
+    namespaceDocs.set(m[2]!, m[1] ? firstSentence(m[1].replace(/^\s*\*\s?/gm, ' ')) : null);
+  }
   const byName = new Map<string, ApiEntry>();
   for (const e of all) if (e.file.startsWith('src/rnn/') && !byName.has(e.name)) byName.set(e.name, e);
-  return [...names].sort((a, b) => a.localeCompare(b)).map((n) => byName.get(n) ?? { file: 'src/rnn/index.ts', name: n, kind: 'namespace', summary: null });
+  return [...names]
+    .sort((a, b) => a.localeCompare(b))
+    .map((n) => byName.get(n) ?? { file: 'src/rnn/index.ts', name: n, kind: 'namespace', summary: namespaceDocs.get(n) ?? null });
 }
 
 const row = (e: ApiEntry, withFile: boolean) =>

@@ -12,6 +12,7 @@ import { finalExpression, hasTopLevelAwait, transpileCell, type TranspileOptions
 export { CellSyntaxError, parseCell };
 export type { ParsedCell, Position, TranspileOptions };
 
+/** What `compileCell` returns: the runnable script plus what the kernel needs to know about the cell. */
 export interface CompiledCell {
   /** Names the cell declares at its top level, in source order. */
   declarations: string[];

@@ -11,6 +11,7 @@ import { macrotask } from './yield';
 import type { NotebookScope } from './notebook-scope';
 import type { DisplayBundle } from './protocol';
 
+/** The helpers compiled cell code calls through `__rt` (see src/cells/generated.ts). */
 export interface CellRuntime {
   /** A free name, looked up when the code runs. */
   ref(name: string, forTypeof?: boolean): unknown;
@@ -20,6 +21,10 @@ export interface CellRuntime {
   lock(...names: string[]): void;
 }
 
+/**
+ * The `__rt` object for one run: names resolve in the notebook scope, and every `await` races the
+ * run's interrupt signal (yielding to the worker now and then).
+ */
 export function cellRuntime(scope: NotebookScope, signal: () => InterruptSignal | undefined): CellRuntime {
   return {
     ref: (name, forTypeof) => scope.ref(name, forTypeof),
@@ -65,6 +70,10 @@ export function awaitInRun(signal: InterruptSignal | undefined, value: unknown):
   return wait();
 }
 
+/**
+ * What `kernelBuiltins` needs from the kernel: a way to show a DisplayBundle, the loaded tfjs (if
+ * any), the running cell and the file requests.
+ */
 export interface BuiltinHost {
   show(bundle: DisplayBundle, displayId?: string): void;
   tf(): TfForDisplay | undefined;

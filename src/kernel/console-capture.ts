@@ -6,9 +6,15 @@
  */
 import type { StreamMessage } from './protocol';
 
+/** A captured console method: 'log', 'info', 'debug', 'warn' or 'error'. */
 export type Level = StreamMessage['level'];
 const LEVELS: Level[] = ['log', 'info', 'debug', 'warn', 'error'];
 
+/**
+ * Replaces the console's five output methods with ones that pass each call's arguments to `emit`,
+ * falling back to the original method when `emit` returns false (no run to attach to); `uninstall`
+ * restores them.
+ */
 export class ConsoleCapture {
   private readonly originals = new Map<Level, (...args: unknown[]) => void>();
 
@@ -43,6 +49,7 @@ export class ConsoleCapture {
   }
 }
 
+/** The stream a console level writes to: 'stderr' for warn and error, 'stdout' otherwise. */
 export function streamName(level: Level): StreamMessage['name'] {
   return level === 'warn' || level === 'error' ? 'stderr' : 'stdout';
 }

@@ -26,6 +26,7 @@ interface TensorLike {
   dataSync(): ArrayLike<number | string>;
 }
 
+/** True when `value` is a tfjs Tensor of the loaded module (always false before tfjs has loaded). */
 export function isTensor(value: unknown, tf: TfForDisplay | undefined): value is TensorLike {
   return !!tf && value instanceof tf.Tensor;
 }
@@ -64,6 +65,10 @@ function isHistory(value: unknown): value is HistoryLike {
   );
 }
 
+/**
+ * A tfjs History as a HistoryBundle: 1-based epochs, Keras metric names, `val_` metrics after the
+ * others, non-numbers as NaN.
+ */
 export function historyBundle(h: HistoryLike): HistoryBundle {
   const metrics: Record<string, number[]> = {};
   const keys = Object.keys(h.history).sort((a, b) => Number(a.startsWith('val_')) - Number(b.startsWith('val_')));

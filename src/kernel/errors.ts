@@ -14,6 +14,10 @@ export interface ScriptInfo {
   toCell(pos: Position): Position | undefined;
 }
 
+/**
+ * A runtime error as the page shows it: class name, message, 1-based line and column in the cell
+ * when known, and the traceback frames mapped into cells.
+ */
 export interface MappedError {
   ename: string;
   evalue: string;

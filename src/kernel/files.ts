@@ -5,6 +5,7 @@
  */
 import type { InputReply, InputRequest } from './protocol';
 
+/** The file a cell receives from `files.pick()`: its name, MIME type and bytes. */
 export interface PickedFile {
   name: string;
   type: string;
@@ -13,6 +14,7 @@ export interface PickedFile {
   text(): string;
 }
 
+/** Options of `files.pick()`: the file input's `accept` attribute and the prompt shown to the reader. */
 export interface PickOptions {
   accept?: string;
   prompt?: string;
@@ -23,6 +25,11 @@ interface Pending {
   reject(error: Error): void;
 }
 
+/**
+ * The kernel's pending `files.pick()` calls: `pick` posts an `input_request` and returns a
+ * promise, `reply` settles it from the page's `input_reply`, `cancelAll` rejects every pending one
+ * (Stop).
+ */
 export class FileRequests {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();

@@ -20,6 +20,10 @@ import type { DisplayBundle, ProgressBundle } from './protocol';
 
 type Tf = typeof tfTypes;
 
+/**
+ * What the fit instrumentation needs from the kernel: the running run, a way to show displays,
+ * interrupt state, fit tracking, a macrotask yield, a clock and the two intervals (ms).
+ */
 export interface FitHost {
   /** The current run id, or undefined when no run is active. */
   runId(): number | undefined;
@@ -50,6 +54,10 @@ function isCallbackInstance(c: unknown): c is CallbackLike {
   );
 }
 
+/**
+ * Wraps `tf.LayersModel.prototype.fit` with the progress, history and interrupt behaviour
+ * described above; calling it again does nothing.
+ */
 export function instrumentFit(tf: Tf, host: FitHost): void {
   const proto = tf.LayersModel.prototype as unknown as Record<PropertyKey, unknown>;
   if (proto[INSTALLED]) return;

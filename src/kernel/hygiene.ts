@@ -145,6 +145,10 @@ function registeredVariables(tf: Tf): Record<string, tfTypes.Variable> {
   return (tf.engine() as unknown as { registeredVariables: Record<string, tfTypes.Variable> }).registeredVariables;
 }
 
+/**
+ * Tensor hygiene for one kernel: `begin` opens a run's engine scope, `end(roots)` keeps what the
+ * roots reach, closes the scope and disposes what earlier runs kept and nothing reaches any more.
+ */
 export class TensorHygiene {
   private tensors = new Set<tfTypes.Tensor>();
   private models = new Set<Disposable>();

@@ -23,6 +23,7 @@ export interface InspectOptions {
 
 const DEFAULTS = { maxItems: 100, depth: 3, width: 80, maxString: 1000 };
 
+/** The readable, bounded text form of `value` described above, with `options` overriding the defaults. */
 export function inspect(value: unknown, options: InspectOptions = {}): string {
   const opts = { ...DEFAULTS, ...options };
   const seen = new Set<object>();

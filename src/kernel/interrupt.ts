@@ -12,6 +12,10 @@ export class KeyboardInterrupt extends Error {
   }
 }
 
+/**
+ * True for a KeyboardInterrupt or any other error whose name is 'KeyboardInterrupt' (a getter that
+ * throws counts as false).
+ */
 export function isKeyboardInterrupt(error: unknown): boolean {
   if (error instanceof KeyboardInterrupt) return true;
   try {
@@ -60,6 +64,7 @@ export class InterruptSignal {
   }
 }
 
+/** True for any object or function with a `then` method (a promise or promise-like value). */
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
     (typeof value === 'object' || typeof value === 'function') &&

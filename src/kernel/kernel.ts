@@ -49,6 +49,10 @@ import { chooseBackend, configureData, moduleBuiltins, patchSummary, type Loaded
 import { patchModelSave } from './model-io';
 import { macrotask } from './yield';
 
+/**
+ * How a Kernel is wired: where its messages go, how it loads tfjs and src/rnn, which console it
+ * captures and its fit timing.
+ */
 export interface KernelOptions {
   post(msg: FromKernel): void;
   /** Loads tfjs and src/rnn (dynamic `import()` in the worker). Called on the first execute. */
@@ -86,6 +90,7 @@ interface Run {
   stops: Set<() => void>;
 }
 
+/** The kernel described above: `handle(msg)` takes every message from the page; one instance per worker. */
 export class Kernel {
   readonly scope = new NotebookScope();
   private readonly scripts = new Map<string, ScriptInfo>();

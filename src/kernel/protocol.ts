@@ -18,6 +18,7 @@ export const PROTOCOL_VERSION = 2;
 
 /* ------------------------------------------------------------------ page -> kernel */
 
+/** Sent once, before the first execute: where the site lives and which tfjs backend the reader prefers. */
 export interface InitRequest {
   type: 'init';
   /** Site base URL ending in '/', e.g. '/rnn-notebook/'. Data files live under `${base}data/`. */
@@ -26,6 +27,7 @@ export interface InitRequest {
   version: number;
 }
 
+/** Run one cell's code; the kernel answers with the run's messages, ending in one `result` or `error`. */
 export interface ExecuteRequest {
   type: 'execute';
   /** Unique per execution request; every reply about this run carries it. */
@@ -49,12 +51,18 @@ export interface InputReply {
   file?: { name: string; type: string; bytes: ArrayBuffer };
 }
 
+/** Every message the page sends to the kernel. */
 export type ToKernel = InitRequest | ExecuteRequest | InterruptRequest | InputReply;
 
 /* ------------------------------------------------------------------ kernel -> page */
 
+/** The kernel's state: 'starting' while tfjs loads, 'busy' while a cell runs, 'idle' otherwise. */
 export type KernelState = 'starting' | 'idle' | 'busy';
 
+/**
+ * The kernel's state changed (busy before each run, idle after it), with its backend and tensor
+ * count when known.
+ */
 export interface StatusMessage {
   type: 'status';
   state: KernelState;
@@ -66,6 +74,7 @@ export interface StatusMessage {
   protocolVersion?: number;
 }
 
+/** One console call of the run, as text ending in a newline. */
 export interface StreamMessage {
   type: 'stream';
   runId: number;
@@ -75,6 +84,10 @@ export interface StreamMessage {
   text: string;
 }
 
+/**
+ * A rich output shown during the run (`display(x)`, fit progress, history), new or replacing the
+ * one with the same displayId.
+ */
 export interface DisplayMessage {
   type: 'display';
   runId: number;
@@ -83,6 +96,7 @@ export interface DisplayMessage {
   bundle: DisplayBundle;
 }
 
+/** The run ended normally (or was interrupted): its execution count, final value and tensor count. */
 export interface ResultMessage {
   type: 'result';
   runId: number;
@@ -96,6 +110,7 @@ export interface ResultMessage {
   interrupted?: boolean;
 }
 
+/** The run ended with an error, mapped back to the cell's own source. */
 export interface ErrorMessage {
   type: 'error';
   runId: number;
@@ -111,6 +126,10 @@ export interface ErrorMessage {
   numTensors: number;
 }
 
+/**
+ * Ask the page for a file (`files.pick()`); the page answers with an `input_reply` carrying the
+ * same requestId.
+ */
 export interface InputRequest {
   type: 'input_request';
   runId: number;
@@ -120,6 +139,7 @@ export interface InputRequest {
   accept: string;
 }
 
+/** Every message the kernel sends to the page. */
 export type FromKernel =
   | StatusMessage
   | StreamMessage
@@ -218,6 +238,7 @@ export interface DownloadBundle {
   files: { name: string; type: string; bytes: ArrayBuffer }[];
 }
 
+/** Every kind of output the page can render, discriminated by `kind`. */
 export type DisplayBundle =
   | TextBundle
   | SummaryBundle
@@ -280,10 +301,18 @@ export interface PlotBundle {
 const TO_KERNEL = new Set(['init', 'execute', 'interrupt', 'input_reply']);
 const FROM_KERNEL = new Set(['status', 'stream', 'display', 'result', 'error', 'input_request']);
 
+/**
+ * True for an object whose `type` is one of the page -> kernel message types (the payload is not
+ * checked).
+ */
 export function isToKernel(m: unknown): m is ToKernel {
   return typeof m === 'object' && m !== null && TO_KERNEL.has((m as { type?: string }).type ?? '');
 }
 
+/**
+ * True for an object whose `type` is one of the kernel -> page message types (the payload is not
+ * checked).
+ */
 export function isFromKernel(m: unknown): m is FromKernel {
   return typeof m === 'object' && m !== null && FROM_KERNEL.has((m as { type?: string }).type ?? '');
 }

@@ -30,6 +30,10 @@ export async function chooseBackend(mods: LoadedModules): Promise<string> {
   return tf.getBackend();
 }
 
+/**
+ * Points src/rnn's data layer at the site base and routes its download progress and notices to the
+ * kernel (does nothing when `rnn.configureData` is missing).
+ */
 export function configureData(
   mods: LoadedModules,
   base: string,

@@ -19,11 +19,13 @@ export interface LayerLike {
   inboundNodes?: { inboundLayers: LayerLike[]; nodeIndices: number[]; tensorIndices: number[] }[];
 }
 
+/** The parts of a tfjs weight the summary reads (its shape and dtype). */
 export interface WeightLike {
   shape: number[];
   dtype: string;
 }
 
+/** The parts of a tfjs LayersModel the summary reads. */
 export interface ModelLike {
   name: string;
   layers: LayerLike[];
@@ -46,6 +48,10 @@ export function isModelLike(value: unknown): value is ModelLike {
   );
 }
 
+/**
+ * The SummaryBundle of a model: one row per layer with Keras names, output shapes and parameter
+ * counts, plus the totals (builds an unbuilt Sequential first when it can).
+ */
 export function summarize(model: ModelLike): SummaryBundle {
   const sequential = model.getClassName() === 'Sequential';
   if (sequential && model.built === false && model.layers.length > 0 && model.build) {

@@ -23,6 +23,10 @@ import { isInterrupt } from './output/error';
 import { OutputArea } from './output/output-area';
 import { restoreNodes, type OutputStore } from './output-store';
 
+/**
+ * What a cell's badge shows: idle, queued, running, done, error, stopped (interrupted) or
+ * cancelled (never ran).
+ */
 export type CellState = 'idle' | 'queued' | 'running' | 'done' | 'error' | 'stopped' | 'cancelled';
 
 const STATE_TEXT: Record<CellState, string> = {
@@ -97,6 +101,7 @@ function loadEditor(): Promise<typeof import('./editor')> {
   return editorModule;
 }
 
+/** One enhanced `<rnn-cell>`: its source (authored or edited), editor, buttons, state and output area. */
 export class Cell {
   readonly id: string;
   readonly authored: string;

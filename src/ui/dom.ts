@@ -7,6 +7,7 @@
 type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, unknown>;
 
+/** Creates a `tag` element with the given attributes, listeners and children (arrays are flattened). */
 export function h<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   attrs: Attrs = {},

@@ -17,6 +17,10 @@ export interface StorageLike {
   removeItem(key: string): void;
 }
 
+/**
+ * One stored edit, as JSON in localStorage: the authored hash, the edited code and when it was
+ * saved (ms since the epoch).
+ */
 export interface StoredEdit {
   /** `data-source-hash` of the authored code the edit started from. */
   hash: string;
@@ -24,6 +28,10 @@ export interface StoredEdit {
   savedAt: number;
 }
 
+/**
+ * What `EditStore.load` finds for a cell: no edit, an edit to use, or a stale edit made against
+ * code the author has since changed.
+ */
 export type LoadedEdit =
   | { kind: 'none' }
   | { kind: 'edit'; code: string }
@@ -43,6 +51,10 @@ export function pageKey(pathname: string): string {
   return p;
 }
 
+/**
+ * The reader's edits of one page's cells, kept as described above; storage may be null
+ * (localStorage unavailable), and then nothing is kept.
+ */
 export class EditStore {
   /** The raw stored value this tab last read or wrote, per key (to notice other tabs' writes). */
   private readonly seen = new Map<string, string | null>();

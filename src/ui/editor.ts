@@ -22,6 +22,10 @@ import {
 } from '@codemirror/view';
 import { tags as t } from '@lezer/highlight';
 
+/**
+ * What `createEditor` needs: where to mount, the initial code, the accessible name and the
+ * callbacks for changes and the run keys.
+ */
 export interface EditorOptions {
   parent: HTMLElement;
   doc: string;
@@ -33,6 +37,7 @@ export interface EditorOptions {
   onEscape(): void;
 }
 
+/** A mounted cell editor: read and replace its code, focus it, mark an error line and destroy it. */
 export interface CellEditor {
   readonly view: EditorView;
   getCode(): string;
@@ -94,6 +99,7 @@ const errorField = StateField.define<DecorationSet>({
   provide: (f) => EditorView.decorations.from(f),
 });
 
+/** Mounts a CodeMirror editor in `o.parent` with the keys described above. */
 export function createEditor(o: EditorOptions): CellEditor {
   const runKeys = Prec.highest(
     keymap.of([

@@ -13,6 +13,7 @@ const PATHS: Record<string, string> = {
 
 const STROKED = new Set(['clear', 'edit', 'reset']);
 
+/** The `name` icon as a decorative 16×16 SVG element (empty path for an unknown name). */
 export function icon(name: keyof typeof PATHS | string): SVGSVGElement {
   const ns = 'http://www.w3.org/2000/svg';
   const svg = document.createElementNS(ns, 'svg');

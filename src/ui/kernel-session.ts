@@ -38,6 +38,7 @@ import { PROTOCOL_VERSION, isFromKernel } from '../kernel/protocol';
 /** What the page shows as the kernel's state; `off` until the first run creates the worker. */
 export type SessionState = 'off' | KernelState;
 
+/** How a run ended: the kernel's result or error, cancelled before it ran, or killed with the worker. */
 export type RunOutcome =
   | { kind: 'result'; msg: ResultMessage }
   | { kind: 'error'; msg: ErrorMessage }
@@ -53,6 +54,7 @@ export interface RunSink {
   finished(outcome: RunOutcome): void;
 }
 
+/** The parts of a Worker the session uses (a fake one in tests). */
 export interface WorkerLike {
   postMessage(message: ToKernel, transfer?: Transferable[]): void;
   terminate(): void;
@@ -60,6 +62,10 @@ export interface WorkerLike {
   onerror: ((ev: ErrorEvent) => unknown) | null;
 }
 
+/**
+ * What the toolbar shows: the kernel's state ('off' while no worker runs), backend, tensor count
+ * and queue length.
+ */
 export interface SessionStatus {
   state: SessionState;
   backend?: string;
@@ -68,11 +74,13 @@ export interface SessionStatus {
   queued: number;
 }
 
+/** Where the session reports status changes and notices (the page's toolbar). */
 export interface SessionEvents {
   status(s: SessionStatus): void;
   notice(text: string, kind: 'info' | 'warn'): void;
 }
 
+/** Timeouts of a session, in milliseconds. */
 export interface SessionOptions {
   /** How long Stop waits for the running cell before terminating the worker. */
   graceMs?: number;
@@ -80,6 +88,7 @@ export interface SessionOptions {
   ackMs?: number;
 }
 
+/** A queued or running cell's run, returned by `enqueue`. */
 export interface RunHandle {
   readonly cellId: string;
   /** Removes the run if queued, interrupts it if running. */
@@ -94,6 +103,7 @@ interface Job {
   inputRequests: Set<number>;
 }
 
+/** Appended to every notice that says the kernel was restarted or died. */
 export const RESTART_NOTICE = 'Earlier definitions are gone; Run all restores them.';
 
 /** Said when a Stop was honoured by the kernel (replaces an earlier "did not stop" warning). */
@@ -102,6 +112,7 @@ export const CLEAN_STOP_NOTICE = 'Stopped. The kernel kept every definition.';
 /** Finished runs whose late output (timers, callbacks) is still routed to their cell. */
 const LATE_RUNS = 64;
 
+/** The page's kernel session described above: `enqueue` a cell's run, `stop`, `restart`, and its `status`. */
 export class KernelSession {
   private worker: WorkerLike | null = null;
   private queue: Job[] = [];

@@ -52,6 +52,10 @@ export function scrubOutput(root: ParentNode): void {
   }
 }
 
+/**
+ * The saved outputs of one page's cells, kept as described above; storage may be null, and then
+ * nothing is kept.
+ */
 export class OutputStore {
   constructor(
     private readonly storage: StorageLike | null,

@@ -9,6 +9,10 @@ import { KernelSession, type WorkerLike } from './kernel-session';
 import { OutputStore } from './output-store';
 import { Toolbar } from './toolbar';
 
+/**
+ * How a NotebookPage is set up: how to create the kernel's worker, the site base and Stop's grace
+ * period (ms).
+ */
 export interface NotebookOptions {
   createWorker: () => WorkerLike;
   /** Site base URL ending in '/'. */
@@ -16,6 +20,10 @@ export interface NotebookOptions {
   graceMs?: number;
 }
 
+/**
+ * A lesson page's notebook: its cells, the shared kernel session, the edit and output stores, and
+ * the toolbar.
+ */
 export class NotebookPage implements CellHost {
   readonly cells: Cell[];
   readonly session: KernelSession;

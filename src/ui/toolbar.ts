@@ -7,6 +7,7 @@ import { h } from './dom';
 import { iconButton } from './icons';
 import type { SessionStatus } from './kernel-session';
 
+/** What the toolbar's buttons do (the page's Run all, Stop, Restart and Clear outputs). */
 export interface ToolbarActions {
   runAll(): void;
   stop(): void;
@@ -21,6 +22,7 @@ const STATE_TEXT: Record<SessionStatus['state'], string> = {
   busy: 'busy',
 };
 
+/** The page toolbar described above: its buttons, kernel status (`setStatus`) and notice line (`say`). */
 export class Toolbar {
   private readonly state: HTMLElement;
   private readonly backend: HTMLElement;

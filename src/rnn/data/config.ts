@@ -5,6 +5,7 @@
 
 export type ProgressFn = (label: string, loaded: number, total: number, done: boolean) => void;
 
+/** What `configureData` accepts; every field is optional and only the given ones change. */
 export interface DataConfig {
   /**
    * The site's base URL (where `public/` is served, Astro's `BASE_URL`, e.g. `/rnn-notebook/`
@@ -48,6 +49,7 @@ const state: ResolvedConfig = {
 /** Listeners told when the configuration changes (the IMDB loader drops its memory cache). */
 const listeners: Array<() => void> = [];
 
+/** Registers `fn` to be called after every `configureData` call. */
 export function onConfigChange(fn: () => void): void {
   listeners.push(fn);
 }
@@ -66,6 +68,7 @@ export function configureData(config: DataConfig = {}): void {
   for (const fn of listeners) fn();
 }
 
+/** The current configuration, with defaults filled in. */
 export function dataConfig(): Readonly<ResolvedConfig> {
   return state;
 }

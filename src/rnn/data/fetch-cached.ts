@@ -14,6 +14,7 @@ import { dataConfig } from './config';
 import { DataUnavailableError } from './errors';
 import { sha256Hex, type FileEntry } from './imdb-format';
 
+/** Name of the Cache API cache holding the data files (exported for tests). */
 export const CACHE_NAME = 'rnn-notebook-data-v1';
 
 function cacheStorage(): CacheStorage | null {
@@ -152,6 +153,10 @@ async function verify(bytes: Uint8Array, entry: FileEntry | null): Promise<strin
   return hash === entry.sha256 ? null : `SHA-256 ${hash.slice(0, 12)}… instead of ${entry.sha256.slice(0, 12)}…`;
 }
 
+/**
+ * Options of `fetchDataFile`: the manifest entry to verify against, the progress tracker and the
+ * network-first policy.
+ */
 export interface FetchOptions {
   /** Expected size and hash (from the manifest); the file is rejected if it differs. */
   entry?: FileEntry | null;

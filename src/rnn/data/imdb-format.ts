@@ -16,12 +16,19 @@
  */
 
 export const IMDB_FORMAT = 'rnn-notebook-imdb';
+/** Version of the format: the converter writes it into the manifest and the loader refuses any other. */
 export const IMDB_FORMAT_VERSION = 1;
+/** Where the files live, relative to the site base. */
 export const IMDB_DIR = 'data/imdb/';
+/** File name of the manifest inside `IMDB_DIR`. */
 export const MANIFEST_FILE = 'manifest.json';
+/** File name of the word index (word -> rank, Keras's `get_word_index()`) inside `IMDB_DIR`. */
 export const WORD_INDEX_FILE = 'word-index.json';
+/** The two splits, in Keras's order. */
 export const SPLITS = ['train', 'test'] as const;
+/** 'train' or 'test'. */
 export type SplitName = (typeof SPLITS)[number];
+/** The command that writes the files, named in error messages when they are missing. */
 export const DATA_COMMAND = 'npm run data';
 /**
  * Marker the site build writes (`src/pages/data/imdb-available.json.ts`): whether the IMDB
@@ -35,15 +42,18 @@ export interface ImdbAvailability {
   imdb: boolean;
 }
 
+/** File names of one split's ids, lengths and labels. */
 export function splitFiles(split: SplitName) {
   return { ids: `${split}-ids.bin`, lengths: `${split}-lengths.bin`, labels: `${split}-labels.bin` };
 }
 
+/** Size in bytes and SHA-256 (lowercase hex) of one file, as listed in the manifest. */
 export interface FileEntry {
   bytes: number;
   sha256: string;
 }
 
+/** The content of `manifest.json`. */
 export interface ImdbManifest {
   format: typeof IMDB_FORMAT;
   version: number;
@@ -65,6 +75,10 @@ export interface RawSplit {
   labels: Uint8Array;
 }
 
+/**
+ * Both splits as raw reviews (word ranks, review offsets, labels), the input of the `loadData`
+ * transformation.
+ */
 export interface RawImdb {
   train: RawSplit;
   test: RawSplit;
@@ -140,6 +154,7 @@ export function readUint32LE(bytes: Uint8Array): Uint32Array {
   return out;
 }
 
+/** Packs integers as consecutive little-endian uint32 values (the lengths files). */
 export function writeUint32LE(values: ArrayLike<number>): Uint8Array {
   const out = new Uint8Array(values.length * 4);
   const dv = new DataView(out.buffer);

@@ -13,6 +13,10 @@
 import { NumpyRandomState } from './numpy-random';
 import type { RawImdb, RawSplit } from './imdb-format';
 
+/**
+ * Options of `imdb.loadData`: Keras's `load_data` arguments in camelCase with Keras's defaults,
+ * plus `limit` and `fallback`.
+ */
 export interface LoadDataOptions {
   /** Keep ids below this (the `numWords - indexFrom` most frequent words); others become OOV. */
   numWords?: number | null;
@@ -34,7 +38,9 @@ export interface LoadDataOptions {
   fallback?: 'toy' | null;
 }
 
+/** One split as Keras returns it: `[x, y]`, reviews as arrays of word ids and their 0/1 labels. */
 export type Split = [number[][], number[]];
+/** What `imdb.loadData` returns: `[[xTrain, yTrain], [xTest, yTest]]`. */
 export type ImdbData = [Split, Split];
 
 /** A stored rank of 0 means "word of unknown rank" (only in the tfjs copy). */

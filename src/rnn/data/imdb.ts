@@ -210,6 +210,7 @@ async function fetchWordIndex(): Promise<Record<string, number>> {
   return index as Record<string, number>;
 }
 
+/** Options of `imdb.getWordIndex` (and the base of `decode`'s and `encode`'s). */
 export interface WordIndexOptions {
   /** 'toy': give the toy vocabulary when IMDB's word index is unavailable. */
   fallback?: 'toy' | null;
@@ -245,6 +246,10 @@ function reverseIndex(index: Record<string, number>): Map<number, string> {
   return rev;
 }
 
+/**
+ * Options of `imdb.decode`; `startChar`, `oovChar` and `indexFrom` as given to `loadData` (Keras
+ * defaults 1, 2 and 3).
+ */
 export interface DecodeOptions extends WordIndexOptions {
   startChar?: number | null;
   oovChar?: number | null;
@@ -271,6 +276,7 @@ export async function decode(ids: IdsLike, options: DecodeOptions = {}): Promise
   return words.join(' ');
 }
 
+/** Options of `imdb.encode`, with the meaning they have in `loadData`. */
 export interface EncodeOptions extends WordIndexOptions {
   /** Ids at or above this become `oovChar` (default: the `numWords` of the last `loadData`). */
   numWords?: number | null;
@@ -316,4 +322,8 @@ export function source(): 'imdb' | 'toy' {
   return active.source;
 }
 
+/**
+ * The namespace a cell uses, as `keras.datasets.imdb`: `imdb.loadData`, `getWordIndex`, `decode`,
+ * `encode` and `source`.
+ */
 export const imdb = { loadData, getWordIndex, decode, encode, source };

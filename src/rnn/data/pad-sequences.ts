@@ -23,11 +23,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
+/** Which end of a sequence padding or truncation applies to: 'pre' (the start) or 'post' (the end). */
 export type PadMode = 'pre' | 'post';
 
 /** Result types: numeric tensors, a tfjs string tensor, or nested arrays ('object', Keras dtype=object). */
 export type PadDType = 'int32' | 'float32' | 'string' | 'object';
 
+/** Options of `padSequences`, Keras's `pad_sequences` arguments in camelCase. */
 export interface PadSequencesOptions {
   /** Row length; defaults to the longest sequence. */
   maxlen?: number | null;

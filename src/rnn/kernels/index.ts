@@ -11,6 +11,7 @@ import { jsKernels } from './js';
 import type { SequenceKernels } from './types';
 import { compileWasmKernelsAsync, tryCompileWasmKernelsSync, type WasmKernels } from './wasm';
 
+/** Which fused kernels to use: 'wasm', 'js', or 'auto' (WebAssembly SIMD when available). */
 export type KernelChoice = 'auto' | 'wasm' | 'js';
 
 let choice: KernelChoice = 'auto';

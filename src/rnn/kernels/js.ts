@@ -519,6 +519,7 @@ export function createJsAdamState(size: number): AdamState {
   };
 }
 
+/** The typed-array JavaScript implementation of `SequenceKernels` (named 'js'). */
 export const jsKernels: SequenceKernels = { name: 'js', forward, backward, createAdamState: createJsAdamState };
 
 /**

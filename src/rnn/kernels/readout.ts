@@ -13,6 +13,10 @@ import { readJsTape } from './js';
 import type { ForwardResult, SequenceKernels, SequenceSpec } from './types';
 import { readWasmTape, type WasmKernels } from './wasm';
 
+/**
+ * A forward pass's per-step values, with the shapes listed above: `h`, the activated `gates`, and
+ * `c` (LSTM only, else null).
+ */
 export interface TapeReadout {
   h: Float32Array;
   gates: Float32Array;

@@ -36,6 +36,10 @@
  */
 export type CellKind = 'simple' | 'lstm' | 'gru';
 
+/**
+ * The sizes and options of one fused call: cell kind, batch, steps, input and unit counts,
+ * activation codes, and the GRU and mask options.
+ */
 export interface SequenceSpec {
   cell: CellKind;
   batch: number;
@@ -87,12 +91,20 @@ export function outputSteps(spec: SequenceSpec): number {
   return spec.steps + stateCountOf(spec.cell);
 }
 
+/**
+ * What `forward` returns: the output [batch, steps + S, units] (per-step outputs, then the final
+ * states, see above) and the tape for `backward`.
+ */
 export interface ForwardResult {
   output: Float32Array;
   /** Whatever the kernel needs to run backward (opaque to callers). */
   tape: unknown;
 }
 
+/**
+ * What `backward` returns: gradients of the input [batch, steps, inputDim] and of the three
+ * weights in their own shapes, plus the initial states' when given.
+ */
 export interface SequenceGrads {
   dx: Float32Array;
   dKernel: Float32Array;

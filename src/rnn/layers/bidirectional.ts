@@ -60,6 +60,7 @@ function deserializeLayer(dict: { className: string; config: tf.serialization.Co
   return fromConfig(cls, dict.config) as unknown as FusedRecurrent;
 }
 
+/** The Keras `Bidirectional` layer described above, registered for serialization under 'Bidirectional'. */
 export class Bidirectional extends tf.layers.Layer {
   static className = 'Bidirectional';
   readonly forwardLayer: FusedRecurrent;

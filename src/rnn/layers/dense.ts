@@ -41,6 +41,7 @@ type DenseConstructor = new (args: TfjsDenseArgs) => tf.layers.Layer;
 const TfjsDense = (tf.layers.dense({ units: 1, name: '__rnn_probe_dense' }) as unknown as { constructor: DenseConstructor })
   .constructor;
 
+/** The Keras `Dense` layer described above. */
 export class Dense extends TfjsDense {
   static className = 'Dense';
   private readonly kerasWeightArgs: Record<WeightArgKey, Regularizer | Constraint | null>;

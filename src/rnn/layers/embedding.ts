@@ -114,6 +114,10 @@ class GradientBuffer {
   }
 }
 
+/**
+ * Keras `Embedding`: maps integer ids [batch, steps] to vectors [batch, steps, outputDim], with
+ * the fast gradient described above and an optional padding mask (`maskZero`).
+ */
 export class Embedding extends tf.layers.Layer {
   static className = 'Embedding';
   readonly inputDim: number;

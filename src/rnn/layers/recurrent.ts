@@ -127,6 +127,7 @@ export interface GRULayerArgs extends RecurrentLayerArgs {
   resetAfter?: boolean;
 }
 
+/** Arguments of `SimpleRNN`: the common recurrent arguments, with no extras. */
 export type SimpleRNNLayerArgs = RecurrentLayerArgs;
 
 function rejectUnsupported(args: Record<string, unknown>, layer: string): void {

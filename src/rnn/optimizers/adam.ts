@@ -128,6 +128,10 @@ function freeDeadWeights(list: ResidentWeight[]): void {
 const weightFinalizer =
   typeof FinalizationRegistry === 'undefined' ? null : new FinalizationRegistry<Map<string, ResidentWeight>>((m) => freeDeadWeights([...m.values()]));
 
+/**
+ * The Keras-parity Adam optimizer described above, with Keras's optional `clipnorm`,
+ * `globalClipnorm` and `clipvalue`; registered for serialization as 'RnnAdam'.
+ */
 export class Adam extends tf.Optimizer {
   static className = 'RnnAdam';
   readonly learningRate: number;

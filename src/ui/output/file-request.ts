@@ -7,12 +7,17 @@ import type { InputRequest } from '../../kernel/protocol';
 import { h, uniqueId } from '../dom';
 import { formatBytes } from './format';
 
+/** The file the reader chose: name, MIME type and contents. */
 export interface PickedFile {
   name: string;
   type: string;
   bytes: ArrayBuffer;
 }
 
+/**
+ * The file input and drop zone answering one `input_request`; `answer` is called once, with the
+ * file or with undefined on Cancel.
+ */
 export function renderFileRequest(req: InputRequest, answer: (file: PickedFile | undefined) => void): HTMLElement {
   const id = uniqueId('nb-file');
   let answered = false;

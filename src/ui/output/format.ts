@@ -66,9 +66,15 @@ export interface ProgressLine {
   metrics: string;
 }
 
+/** Characters in a Keras progress bar. */
 export const BAR_WIDTH = 20;
+/** The character a Keras progress bar is drawn with. */
 export const BAR_CHAR = '━';
 
+/**
+ * The parts of a ProgressBundle a progress line is made from: batch counter, elapsed time (ms),
+ * running metrics and whether the epoch is done.
+ */
 export interface ProgressInput {
   step: number;
   steps: number;

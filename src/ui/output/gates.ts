@@ -46,6 +46,10 @@ export function cellStyle(v: number, range: [number, number]): { cls: string; op
   return { cls: v < 0 ? 'nb-g-neg' : 'nb-g-pos', opacity: Math.min(1, Math.abs(v) / m) };
 }
 
+/**
+ * The gate heatmaps of a GatesBundle as described above: the SVG chart, its live readout and the
+ * table of values.
+ */
 export function renderGates(b: GatesBundle): HTMLElement {
   const n = b.tokens.length;
   const u = b.units;

@@ -21,6 +21,7 @@ import { chartGroups } from './history-model';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Title, Tooltip);
 
+/** A mounted history chart: `update` redraws it from a newer bundle, `destroy` frees it. */
 export interface HistoryChart {
   update(b: HistoryBundle): void;
   destroy(): void;
@@ -46,6 +47,10 @@ function label(names: string[]): string {
   return `Line chart of ${names.join(', ')} per epoch. The training history table lists the same values.`;
 }
 
+/**
+ * Draws the charts of `first` into `box`; `tableId` is the id of the history table named as the
+ * charts' text alternative.
+ */
 export function createHistoryChart(box: HTMLElement, first: HistoryBundle, tableId: string): HistoryChart {
   const charts = new Map<string, { chart: Chart; canvas: HTMLCanvasElement }>();
 

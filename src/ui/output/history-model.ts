@@ -5,11 +5,16 @@
 import type { HistoryBundle } from '../../kernel/protocol';
 import { formatMetric, orderMetricNames } from './format';
 
+/** The history table's header and rows, as text. */
 export interface HistoryModel {
   columns: string[];
   rows: string[][];
 }
 
+/**
+ * The history table of a HistoryBundle: one row per epoch, metrics in Keras's order (loss first,
+ * `val_` metrics last), values formatted as Keras prints them (`formatMetric`).
+ */
 export function historyModel(b: HistoryBundle): HistoryModel {
   const names = orderMetricNames(Object.keys(b.metrics), true);
   return {

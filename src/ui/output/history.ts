@@ -10,6 +10,7 @@ import type { HistoryChart } from './history-chart';
 
 const REDRAW_INTERVAL_MS = 1000;
 
+/** A training-history output: the table and the chart, redrawn at most once a second as epochs arrive. */
 export class HistoryView {
   readonly el: HTMLElement;
   private readonly tableBox: HTMLElement;

@@ -3,11 +3,13 @@ import type { LoadBundle } from '../../kernel/protocol';
 import { h, uniqueId } from '../dom';
 import { formatBytes } from './format';
 
+/** The label of a LoadBundle: `label: loaded / total`, with " — done" when finished (exported for tests). */
 export function loadText(b: LoadBundle): string {
   const amount = b.total !== undefined ? `${formatBytes(b.loaded)} / ${formatBytes(b.total)}` : formatBytes(b.loaded);
   return `${b.label}: ${amount}${b.done ? ' — done' : ''}`;
 }
 
+/** A data-loading output: a labelled `<progress>` bar that `update` moves forward. */
 export class LoadView {
   readonly el: HTMLElement;
   private readonly bar: HTMLProgressElement;

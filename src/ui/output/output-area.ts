@@ -100,6 +100,7 @@ export const MAX_STREAM_BLOCKS = 100;
 /** Most stream characters per output area; later output is counted, not shown. */
 export const MAX_STREAM_CHARS = 1_000_000;
 
+/** One cell's output area, as described above. */
 export class OutputArea {
   private readonly views = new Map<string, View>();
   private readonly all: View[] = [];

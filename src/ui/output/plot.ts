@@ -8,6 +8,7 @@ import './gates.css';
 
 const fmt = (v: number | null) => (v == null ? '' : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toPrecision(4) : v.toExponential(3));
 
+/** A line-plot output: `update` replaces the table of values and redraws the chart. */
 export class PlotView {
   readonly el: HTMLElement;
   private readonly chartBox = h('div', { class: 'nb-chart', 'aria-live': 'off' });

@@ -8,6 +8,7 @@ import type { ProgressBundle } from '../../kernel/protocol';
 import { h } from '../dom';
 import { BAR_CHAR, progressLine } from './format';
 
+/** The fit progress output described above; `update` takes each ProgressBundle. */
 export class ProgressView {
   readonly el: HTMLPreElement;
   private readonly epochs = new Map<number, HTMLElement>();

@@ -7,6 +7,7 @@ import type { SummaryBundle } from '../../kernel/protocol';
 import { h } from '../dom';
 import { formatBytes, formatCount } from './format';
 
+/** The text of a model summary: caption, column names, rows and the totals lines. */
 export interface SummaryModel {
   caption: string;
   columns: string[];
@@ -39,6 +40,7 @@ export function summaryModel(b: SummaryBundle): SummaryModel {
   };
 }
 
+/** A SummaryBundle as a `<table>` in Keras 3's layout, with the totals lines in its footer. */
 export function renderSummary(b: SummaryBundle): HTMLElement {
   const m = summaryModel(b);
   const table = h(

@@ -3,6 +3,7 @@ import type { TableBundle } from '../../kernel/protocol';
 import { h } from '../dom';
 import { formatTableValue } from './format';
 
+/** A TableBundle as a `<table>`: optional caption, header row, numeric columns right-aligned. */
 export function renderTable(b: TableBundle): HTMLElement {
   const numeric = b.columns.map((_, i) => b.rows.length > 0 && b.rows.every((r) => typeof r[i] === 'number'));
   const table = h(
