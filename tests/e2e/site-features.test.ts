@@ -33,7 +33,7 @@ const background = (page: Page) => page.evaluate(() => getComputedStyle(document
 const theme = (page: Page) => page.evaluate(() => document.documentElement.dataset.theme);
 
 describe('search', () => {
-  it('finds a lesson for "forget gate" from the header search box, and only lesson pages', async () => {
+  it('finds a lesson for "forget gate" from the header search box, and only lesson pages (and the cheat sheet)', async () => {
     const { page, errors } = await openPage(browser, baseUrl, { colorScheme: 'dark' });
     await page.fill('#site-search-q', 'forget gate');
     await page.press('#site-search-q', 'Enter');
@@ -42,7 +42,8 @@ describe('search', () => {
     await results.first().waitFor({ timeout: 15_000 });
     const hrefs = await results.evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
     expect(hrefs.length).toBeGreaterThan(0);
-    for (const h of hrefs) expect(h.startsWith(`${baseUrl}lessons/`), h).toBe(true);
+    for (const h of hrefs) expect(h.startsWith(`${baseUrl}lessons/`) || h.startsWith(`${baseUrl}cheatsheet/`), h).toBe(true);
+    expect(hrefs.some((h) => h.startsWith(`${baseUrl}lessons/`))).toBe(true);
     expect(await axeViolations(page), 'axe on the search results').toEqual([]);
     expect(errors).toEqual([]);
     await page.context().close();
