@@ -121,9 +121,12 @@ describe('keyboard', () => {
 
     // Stop is disabled once the cell has stopped: focus moved to Run instead of being lost.
     expect(await focusedIn()).toMatchObject({ cell: 0, text: 'Run cell 1', tag: 'BUTTON' });
-    // Tab past the disabled Stop to Reset (the code is edited), then into the editor.
+    // Tab past the disabled Stop to Reset (the code is edited), then the code's Copy button,
+    // then into the editor.
     await page.keyboard.press('Tab');
     expect((await focusedIn()).text).toBe('Reset cell 1');
+    await page.keyboard.press('Tab');
+    expect(await focusedIn()).toMatchObject({ cell: 0, text: 'Copy', tag: 'BUTTON' });
     await page.keyboard.press('Tab');
     expect((await focusedIn()).editor).toBe(true);
     await page.keyboard.press('ControlOrMeta+a');
