@@ -126,7 +126,7 @@ describe('keyboard', () => {
     await page.keyboard.press('Tab');
     expect((await focusedIn()).text).toBe('Reset cell 1');
     await page.keyboard.press('Tab');
-    expect(await focusedIn()).toMatchObject({ cell: 0, text: 'Copy', tag: 'BUTTON' });
+    expect(await focusedIn()).toMatchObject({ cell: 0, text: 'Copy code of cell 1', tag: 'BUTTON' });
     await page.keyboard.press('Tab');
     expect((await focusedIn()).editor).toBe(true);
     await page.keyboard.press('ControlOrMeta+a');
