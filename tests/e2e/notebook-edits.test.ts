@@ -136,7 +136,9 @@ describe('keyboard', () => {
     expect((await outputText(page, 0)).trim()).toBe('42');
     expect((await focusedIn()).cell).toBe(1);
 
-    // On the next cell's listing: Shift+Tab twice reaches its Run button (past Edit); Enter runs it.
+    // On the next cell's listing: Shift+Tab passes its Copy button and reaches Edit; Enter edits.
+    await page.keyboard.press('Shift+Tab');
+    expect((await focusedIn()).text).toBe('Copy code of cell 2');
     await page.keyboard.press('Shift+Tab');
     expect((await focusedIn()).text).toBe('Edit cell 2');
     await page.keyboard.press('Enter');
