@@ -18,6 +18,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { uniqueLayerName } from '../names';
+import { applyWithInitialState, initialStatesOf } from './initial-states';
 import { FusedRecurrent } from './recurrent';
 import { checkLayerArgs, recordActivity, resolveRegularizer, serializeWeightArg, type Regularizer, type RegularizerSpec } from './weight-args';
 
@@ -214,16 +215,7 @@ export class Bidirectional extends tf.layers.Layer {
     inputs: tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[],
     kwargs: Kwargs = {},
   ): tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[] {
-    const init = kwargs?.['initialState'] as tf.Tensor[] | tf.SymbolicTensor[] | undefined;
-    let out: tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[];
-    if (init == null) {
-      out = super.apply(inputs, kwargs);
-    } else {
-      const x = Array.isArray(inputs) ? inputs[0] : inputs;
-      const rest: Kwargs = { ...kwargs };
-      delete rest['initialState'];
-      out = super.apply([x, ...(Array.isArray(init) ? init : [init])] as tf.Tensor[], rest);
-    }
+    const out = applyWithInitialState((i, k) => super.apply(i, k), inputs, kwargs);
     // The activity penalty of a training call (weight-args.ts).
     recordActivity(this, this.activityRegularizerArg, out, kwargs);
     return out;
@@ -231,9 +223,7 @@ export class Bidirectional extends tf.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
     const list = Array.isArray(inputs) ? inputs : [inputs];
-    let initial: tf.Tensor[] | null = list.length > 1 ? list.slice(1) : null;
-    const kwInit = kwargs?.['initialState'] as tf.Tensor | tf.Tensor[] | undefined;
-    if (kwInit != null) initial = Array.isArray(kwInit) ? kwInit : [kwInit];
+    const initial = initialStatesOf(list, kwargs);
     const n = this.forwardLayer.stateCount;
     if (initial != null && initial.length !== 2 * n) {
       throw new Error(

@@ -25,6 +25,7 @@ import {
 } from '../initializers';
 import { uniqueLayerName } from '../names';
 import { Prng } from '../data/prng';
+import { applyWithInitialState, initialStatesOf } from './initial-states';
 import { fusedSequence, referenceSequence, type FusedOptions } from './sequence-op';
 import {
   addWeightConstraint,
@@ -375,17 +376,7 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
     inputs: tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[],
     kwargs: Kwargs = {},
   ): tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[] {
-    const init = kwargs?.['initialState'] as tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[] | undefined;
-    let out: tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[];
-    if (init == null) {
-      out = super.apply(inputs, kwargs);
-    } else {
-      const states = Array.isArray(init) ? init : [init];
-      const x = Array.isArray(inputs) ? inputs[0] : inputs;
-      const rest: Kwargs = { ...kwargs };
-      delete rest['initialState'];
-      out = super.apply([x, ...states] as tf.Tensor[], rest);
-    }
+    const out = applyWithInitialState((i, k) => super.apply(i, k), inputs, kwargs);
     // The activity penalty of a training call (weight-args.ts).
     recordActivity(this, this.weightArgs.activityRegularizer, out, kwargs);
     return out;
@@ -408,9 +399,7 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
   /** Runs the layer on a concrete [batch, steps, features] tensor. */
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
     const list = Array.isArray(inputs) ? inputs : [inputs];
-    let initial: tf.Tensor[] | null = list.length > 1 ? list.slice(1) : null;
-    const kwInit = kwargs?.['initialState'] as tf.Tensor | tf.Tensor[] | undefined;
-    if (kwInit != null) initial = Array.isArray(kwInit) ? kwInit : [kwInit];
+    let initial = initialStatesOf(list, kwargs);
     const maskIn = kwargs?.['mask'] as tf.Tensor | tf.Tensor[] | null | undefined;
     // tfjs's executor leaves a mask in the shared kwargs for the layers after this one.
     if (kwargs && 'mask' in kwargs) delete kwargs['mask'];
