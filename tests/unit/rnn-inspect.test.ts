@@ -242,3 +242,17 @@ describe('rnn.inspect.inputGradientNorms against central finite differences (flo
     }
   }
 });
+
+describe('rnn.inspect.inputGradientNorms on a gradient that has almost vanished', () => {
+  it('reports 1e-24 as 1e-24, not 0 (the squares are summed in float64)', () => {
+    const T = 13;
+    const layer = rnn.simpleRNN({ units: 1, activation: 'linear', useBias: false, inputShape: [T, 1] });
+    const model = tf.sequential({ layers: [layer] });
+    // h_t = x_t + 0.01 h_{t-1}, so ∂h_T/∂x_t = 0.01^(T-t): 1e-24 at t = 1. Its square, 1e-48,
+    // is below float32's smallest number.
+    layer.setWeights([tf.tensor2d([[1]]), tf.tensor2d([[0.01]])]);
+    const norms = rnn.inspect.inputGradientNorms(layer, Array.from({ length: T }, () => [1]));
+    norms.forEach((n, t) => expect(Math.abs(n / 0.01 ** (T - 1 - t) - 1), `t = ${t}: ${n}`).toBeLessThan(1e-4));
+    model.dispose();
+  });
+});

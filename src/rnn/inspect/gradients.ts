@@ -37,9 +37,17 @@ export function inputGradientNorms(layer: FusedRecurrent, x: tf.Tensor | number[
       return out.rank === 3 ? out.slice([0, out.shape[1]! - 1, 0], [-1, 1, -1]).reshape([u, u]) : out;
     };
     const dx = tf.grad((xr: tf.Tensor) => tf.sum(tf.mul(lastState(xr), pick)))(xRep); // [u, T, D]
-    const norms = tf.sqrt(tf.sum(tf.square(dx), [0, 2]));
-    const out = Array.from(norms.dataSync());
-    if (out.length !== T || D !== xt.shape[2]) throw new Error('rnn.inspect.inputGradientNorms: internal shape error.');
-    return out;
+    // The norm is summed in float64 in JS: squaring in float32 (tf.square) flushes every
+    // entry below ~1e-23 to zero, so a gradient that has vanished to 1e-25 (still a float32
+    // number) would read as exactly 0 and drop off the log-scale plot.
+    const g = dx.dataSync();
+    if (dx.shape[1] !== T || dx.shape[2] !== D) throw new Error('rnn.inspect.inputGradientNorms: internal shape error.');
+    const out = new Array<number>(T).fill(0);
+    for (let j = 0; j < u; j++) {
+      for (let t = 0; t < T; t++) {
+        for (let d = 0, o = (j * T + t) * D; d < D; d++) out[t] += g[o + d] * g[o + d];
+      }
+    }
+    return out.map(Math.sqrt);
   });
 }
