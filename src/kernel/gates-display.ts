@@ -101,17 +101,22 @@ export function gatesBundle(trace: unknown, options: GatesDisplayOptions = {}): 
   return bundle;
 }
 
-/** Arguments of `display.plot`. */
+/**
+ * Arguments of `display.plot`. Either every series shares the top-level `x` (a line per
+ * series over the same x values), or every series brings its own `x` (an xy path, e.g. a
+ * hidden-state trajectory in the plane of two principal components).
+ */
 export interface PlotArgs {
   title?: string;
   xLabel?: string;
   yLabel?: string;
   x?: number[];
-  series: { name: string; values: (number | null)[]; dashed?: boolean; group?: string }[];
+  series: { name: string; values: (number | null)[]; x?: number[]; dashed?: boolean; group?: string }[];
   logY?: boolean;
 }
 
 const PLOT_KEYS = new Set(['title', 'xLabel', 'yLabel', 'x', 'series', 'logY']);
+const SERIES_KEYS = new Set(['name', 'values', 'x', 'dashed', 'group']);
 
 /** The bundle for `display.plot({ series, x, logY, ... })`. */
 export function plotBundle(args: PlotArgs): PlotBundle {
@@ -120,14 +125,26 @@ export function plotBundle(args: PlotArgs): PlotBundle {
     if (!PLOT_KEYS.has(k)) throw new TypeError(`display.plot: unknown option '${k}' (known: ${[...PLOT_KEYS].join(', ')}).`);
   }
   if (!Array.isArray(args.series) || args.series.length === 0) throw new TypeError(`display.plot: 'series' must be a non-empty array of { name, values }.`);
-  const n = args.series[0].values?.length ?? 0;
-  const x = args.x ?? Array.from({ length: n }, (_, i) => i + 1);
+  const ownX = args.series.some((s) => s && typeof s === 'object' && s.x !== undefined);
+  if (ownX && args.x !== undefined) throw new TypeError(`display.plot: give 'x' either once for all series or in every series, not both.`);
+  const n = args.series[0]?.values?.length ?? 0;
+  const x = ownX ? [] : (args.x ?? Array.from({ length: n }, (_, i) => i + 1));
   if (x.length > MAX_PLOT_POINTS) throw new RangeError(`display.plot: at most ${MAX_PLOT_POINTS} points per series, got ${x.length}.`);
+  const finite = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
   const series = args.series.map((s, i) => {
     if (!s || typeof s.name !== 'string' || !Array.isArray(s.values)) throw new TypeError(`display.plot: series ${i} must be { name: string, values: number[] }.`);
-    if (s.values.length !== x.length) throw new RangeError(`display.plot: series '${s.name}' has ${s.values.length} values, x has ${x.length}.`);
-    const values = s.values.map((v) => (typeof v === 'number' && Number.isFinite(v) ? v : null));
-    const out: PlotBundle['series'][number] = { name: s.name, values };
+    for (const k of Object.keys(s)) {
+      if (!SERIES_KEYS.has(k)) throw new TypeError(`display.plot: series '${s.name}' has an unknown key '${k}' (known: ${[...SERIES_KEYS].join(', ')}).`);
+    }
+    const out: PlotBundle['series'][number] = { name: s.name, values: s.values.map(finite) };
+    if (ownX) {
+      if (!Array.isArray(s.x)) throw new TypeError(`display.plot: series '${s.name}' has no 'x'; when one series brings its own x, every series must.`);
+      if (s.x.length !== s.values.length) throw new RangeError(`display.plot: series '${s.name}' has ${s.values.length} values and ${s.x.length} x values.`);
+      if (s.x.length > MAX_PLOT_POINTS) throw new RangeError(`display.plot: at most ${MAX_PLOT_POINTS} points per series, got ${s.x.length} in '${s.name}'.`);
+      out.x = s.x.map(finite);
+    } else if (s.values.length !== x.length) {
+      throw new RangeError(`display.plot: series '${s.name}' has ${s.values.length} values, x has ${x.length}.`);
+    }
     if (s.dashed) out.dashed = true;
     if (s.group !== undefined) out.group = String(s.group);
     return out;

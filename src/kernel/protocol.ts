@@ -285,13 +285,14 @@ export interface PlotBundle {
   title: string;
   xLabel: string;
   yLabel: string;
-  /** The x value of every point. */
+  /** The x value of every point, shared by all series; empty when each series has its own `x`. */
   x: number[];
   /**
-   * One line per series; `values` has the length of `x` (null = no point). Series with the
+   * One line per series; `values` has the length of `x` (null = no point), or of the series'
+   * own `x` (an xy path, e.g. a trajectory; its last point is drawn larger). Series with the
    * same `group` share a colour (e.g. one cell before and after training, the latter dashed).
    */
-  series: { name: string; values: (number | null)[]; dashed?: boolean; group?: string }[];
+  series: { name: string; values: (number | null)[]; x?: (number | null)[]; dashed?: boolean; group?: string }[];
   /** Logarithmic y axis (non-positive values are left out of the line). */
   logY?: boolean;
 }

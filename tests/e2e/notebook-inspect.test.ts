@@ -38,23 +38,31 @@ async function jsonResult(page: Page, i: number): Promise<unknown> {
   return JSON.parse(text);
 }
 
+/**
+ * Opens the LSTM lesson, shortens its data cell (the tests are about the inspection, not
+ * accuracy), runs data, build and train, then the cells `then`.
+ */
+async function openTrainedLstm(then: string[]): Promise<Awaited<ReturnType<typeof openNotebook>>> {
+  const opened = await openNotebook(browser, new URL('lessons/lstm/', baseUrl).href);
+  const { page } = opened;
+  await setCellCode(
+    page,
+    await cellIndex(page, 'lstm-data'),
+    [
+      'const REVIEWS = 300, EPOCHS = 1, NUM_WORDS = 10000, MAXLEN = 100;',
+      'const [[trainIds, trainLabels], [testIds, testLabels]] = await imdb.loadData({ numWords: NUM_WORDS, limit: REVIEWS, fallback: "toy" });',
+      'const xTrain = padSequences(trainIds, { maxlen: MAXLEN }); const xTest = padSequences(testIds, { maxlen: MAXLEN });',
+      'const yTrain = tf.tensor1d(trainLabels); const yTest = tf.tensor1d(testLabels);',
+      'xTrain.shape',
+    ].join('\n'),
+  );
+  for (const id of ['lstm-data', 'lstm-build', 'lstm-train', ...then]) await runAndWait(page, await cellIndex(page, id));
+  return opened;
+}
+
 describe('gate heatmaps in the LSTM lesson', () => {
   it('draws the trained model’s gates word by word, with the running prediction, usable by keyboard, light and dark, on a phone', { timeout: 300_000 }, async () => {
-    const { page, errors } = await openNotebook(browser, new URL('lessons/lstm/', baseUrl).href);
-    const data = await cellIndex(page, 'lstm-data');
-    // A shorter run than the lesson's default: the test is about the inspection, not accuracy.
-    await setCellCode(
-      page,
-      data,
-      [
-        'const REVIEWS = 300, EPOCHS = 1, NUM_WORDS = 10000, MAXLEN = 100;',
-        'const [[trainIds, trainLabels], [testIds, testLabels]] = await imdb.loadData({ numWords: NUM_WORDS, limit: REVIEWS, fallback: "toy" });',
-        'const xTrain = padSequences(trainIds, { maxlen: MAXLEN }); const xTest = padSequences(testIds, { maxlen: MAXLEN });',
-        'const yTrain = tf.tensor1d(trainLabels); const yTest = tf.tensor1d(testLabels);',
-        'xTrain.shape',
-      ].join('\n'),
-    );
-    for (const id of ['lstm-data', 'lstm-build', 'lstm-train', 'lstm-gates']) await runAndWait(page, await cellIndex(page, id));
+    const { page, errors } = await openTrainedLstm(['lstm-gates']);
     const gatesCell = cell(page, await cellIndex(page, 'lstm-gates'));
     const fig = gatesCell.locator('figure.nb-gates');
     await fig.waitFor();
@@ -164,6 +172,42 @@ describe('the vanishing-gradient lab in the comparison lesson', () => {
         expect(Math.abs(Number(r[col]) - want) / want, `${r[0]} column ${col}: ${r[col]} vs ${want}`).toBeLessThan(6e-3);
       }
     });
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('hidden-state paths in the LSTM lesson', () => {
+  it('draws each picked review as a path on the first two principal axes, with the library’s numbers in its table', { timeout: 300_000 }, async () => {
+    const { page, errors } = await openTrainedLstm(['lstm-trajectory']);
+    const i = await cellIndex(page, 'lstm-trajectory');
+    const out = cell(page, i).locator('.cell-output');
+    const canvas = out.locator('figure.nb-plot canvas');
+    await canvas.waitFor();
+    expect(await canvas.getAttribute('aria-label')).toMatch(/^Paths: h_t on the first two principal axes \(\d+% of the variance\).*each path ends at its larger dot/);
+    // The library's own numbers, recomputed in another cell from the objects the lesson cell made.
+    await setCellCode(page, 0, 'JSON.stringify({ picked, labels: picked.map((k) => testLabels[k]), paths: pathStates.map((hs) => pc.project(hs)), share: pc.explainedVarianceRatio })');
+    await runAndWait(page, 0);
+    const lib = (await jsonResult(page, 0)) as { picked: number[]; labels: number[]; paths: number[][][]; share: number[] };
+    expect(lib.labels).toEqual([1, 1, 1, 1, 0, 0, 0, 0]);
+    expect(lib.share[0]).toBeGreaterThanOrEqual(lib.share[1]);
+    expect(lib.share[0] + lib.share[1]).toBeLessThanOrEqual(1 + 1e-9);
+    expect(await canvas.getAttribute('aria-label')).toContain(`(${(100 * (lib.share[0] + lib.share[1])).toFixed(0)}% of the variance)`);
+    // The table lists every point of every path: series, point number, PC 1, PC 2.
+    const table = out.locator('table.nb-plot-table.nb-plot-points');
+    expect(await table.locator('thead th').allTextContents()).toEqual(['series', 'point', 'PC 1', 'PC 2']);
+    const rows = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.children[0].textContent, Number(tr.children[1].textContent), Number(tr.children[2].getAttribute('data-value')), Number(tr.children[3].getAttribute('data-value'))] as const));
+    const want = lib.paths.flatMap((path, b) => path.map((p, k) => [`review ${lib.picked[b]} (${lib.labels[b] === 1 ? 'positive' : 'negative'})`, k + 1, p[0], p[1]]));
+    expect(rows).toEqual(want);
+    // Each path has one point per real word (at most MAXLEN), and not all of them sit at one point.
+    for (const path of lib.paths) {
+      expect(path.length).toBeGreaterThan(0);
+      expect(path.length).toBeLessThanOrEqual(100);
+    }
+    const spread = Math.max(...lib.paths.flat().map((p) => Math.hypot(p[0], p[1])));
+    expect(spread).toBeGreaterThan(0);
+    // On a phone the figure stays inside the page.
+    await page.setViewportSize({ width: 390, height: 800 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
     expect(errors).toEqual([]);
   });
 });

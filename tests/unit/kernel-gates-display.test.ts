@@ -77,5 +77,15 @@ describe('plotBundle', () => {
     expect(() => plotBundle({ series: [] })).toThrow(/'series' must be a non-empty array/);
     expect(() => plotBundle({ series: [{ name: 'a', values: [1] }], x: [1, 2] })).toThrow(/series 'a' has 1 values, x has 2/);
     expect(() => plotBundle({ series: [{ name: 'a', values: [1] }], logy: true } as never)).toThrow(/unknown option 'logy'/);
+    expect(() => plotBundle({ series: [{ name: 'a', values: [1], colour: 'red' }] } as never)).toThrow(/series 'a' has an unknown key 'colour'/);
+  });
+  it('draws paths when every series brings its own x, and refuses a mix', () => {
+    const b = plotBundle({ series: [{ name: 'p', x: [0, 1, Infinity], values: [2, 3, 4], group: 'positive' }, { name: 'q', x: [5], values: [6] }] });
+    expect(b.x).toEqual([]);
+    expect(b.series[0]).toEqual({ name: 'p', x: [0, 1, null], values: [2, 3, 4], group: 'positive' });
+    expect(b.series[1]).toEqual({ name: 'q', x: [5], values: [6] });
+    expect(() => plotBundle({ series: [{ name: 'p', x: [0], values: [1] }, { name: 'q', values: [1] }] })).toThrow(/series 'q' has no 'x'/);
+    expect(() => plotBundle({ x: [1], series: [{ name: 'p', x: [0], values: [1] }] })).toThrow(/either once for all series or in every series/);
+    expect(() => plotBundle({ series: [{ name: 'p', x: [0, 1], values: [1] }] })).toThrow(/series 'p' has 1 values and 2 x values/);
   });
 });

@@ -37,7 +37,7 @@ export function createPlotChart(box: HTMLElement, b: PlotBundle, tableId: string
     };
     const canvas = h('canvas', {
       role: 'img',
-      'aria-label': `Line chart: ${b.title || b.yLabel} against ${b.xLabel}${b.logY ? ' (logarithmic y axis)' : ''}, series ${b.series.map((s) => s.name).join(', ')}. The table lists the same values.`,
+      'aria-label': `${b.series.some((s) => s.x) ? 'Paths' : 'Line chart'}: ${b.title || b.yLabel} against ${b.xLabel}${b.logY ? ' (logarithmic y axis)' : ''}${b.series.some((s) => s.x) ? ', each path ends at its larger dot' : ''}, series ${b.series.map((s) => s.name).join(', ')}. The table lists the same values.`,
       'aria-describedby': tableId,
     });
     box.append(h('div', { class: 'nb-chart-panel' }, canvas));
@@ -46,11 +46,12 @@ export function createPlotChart(box: HTMLElement, b: PlotBundle, tableId: string
       data: {
         datasets: b.series.map((s, i) => ({
           label: s.name,
-          data: b.x.map((x, k) => ({ x, y: s.values[k] == null || (b.logY && (s.values[k] as number) <= 0) ? null : (s.values[k] as number) })),
+          data: (s.x ?? b.x).map((x, k) => ({ x: x as number, y: s.values[k] == null || (b.logY && (s.values[k] as number) <= 0) ? null : (s.values[k] as number) })),
           borderColor: colourOf(i),
           backgroundColor: colourOf(i),
           borderDash: s.dashed ? [6, 4] : [],
-          pointRadius: 1.5,
+          // A path (own x) marks where it ends.
+          pointRadius: s.x ? (ctx: { dataIndex: number }) => (ctx.dataIndex === s.values.length - 1 ? 4 : 1.5) : 1.5,
           tension: 0,
           spanGaps: false,
         })),
