@@ -1,6 +1,6 @@
 /**
  * rnn.inspect: gate activations read from the fused kernels' tape (JS and WebAssembly)
- * against the float64 gate reference (tests/golden/rnn/gates-reference.ts) on every golden
+ * against the float64 gate reference (`referenceGates` in tests/golden/rnn/reference.ts) on every golden
  * fixture (each layer of stacks, both halves of Bidirectionals, goBackwards), to 1e-5;
  * step predictions against model.predict; gradient norms against finite differences of
  * the float64 reference.
