@@ -28,8 +28,8 @@ export interface DropMasks {
   dropRec: number[][][] | null;
 }
 
-/** One case of generate.ts (`<name>.json`): a model, its inputs and weights, and what the reference computed. */
-export interface GoldenFixture {
+/** What every golden case has: the model, its inputs and its weights. */
+export interface GoldenCase {
   name: string;
   description: string;
   batch: number;
@@ -42,6 +42,10 @@ export interface GoldenFixture {
   y: number[];
   /** Per layer, Keras `get_weights()` order; the last entry is the Dense kernel and bias. */
   weights: Weight[][];
+}
+
+/** One case of generate.ts (`<name>.json`): a model, its inputs and weights, and what the reference computed. */
+export interface GoldenFixture extends GoldenCase {
   /** The output of each recurrent layer. */
   layerOutputs: unknown[];
   /** The Dense output, [batch][1]. */
@@ -61,17 +65,9 @@ export interface GoldenFixture {
 }
 
 /** One case of `regularized.json` (generate-regularized.ts): a model with Keras penalties. */
-export interface RegularizedFixture {
-  name: string;
-  description: string;
-  batch: number;
-  steps: number;
-  inputDim: number;
-  model: { layers: LayerSpec[] };
+export interface RegularizedFixture extends GoldenCase {
+  /** The Keras penalties of the case (generate-regularized.ts). */
   penalties: PenaltySpec[];
-  x: number[][][];
-  y: number[];
-  weights: Weight[][];
   /** The mean binary cross-entropy alone. */
   dataLoss: number;
   weightPenalty: number;
