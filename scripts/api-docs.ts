@@ -1,6 +1,6 @@
 /**
  * Generates the API reference from the code's own doc comments, as CodeMirror does: every
- * export of `src/cells`, `src/kernel`, `src/rnn` and `src/ui`, one table per folder, with the
+ * export of `src/cells`, `src/contract`, `src/kernel`, `src/rnn` and `src/ui`, one table per folder, with the
  * first sentence of its doc comment, written to docs/API.md. The public names a cell sees
  * (`src/rnn/index.ts`) also go into src/rnn/README.md between `<!-- api:start -->` and
  * `<!-- api:end -->`.
@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const FOLDERS = ['cells', 'kernel', 'rnn', 'ui'] as const;
+const FOLDERS = ['cells', 'contract', 'kernel', 'rnn', 'ui'] as const;
 const API_MD = join(ROOT, 'docs/API.md');
 const RNN_README = join(ROOT, 'src/rnn/README.md');
 const START = '<!-- api:start -->';

@@ -9,7 +9,7 @@ import type { FileRequests, PickOptions } from './files';
 import { isThenable, type InterruptSignal } from './interrupt';
 import { macrotask } from './yield';
 import type { NotebookScope } from './notebook-scope';
-import type { DisplayBundle } from './protocol';
+import type { DisplayBundle } from '../contract/protocol';
 
 /** The helpers compiled cell code calls through `__rt` (see src/cells/generated.ts). */
 export interface CellRuntime {

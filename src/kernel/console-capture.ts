@@ -4,7 +4,7 @@
  * (or the last run, for output from timers a cell left behind). Each message is one call's
  * text followed by a newline, as in Jupyter streams.
  */
-import type { StreamMessage } from './protocol';
+import type { StreamMessage } from '../contract/protocol';
 
 /** A captured console method: 'log', 'info', 'debug', 'warn' or 'error'. */
 export type Level = StreamMessage['level'];

@@ -8,7 +8,7 @@
  *
  * tfjs is never imported here: the kernel passes the loaded module in when it has one.
  */
-import type { DisplayBundle, HistoryBundle, TableBundle } from './protocol';
+import type { DisplayBundle, HistoryBundle, TableBundle } from '../contract/protocol';
 import { inspect } from './inspect';
 import { isModelLike, kerasModelName, summarize } from './summary';
 

@@ -3,13 +3,10 @@
  * `input_request` and resolves when the matching `input_reply` arrives. Cancelling rejects
  * with a plain Error ("No file was chosen"); Stop rejects every pending request.
  */
-import type { InputReply, InputRequest } from './protocol';
+import type { InputReply, InputRequest, PickedFile } from '../contract/protocol';
 
-/** The file a cell receives from `files.pick()`: its name, MIME type and bytes. */
-export interface PickedFile {
-  name: string;
-  type: string;
-  bytes: ArrayBuffer;
+/** The file a cell receives from `files.pick()`: the picked file (name, MIME type, bytes) and a UTF-8 decoder. */
+export interface CellFile extends PickedFile {
   /** The bytes decoded as UTF-8. */
   text(): string;
 }
@@ -21,7 +18,7 @@ export interface PickOptions {
 }
 
 interface Pending {
-  resolve(file: PickedFile): void;
+  resolve(file: CellFile): void;
   reject(error: Error): void;
 }
 
@@ -36,9 +33,9 @@ export class FileRequests {
 
   constructor(private readonly post: (msg: InputRequest) => void) {}
 
-  pick(runId: number, options: PickOptions = {}): Promise<PickedFile> {
+  pick(runId: number, options: PickOptions = {}): Promise<CellFile> {
     const requestId = this.nextId++;
-    const promise = new Promise<PickedFile>((resolve, reject) => this.pending.set(requestId, { resolve, reject }));
+    const promise = new Promise<CellFile>((resolve, reject) => this.pending.set(requestId, { resolve, reject }));
     this.post({
       type: 'input_request',
       runId,

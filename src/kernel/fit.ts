@@ -16,7 +16,7 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import { kerasLogs } from './display';
 import { KeyboardInterrupt } from './interrupt';
-import type { DisplayBundle, ProgressBundle } from './protocol';
+import type { DisplayBundle, ProgressBundle } from '../contract/protocol';
 
 type Tf = typeof tfTypes;
 

@@ -1,10 +1,10 @@
 /**
  * Builders behind `display.gates(trace, options)` and `display.plot({...})`: they check what
  * the cell passed (a clear error names the bad argument; nothing is silently ignored) and
- * turn it into a bounded, structured-clone bundle (protocol.ts) for the page to draw.
+ * turn it into a bounded, structured-clone bundle (contract/protocol.ts) for the page to draw.
  */
 import type { GateTrace } from '../rnn/inspect/gates';
-import type { GatesBundle, GatesRow, PlotBundle } from './protocol';
+import type { GatesBundle, GatesRow, PlotBundle } from '../contract/protocol';
 
 /** Most steps one gates display shows (a longer review is cut, and the note says so). */
 export const MAX_GATE_STEPS = 120;

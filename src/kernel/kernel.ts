@@ -44,7 +44,7 @@ import { instrumentFit, type FitHost } from './fit';
 import { TensorHygiene } from './hygiene';
 import { InterruptSignal, KeyboardInterrupt, isKeyboardInterrupt, isThenable } from './interrupt';
 import { NotebookScope } from './notebook-scope';
-import { PROTOCOL_VERSION, isToKernel, type DisplayBundle, type ExecuteRequest, type FromKernel, type ToKernel } from './protocol';
+import { PROTOCOL_VERSION, isToKernel, type DisplayBundle, type ExecuteRequest, type FromKernel, type ToKernel } from '../contract/protocol';
 import { chooseBackend, configureData, moduleBuiltins, patchSummary, type LoadedModules } from './runtime';
 import { patchModelSave } from './model-io';
 import { macrotask } from './yield';

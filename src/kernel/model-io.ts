@@ -11,7 +11,7 @@
  * IOHandler object) goes to tfjs unchanged: IndexedDB works in workers.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
-import type { DownloadBundle } from './protocol';
+import type { DownloadBundle } from '../contract/protocol';
 
 type Tf = typeof tfTypes;
 

@@ -6,8 +6,8 @@
  * `lstm`, `lstm_1`…; `sequential_1` becomes `sequential` and `model_1` becomes `functional`.
  * Shapes print as Python tuples, `(None, 100, 32)`. Sizes count 4 bytes per float32 weight.
  */
-import type { SummaryBundle, SummaryRow } from './protocol';
-import { formatBytes, formatCount } from './keras-format';
+import type { SummaryBundle, SummaryRow } from '../contract/protocol';
+import { formatBytes, formatCount } from '../contract/keras-format';
 
 /** The parts of a tfjs Layer the summary reads. */
 export interface LayerLike {

@@ -5,11 +5,11 @@
  *
  * The page creates it with
  *   new Worker(new URL('../kernel/worker.ts', import.meta.url), { type: 'module' })
- * then posts `{ type: 'init', base, version }` and `execute` messages (protocol.ts).
+ * then posts `{ type: 'init', base, version }` and `execute` messages (contract/protocol.ts).
  */
 import { guardCallbacks, type GuardedGlobal } from './callbacks';
 import { Kernel } from './kernel';
-import type { FromKernel } from './protocol';
+import type { FromKernel } from '../contract/protocol';
 
 const scope = self as unknown as {
   postMessage(msg: FromKernel): void;

@@ -13,7 +13,7 @@
  * - a `ReferenceError: x is not defined` says which cell defines `x` (a link to it) and offers
  *   "Run cells above"; Ctrl+Shift+Enter (Cmd+Shift+Enter) runs every cell above this one.
  */
-import type { DisplayMessage, InputRequest, StreamMessage } from '../kernel/protocol';
+import type { DisplayMessage, InputRequest, StreamMessage } from '../contract/protocol';
 import { h } from './dom';
 import type { CellEditor } from './editor';
 import type { EditStore } from './edit-store';

@@ -32,8 +32,8 @@ import type {
   ResultMessage,
   StreamMessage,
   ToKernel,
-} from '../kernel/protocol';
-import { PROTOCOL_VERSION, isFromKernel } from '../kernel/protocol';
+} from '../contract/protocol';
+import { PROTOCOL_VERSION, isFromKernel } from '../contract/protocol';
 
 /** What the page shows as the kernel's state; `off` until the first run creates the worker. */
 export type SessionState = 'off' | KernelState;

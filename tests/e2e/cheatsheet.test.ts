@@ -3,21 +3,13 @@
  * counts, Keras and tfjs side by side; prints on at most two A4 or Letter pages (Chromium's own
  * print-to-PDF, pages counted in the PDF); no sideways scroll on a 390 px phone; no axe violations.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launch, openPage } from './browser';
+import { describe, expect, it } from 'vitest';
+import { openPage } from './browser';
+import { baseUrl, browser, useBrowser } from './use-browser';
 import { axeViolations, horizontalOverflow } from './site-helpers';
 
-const baseUrl = inject('baseUrl');
 const url = new URL('cheatsheet/', baseUrl).href;
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+useBrowser();
 
 /** Pages in a PDF: its page objects (`/Type /Page`, not the `/Pages` tree nodes). */
 function pdfPages(pdf: Buffer): number {

@@ -5,20 +5,17 @@
  * to words, and a second visit reads the files from the browser's cache (only the manifest
  * goes to the network). The files are put into the served site for this test only.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { launch } from './browser';
+import { baseUrl, browser, outDir, useBrowser } from './use-browser';
 import { openNotebook, outputText, runCell, setCellCode, waitForState } from './notebook-helpers';
 import { makeNpz, makeReviews, makeWordIndex } from '../fixtures/data/imdb-fixtures';
 import { runDataCommand } from '../../scripts/data-lib/cli';
 
-const baseUrl = inject('baseUrl');
-const outDir = inject('outDir');
 const dataDir = join(outDir, 'data');
-let browser: Browser;
+useBrowser();
 let tmp = '';
 const marker = join(dataDir, 'imdb-available.json');
 let markerBefore = '';
@@ -39,11 +36,9 @@ beforeAll(async () => {
   markerBefore = readFileSync(marker, 'utf8');
   expect(JSON.parse(markerBefore)).toEqual({ imdb: false });
   writeFileSync(marker, JSON.stringify({ imdb: true }));
-  browser = await launch();
 });
 
 afterAll(async () => {
-  await browser?.close();
   rmSync(join(dataDir, 'imdb'), { recursive: true, force: true });
   if (markerBefore) writeFileSync(marker, markerBefore);
   if (tmp) rmSync(tmp, { recursive: true, force: true });

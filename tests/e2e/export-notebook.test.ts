@@ -5,24 +5,19 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import Ajv from 'ajv-draft-04';
-import { launch, openPage } from './browser';
+import { openPage } from './browser';
+import { baseUrl, browser, useBrowser } from './use-browser';
 import { discoverLessons } from './site-helpers';
 
-const baseUrl = inject('baseUrl');
 const schema = JSON.parse(readFileSync(resolve(__dirname, '../fixtures/nbformat/nbformat.v4.schema.json'), 'utf8'));
 const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
-let browser: Browser;
+useBrowser();
 let lessons: string[] = [];
 
 beforeAll(async () => {
-  browser = await launch();
   lessons = await discoverLessons(browser, baseUrl);
-});
-afterAll(async () => {
-  await browser?.close();
 });
 
 describe('lesson as a Jupyter notebook', () => {

@@ -5,21 +5,13 @@
  * Keras class and weight names.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launch } from './browser';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { baseUrl, browser, useBrowser } from './use-browser';
 import { openNotebook, outputText, runCell, setCellCode, waitForState } from './notebook-helpers';
 
-const baseUrl = inject('baseUrl');
 const lesson = new URL('lessons/lstm/', baseUrl).href;
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+useBrowser();
 
 async function indexOf(page: Page, id: string): Promise<number> {
   const ids = await page.$$eval('rnn-cell', (cells) => cells.map((c) => (c as HTMLElement).dataset.cellId));

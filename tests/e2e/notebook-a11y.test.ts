@@ -4,22 +4,17 @@
  * scroll sideways (wide outputs scroll in their own box), and `files.pick()` is answered from
  * the file picker in the cell output.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launch } from './browser';
+import type { Page } from 'playwright-core';
+import { baseUrl, browser, useBrowser } from './use-browser';
 import { cell, lessonWithCells, openNotebook, outputText, runCell, setCellCode, tinyFitCode, waitForState } from './notebook-helpers';
 
-const baseUrl = inject('baseUrl');
-let browser: Browser;
+useBrowser();
 let lesson = '';
 
 beforeAll(async () => {
-  browser = await launch();
   lesson = await lessonWithCells(baseUrl, 3);
-});
-afterAll(async () => {
-  await browser?.close();
 });
 
 const SUMMARY = `const m = tf.sequential();

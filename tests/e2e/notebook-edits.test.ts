@@ -3,21 +3,16 @@
  * edit of an older version of a cell is offered ("Restore my edit") instead of silently
  * winning, and Run / Stop / Shift+Enter / Escape work without a mouse.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launch } from './browser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { baseUrl, browser, useBrowser } from './use-browser';
 import { cell, lessonWithCells, openNotebook, outputText, setCellCode, waitForState } from './notebook-helpers';
 
-const baseUrl = inject('baseUrl');
-let browser: Browser;
+useBrowser();
 let lesson = '';
 
 beforeAll(async () => {
-  browser = await launch();
   lesson = await lessonWithCells(baseUrl, 3);
-});
-afterAll(async () => {
-  await browser?.close();
 });
 
 const authored = (page: Page, i: number) => cell(page, i).evaluate((el) => (el as HTMLElement).dataset.source ?? '');

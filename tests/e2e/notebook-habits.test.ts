@@ -10,22 +10,17 @@
  *   HTTP status, no command) and the manifest is never requested (no 404).
  * Each at 1280 px, and the layout checks at 390 px, with axe on the restored outputs.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launch } from './browser';
+import type { Page } from 'playwright-core';
+import { baseUrl, browser, useBrowser } from './use-browser';
 import { cell, openNotebook, outputText, runCell, setCellCode, waitForState } from './notebook-helpers';
 
-const baseUrl = inject('baseUrl');
-let browser: Browser;
+useBrowser();
 let lesson = '';
 
 beforeAll(async () => {
-  browser = await launch();
   lesson = new URL('lessons/lstm/', baseUrl).href;
-});
-afterAll(async () => {
-  await browser?.close();
 });
 
 async function axeOnCells(page: Page): Promise<string[]> {

@@ -4,20 +4,12 @@
  * rendered values (SVG cells, table, readout, plot table) are checked against what the
  * library returns for the same objects in a later cell, not against fixed numbers.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launch } from './browser';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { baseUrl, browser, useBrowser } from './use-browser';
 import { cell, openNotebook, runCell, setCellCode, waitForState } from './notebook-helpers';
 
-const baseUrl = inject('baseUrl');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+useBrowser();
 
 async function cellIndex(page: Page, id: string): Promise<number> {
   const ids = await page.locator('rnn-cell').evaluateAll((cs) => cs.map((c) => (c as HTMLElement).dataset.cellId));

@@ -4,24 +4,15 @@
  * has no `public/data`), with Keras-like output: a summary table with Keras's totals, and a
  * history table wherever a cell trained a model. E2E_QUICK_LESSON=<slug> runs one lesson only.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launch } from './browser';
+import { describe, expect, it } from 'vitest';
+import { baseUrl, browser, useBrowser } from './use-browser';
 import { lessonsWithCells, openNotebook } from './notebook-helpers';
 
-const baseUrl = inject('baseUrl');
 const only = process.env.E2E_QUICK_LESSON;
 const lessons = (await lessonsWithCells(baseUrl)).filter(
   (l) => l.cells > 0 && (!only || l.url.endsWith(`/lessons/${only}/`)),
 );
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+useBrowser();
 
 describe('whole lessons', () => {
   it('finds the lessons with cells (all six of the course unless E2E_QUICK_LESSON is set)', () => {

@@ -8,21 +8,15 @@
  * few hundred ms even on an idle page. So the default bounds are generous; on a quiet machine
  * tighten them, e.g. E2E_MAX_FRAME_GAP_MS=200.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launch } from './browser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { baseUrl, browser, useBrowser } from './use-browser';
 import { cellState, lessonWithCells, openNotebook, outputText, runCell, setCellCode, tinyFitCode, waitForState } from './notebook-helpers';
 
-const baseUrl = inject('baseUrl');
-let browser: Browser;
+useBrowser();
 let lesson = '';
 
 beforeAll(async () => {
-  browser = await launch();
   lesson = await lessonWithCells(baseUrl, 1);
-});
-afterAll(async () => {
-  await browser?.close();
 });
 
 const MAX_GAP_MS = Number(process.env.E2E_MAX_FRAME_GAP_MS ?? 1000);

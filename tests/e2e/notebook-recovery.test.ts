@@ -10,15 +10,14 @@
  * 8. smaller: bad `display.table` arguments are an error in the cell; the "did not stop"
  *    warning gives way to the next clean stop; a cache entry a cell overwrote is refetched.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { Browser, Page } from 'playwright-core';
-import { launch } from './browser';
+import type { Page } from 'playwright-core';
+import { baseUrl, browser, useBrowser } from './use-browser';
 import { lessonWithCells, openNotebook, outputText, runCell, setCellCode, waitForState } from './notebook-helpers';
 import { makeImdbSite } from '../fixtures/data/imdb-site';
 
-const baseUrl = inject('baseUrl');
-let browser: Browser;
+useBrowser();
 let lesson = '';
 let data: Server;
 let dataUrl = '';
@@ -31,7 +30,6 @@ const sites = {
 };
 
 beforeAll(async () => {
-  browser = await launch();
   lesson = await lessonWithCells(baseUrl, 4);
   data = createServer((req, res) => {
     // `${dataUrl}<site>/` is the base: the loader asks for `<site>/data/imdb/<file>`.
@@ -53,7 +51,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const r of held) r.destroy();
-  await browser?.close();
   await new Promise<void>((r) => (data ? data.close(() => r()) : r()));
 });
 

@@ -9,21 +9,16 @@
  *    keeps painting while they arrive.
  * Frame gaps use the same loose bounds as notebook-paint.test.ts (see there why).
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launch } from './browser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { baseUrl, browser, useBrowser } from './use-browser';
 import { cell, kernelText, lessonWithCells, openNotebook, outputText, runCell, setCellCode, waitForState } from './notebook-helpers';
 
-const baseUrl = inject('baseUrl');
-let browser: Browser;
+useBrowser();
 let lesson = '';
 
 beforeAll(async () => {
-  browser = await launch();
   lesson = await lessonWithCells(baseUrl, 4);
-});
-afterAll(async () => {
-  await browser?.close();
 });
 
 const MAX_GAP_MS = Number(process.env.E2E_MAX_FRAME_GAP_MS ?? 1000);

@@ -3,21 +3,15 @@
  * the first Run), shared state between cells, the Keras-like summary, In [n] prompts, the
  * kernel status line, and errors with the cell's own line numbers.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launch } from './browser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { baseUrl, browser, useBrowser } from './use-browser';
 import { cell, kernelText, lessonWithCells, openNotebook, outputText, runCell, setCellCode, waitForState } from './notebook-helpers';
 
-const baseUrl = inject('baseUrl');
-let browser: Browser;
+useBrowser();
 let lesson = '';
 
 beforeAll(async () => {
-  browser = await launch();
   lesson = await lessonWithCells(baseUrl, 4);
-});
-afterAll(async () => {
-  await browser?.close();
 });
 
 const BUILD = `const model = tf.sequential();

@@ -3,9 +3,8 @@
  * partial output stays; code that never yields is ended by terminating the worker after the
  * grace period, a fresh kernel starts and the page says so; queued cells are cancelled.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launch } from './browser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { baseUrl, browser, useBrowser } from './use-browser';
 import {
   cell,
   kernelText,
@@ -18,16 +17,11 @@ import {
   waitForState,
 } from './notebook-helpers';
 
-const baseUrl = inject('baseUrl');
-let browser: Browser;
+useBrowser();
 let lesson = '';
 
 beforeAll(async () => {
-  browser = await launch();
   lesson = await lessonWithCells(baseUrl, 4);
-});
-afterAll(async () => {
-  await browser?.close();
 });
 
 describe('Stop', () => {

@@ -7,22 +7,14 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launch, openPage } from './browser';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openPage } from './browser';
+import { baseUrl, browser, outDir, useBrowser } from './use-browser';
 import { cell, outputText, runCell, setCellCode, waitForState } from './notebook-helpers';
 
-const baseUrl = inject('baseUrl');
-const outDir = inject('outDir');
 const base = new URL(baseUrl).pathname;
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+useBrowser();
 
 /** Waits until a service worker controls the page, and returns its cache names. */
 async function waitForOfflineCopy(page: Page): Promise<string[]> {

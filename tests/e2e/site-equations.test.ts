@@ -3,20 +3,12 @@
  * TeX annotation KaTeX keeps in its MathML). Spellings follow the lessons: `\tilde{c}_t`,
  * `\tilde{h}_t`, `\odot`, `\sigma`; whitespace is ignored.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launch, openPage } from './browser';
+import { describe, expect, it } from 'vitest';
+import { openPage } from './browser';
+import { baseUrl, browser, useBrowser } from './use-browser';
 import { squash, texOf } from './site-helpers';
 
-const baseUrl = inject('baseUrl');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+useBrowser();
 
 async function equations(slug: string): Promise<string[]> {
   const { page } = await openPage(browser, `${baseUrl}lessons/${slug}/`);

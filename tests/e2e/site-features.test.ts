@@ -3,19 +3,18 @@
  * persistence, no flash), cell tabs (mouse and keyboard), the table of contents, print styles,
  * and the no-JavaScript fallback of cells.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launch, openPage } from './browser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openPage } from './browser';
+import { baseUrl, browser, useBrowser } from './use-browser';
 import { axeViolations, discoverLessons } from './site-helpers';
 
-const baseUrl = inject('baseUrl');
-let browser: Browser;
+useBrowser();
 let lessons: string[] = [];
 /** A lesson with at least one cell that has a Keras tab. */
 let cellLesson = '';
 
 beforeAll(async () => {
-  browser = await launch();
   lessons = await discoverLessons(browser, baseUrl);
   for (const url of lessons) {
     const html = await (await fetch(url)).text();
@@ -24,9 +23,6 @@ beforeAll(async () => {
       break;
     }
   }
-});
-afterAll(async () => {
-  await browser?.close();
 });
 
 const background = (page: Page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);

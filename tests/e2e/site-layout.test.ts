@@ -6,23 +6,16 @@
  * editor and theme toggle doing no per-keystroke / per-click storage or layout work.
  */
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page, Response } from 'playwright-core';
-import { launch, openPage } from './browser';
+import { describe, expect, it } from 'vitest';
+import type { Page, Response } from 'playwright-core';
+import { openPage } from './browser';
+import { baseUrl, browser, useBrowser } from './use-browser';
 import { cell, openNotebook, runCell, setCellCode, tinyFitCode, waitForState } from './notebook-helpers';
 import { axeViolations, EXPECTED_LESSONS, horizontalOverflow } from './site-helpers';
 
-const baseUrl = inject('baseUrl');
-let browser: Browser;
+useBrowser();
 const lessonUrl = (slug: string) => new URL(`lessons/${slug}/`, baseUrl).href;
 const LSTM = () => lessonUrl('lstm');
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 /** Width in px of `n` characters of the cell listings' monospace font. */
 function columnsWidth(page: Page, n: number): Promise<number> {

@@ -3,24 +3,19 @@
  * renders with an h1 and no errors, KaTeX succeeded, axe-core finds nothing in light and
  * dark, no horizontal page scroll at 375 px, and every same-origin link and #fragment resolves.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launch, openPage } from './browser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openPage } from './browser';
+import { baseUrl, browser, useBrowser } from './use-browser';
 import { axeViolations, discoverLessons, EXPECTED_LESSONS, horizontalOverflow } from './site-helpers';
 
-const baseUrl = inject('baseUrl');
-let browser: Browser;
+useBrowser();
 let lessons: string[] = [];
 /** Links found on the visited pages, and the element ids of each visited page. */
 const links = new Map<string, string>(); // absolute href -> page it was found on
 const ids = new Map<string, Set<string>>(); // page URL (no hash) -> ids
 
 beforeAll(async () => {
-  browser = await launch();
   lessons = await discoverLessons(browser, baseUrl);
-});
-afterAll(async () => {
-  await browser?.close();
 });
 
 describe('the lessons', () => {

@@ -5,20 +5,13 @@
  * phone; Ctrl+K and "/" open instant results in a dialog (not while typing code), Escape
  * closes it and gives focus back. Checked at 1280 and 390 px, with axe on the open dialog.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launch, openPage } from './browser';
+import type { Page } from 'playwright-core';
+import { openPage } from './browser';
+import { baseUrl, browser, useBrowser } from './use-browser';
 
-const baseUrl = inject('baseUrl');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+useBrowser();
 
 async function axe(page: Page, include: string): Promise<string[]> {
   await page.addScriptTag({ path: resolve(__dirname, '../../node_modules/axe-core/axe.min.js') });

@@ -6,26 +6,23 @@
  * own policy), search (Pagefind) — with no CSP violation. The worker's policy is really in
  * force: a plain-http fetch to another origin is refused, while https: would be allowed.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { launch, openPage } from './browser';
+import { openPage } from './browser';
+import { browser, outDir, useBrowser } from './use-browser';
 import { openNotebook, outputText, runCell, setCellCode, tinyFitCode, waitForState } from './notebook-helpers';
 import { headersFor, startStaticServer, type StaticServer } from './static-server';
 
-const outDir = inject('outDir');
-let browser: Browser;
+useBrowser();
 let server: StaticServer;
 let rules = '';
 
 beforeAll(async () => {
   rules = readFileSync(join(outDir, '_headers'), 'utf8');
   server = await startStaticServer(outDir, '/rnn-notebook/', { headers: rules });
-  browser = await launch();
 });
 afterAll(async () => {
-  await browser?.close();
   await server?.close();
 });
 

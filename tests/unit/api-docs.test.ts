@@ -1,5 +1,5 @@
 // The API reference is generated from the code's doc comments (scripts/api-docs.ts): it must
-// match the code, and every export of cells, kernel, rnn and ui must say what it is.
+// match the code, and every export of cells, contract, kernel, rnn and ui must say what it is.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { collectApi, generatedFiles } from '../../scripts/api-docs';

@@ -18,12 +18,15 @@ const ALLOWED: Record<string, string[]> = {
   rnn: [],
   // The site build's `@tensorflow/tfjs` (core, layers, cpu backend; an alias in astro.config.mjs).
   tfjs: [],
-  kernel: ['cells', 'rnn'],
-  // The page talks to the worker only through the protocol and the shared number formatting;
-  // `kernel/worker` is the worker's entry, named in `new Worker(new URL(…))` (a separate bundle).
-  // `cells/parse` and `cells/scope` (pure, loaded by dynamic import) find which cell defines a
-  // name after a ReferenceError (docs/ARCHITECTURE.md, "One more arrow").
-  ui: ['kernel/protocol', 'kernel/keras-format', 'kernel/worker', 'site/url', 'styles', 'cells/parse', 'cells/scope'],
+  // The page/worker contract (messages, display bundles, Keras number formatting, PickedFile):
+  // both sides import it, so it imports nothing (no DOM, no tfjs, no other layer).
+  contract: [],
+  kernel: ['contract', 'cells', 'rnn'],
+  // The page talks to the worker only through the contract; `kernel/worker` is the worker's
+  // entry, named in `new Worker(new URL(…))` (a separate bundle), the one kernel file the page
+  // may name. `cells/parse` and `cells/scope` (pure, loaded by dynamic import) find which cell
+  // defines a name after a ReferenceError (docs/ARCHITECTURE.md, "One more arrow").
+  ui: ['contract', 'kernel/worker', 'site/url', 'styles', 'cells/parse', 'cells/scope'],
   // Build-time utilities (only site/url.ts is shared with the page, see FORBIDDEN_PACKAGES);
   // the notebook export reads cell fences the way the markdown plugins do.
   site: ['markdown'],
@@ -48,8 +51,8 @@ const FORBIDDEN_PACKAGES: Record<string, string[]> = {
   'site/url.ts': ['node:'],
 };
 
-/** Folders whose code runs in the worker (or anywhere): no DOM. */
-const NO_DOM = ['cells', 'kernel', 'rnn'];
+/** Folders whose code runs in the worker (or on both sides): no DOM. */
+const NO_DOM = ['cells', 'contract', 'kernel', 'rnn'];
 const DOM_NAMES = /\b(document|window|HTMLElement|customElements|localStorage|sessionStorage|getComputedStyle)\b/;
 
 function sourceFiles(dir: string): string[] {
@@ -87,7 +90,7 @@ const files = sourceFiles(SRC);
 
 describe('architecture: imports go one way', () => {
   it('finds the source folders it checks', () => {
-    for (const f of ['cells', 'kernel', 'rnn', 'ui']) expect(files.some((p) => folderOf(p) === f)).toBe(true);
+    for (const f of ['cells', 'contract', 'kernel', 'rnn', 'ui']) expect(files.some((p) => folderOf(p) === f)).toBe(true);
   });
 
   it('every relative import stays inside the folders its layer may use', () => {
@@ -122,7 +125,16 @@ describe('architecture: imports go one way', () => {
     expect(bad).toEqual([]);
   });
 
-  it('cells, kernel and rnn do not touch the DOM (they run in the worker)', () => {
+  it('the contract imports no package at all (plain types and pure functions both sides load)', () => {
+    const bad: string[] = [];
+    for (const file of files) {
+      if (folderOf(file) !== 'contract') continue;
+      for (const spec of importsOf(readFileSync(file, 'utf8'))) if (!spec.startsWith('.')) bad.push(`${relative(SRC, file)} imports ${spec}`);
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('cells, contract, kernel and rnn do not touch the DOM (they run in the worker)', () => {
     const bad: string[] = [];
     for (const file of files) {
       if (!NO_DOM.includes(folderOf(file))) continue;

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { addingProblem } from '../../src/rnn/data/adding-problem';
 import { longRangeMemory } from '../../src/rnn/data/long-range-memory';
 import { toySentiment } from '../../src/rnn/data/toy-sentiment';
-import { ValueError, integerOption } from '../../src/rnn/data/validate';
+import { ValueError } from '../../src/rnn/errors';
+import { integerOption } from '../../src/rnn/data/validate';
 
 describe('data generator options', () => {
   it('accepts integers in range and returns them', () => {

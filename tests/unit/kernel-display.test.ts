@@ -6,9 +6,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summaryText } from '../../src/kernel/summary';
-import { formatBytes } from '../../src/kernel/keras-format';
+import { formatBytes } from '../../src/contract/keras-format';
 import { inspect } from '../../src/kernel/inspect';
-import type { SummaryBundle } from '../../src/kernel/protocol';
+import type { SummaryBundle } from '../../src/contract/protocol';
 import { startKernel, type Harness } from './kernel-harness';
 
 let h: Harness;

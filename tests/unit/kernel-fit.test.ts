@@ -4,7 +4,7 @@
  * completed epochs and ends the run with `interrupted: true`. Uses the real src/rnn layers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DisplayMessage, HistoryBundle, ProgressBundle } from '../../src/kernel/protocol';
+import type { DisplayMessage, HistoryBundle, ProgressBundle } from '../../src/contract/protocol';
 import { startKernel, type Harness } from './kernel-harness';
 
 let h: Harness;

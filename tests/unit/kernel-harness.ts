@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import * as rnn from '../../src/rnn/index';
 import { Kernel, type KernelOptions } from '../../src/kernel/kernel';
-import { PROTOCOL_VERSION, type ErrorMessage, type FromKernel, type ResultMessage } from '../../src/kernel/protocol';
+import { PROTOCOL_VERSION, type ErrorMessage, type FromKernel, type ResultMessage } from '../../src/contract/protocol';
 
 export interface Harness {
   kernel: Kernel;

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kernel } from '../../src/kernel/kernel';
-import { PROTOCOL_VERSION, type FromKernel, type InputRequest } from '../../src/kernel/protocol';
+import { PROTOCOL_VERSION, type FromKernel, type InputRequest } from '../../src/contract/protocol';
 import { collect } from './kernel-harness';
 
 interface DataConfig {

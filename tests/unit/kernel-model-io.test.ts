@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as rnn from '../../src/rnn/index';
 import { patchModelSave } from '../../src/kernel/model-io';
-import type { DownloadBundle } from '../../src/kernel/protocol';
+import type { DownloadBundle } from '../../src/contract/protocol';
 
 let shown: DownloadBundle[] = [];
 let running = true;

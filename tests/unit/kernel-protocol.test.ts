@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKernel, type Harness } from './kernel-harness';
-import type { ErrorMessage, ResultMessage } from '../../src/kernel/protocol';
+import type { ErrorMessage, ResultMessage } from '../../src/contract/protocol';
 
 let h: Harness;
 beforeAll(async () => {

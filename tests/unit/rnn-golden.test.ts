@@ -7,69 +7,13 @@
  * check the initial states' gradients, and run the masked models through tfjs's own
  * executor (tf.layers.masking in front) as a user's model would.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as rnn from '../../src/rnn/index';
-import type { LayerSpec, RecurrentSpec, Weight } from '../golden/rnn/reference';
-
-const dir = join(__dirname, '..', 'golden', 'rnn');
-const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as { name: string }[];
-
-interface Fixture {
-  name: string;
-  batch: number;
-  steps: number;
-  inputDim: number;
-  model: { layers: LayerSpec[] };
-  x: number[][][];
-  y: number[];
-  weights: Weight[][];
-  layerOutputs: unknown[];
-  probs: number[][];
-  loss: number;
-  grads: number[][][];
-  mask: number[][] | null;
-  states: (number[][][] | null)[];
-  drops: ({ dropIn: number[][][] | null; dropRec: number[][][] | null }[] | null)[];
-  stateGrads: (number[][][] | null)[];
-}
-
-const TOL = 1e-5;
-
-function expectClose(actual: ArrayLike<number>, expected: number[], what: string): void {
-  expect(actual.length, `${what}: length`).toBe(expected.length);
-  let worst = 0;
-  let at = -1;
-  for (let i = 0; i < expected.length; i++) {
-    const err = Math.abs(actual[i] - expected[i]) - TOL * Math.abs(expected[i]);
-    if (err > worst) {
-      worst = err;
-      at = i;
-    }
-  }
-  expect(worst, `${what}: element ${at} = ${actual[at]}, expected ${expected[at]}`).toBeLessThanOrEqual(TOL);
-}
-
-function makeRecurrent(spec: RecurrentSpec, fused: boolean): rnn.FusedRecurrent {
-  const common = {
-    units: spec.units,
-    dropout: spec.dropout ?? 0,
-    recurrentDropout: spec.recurrentDropout ?? 0,
-    activation: spec.activation ?? 'tanh',
-    ...(spec.type === 'simple' ? {} : { recurrentActivation: spec.recurrentActivation ?? 'sigmoid' }),
-    returnSequences: spec.returnSequences ?? false,
-    goBackwards: spec.goBackwards ?? false,
-    fused,
-  };
-  if (spec.type === 'lstm') return rnn.lstm(common);
-  if (spec.type === 'gru') return rnn.gru({ ...common, resetAfter: spec.resetAfter ?? true });
-  return rnn.simpleRNN(common);
-}
+import { expectClose, GOLDEN_TOL as TOL, loadGoldenFixtures, makeRecurrent, type DropMasks, type GoldenFixture as Fixture } from './golden-fixtures';
 
 /** Makes a layer draw the fixture's dropout masks ([count][batch][width], flattened). */
-function injectMasks(l: rnn.FusedRecurrent, d: { dropIn: number[][][] | null; dropRec: number[][][] | null } | undefined): void {
+function injectMasks(l: rnn.FusedRecurrent, d: DropMasks | undefined): void {
   if (!d) return;
   l.dropoutMaskSource = (kind, count, batch, width) => {
     const m = kind === 'input' ? d.dropIn : d.dropRec;
@@ -83,12 +27,12 @@ function buildLayers(fx: Fixture, fused: boolean): tf.layers.Layer[] {
   const layers: tf.layers.Layer[] = fx.model.layers.map((spec, li) => {
     const drops = fx.drops?.[li] ?? null;
     if (spec.type === 'bidirectional') {
-      const bi = rnn.bidirectional({ layer: makeRecurrent(spec.layer, fused), mergeMode: spec.mergeMode });
+      const bi = rnn.bidirectional({ layer: makeRecurrent(spec.layer, { fused }), mergeMode: spec.mergeMode });
       injectMasks(bi.forwardLayer, drops?.[0]);
       injectMasks(bi.backwardLayer, drops?.[1]);
       return bi;
     }
-    const l = makeRecurrent(spec, fused);
+    const l = makeRecurrent(spec, { fused });
     injectMasks(l, drops?.[0]);
     return l;
   });
@@ -156,7 +100,7 @@ beforeAll(async () => {
 });
 
 describe('golden fixtures (Keras semantics, float64 reference)', () => {
-  const fixtures = index.map((e) => JSON.parse(readFileSync(join(dir, `${e.name}.json`), 'utf8')) as Fixture);
+  const fixtures = loadGoldenFixtures();
   it('has all the required cases', () => {
     const names = fixtures.map((f) => f.name);
     for (const n of [

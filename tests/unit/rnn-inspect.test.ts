@@ -1,59 +1,15 @@
 /**
  * rnn.inspect: gate activations read from the fused kernels' tape (JS and WebAssembly)
- * against the float64 gate reference (tests/golden/rnn/gates-reference.ts) on every golden
+ * against the float64 gate reference (`referenceGates` in tests/golden/rnn/reference.ts) on every golden
  * fixture (each layer of stacks, both halves of Bidirectionals, goBackwards), to 1e-5;
  * step predictions against model.predict; gradient norms against finite differences of
  * the float64 reference.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as rnn from '../../src/rnn/index';
-import { referenceGates } from '../golden/rnn/gates-reference';
-import type { LayerSpec, RecurrentSpec, Weight } from '../golden/rnn/reference';
-
-const dir = join(__dirname, '..', 'golden', 'rnn');
-const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as { name: string }[];
-
-interface Fixture {
-  name: string;
-  steps: number;
-  inputDim: number;
-  model: { layers: LayerSpec[] };
-  x: number[][][];
-  weights: Weight[][];
-  layerOutputs: unknown[];
-}
-
-const TOL = 1e-5;
-
-function expectClose(actual: number[], expected: number[], what: string): void {
-  expect(actual.length, `${what}: length`).toBe(expected.length);
-  let worst = 0;
-  let at = -1;
-  for (let i = 0; i < expected.length; i++) {
-    const err = Math.abs(actual[i] - expected[i]) - TOL * Math.abs(expected[i]);
-    if (err > worst) {
-      worst = err;
-      at = i;
-    }
-  }
-  expect(worst, `${what}: element ${at} = ${actual[at]}, expected ${expected[at]}`).toBeLessThanOrEqual(TOL);
-}
-
-function makeRecurrent(spec: RecurrentSpec): rnn.FusedRecurrent {
-  const common = {
-    units: spec.units,
-    activation: spec.activation ?? 'tanh',
-    ...(spec.type === 'simple' ? {} : { recurrentActivation: spec.recurrentActivation ?? 'sigmoid' }),
-    returnSequences: spec.returnSequences ?? false,
-    goBackwards: spec.goBackwards ?? false,
-  };
-  if (spec.type === 'lstm') return rnn.lstm(common);
-  if (spec.type === 'gru') return rnn.gru({ ...common, resetAfter: spec.resetAfter ?? true });
-  return rnn.simpleRNN(common);
-}
+import { referenceGates, type RecurrentSpec, type Weight } from '../golden/rnn/reference';
+import { expectClose, loadGoldenFixtures, makeRecurrent, type GoldenFixture as Fixture } from './golden-fixtures';
 
 function buildModel(fx: Fixture): tf.Sequential {
   const model = tf.sequential();
@@ -74,9 +30,7 @@ beforeAll(async () => {
 
 // The readout shows an unmasked forward pass from zero states without dropout (what a reader
 // inspects after training); fixtures with masks, initial states or dropout test other things.
-const fixtures = index
-  .map((e) => JSON.parse(readFileSync(join(dir, `${e.name}.json`), 'utf8')) as Fixture & { mask?: unknown; states?: unknown; drops?: unknown })
-  .filter((fx) => fx.mask == null && ![fx.states, fx.drops].some((perLayer) => Array.isArray(perLayer) && perLayer.some((v) => v != null)));
+const fixtures = loadGoldenFixtures().filter((fx) => fx.mask == null && [...fx.states, ...fx.drops].every((v) => v == null));
 
 for (const impl of ['js', 'wasm'] as const) {
   describe(`rnn.inspect.gates, ${impl} kernels, against the float64 gate reference`, () => {

@@ -8,48 +8,13 @@
  *   rnn.adam), not on setWeights; the spellings users write; serialization round trips;
  *   parameter counts in the summary do not change.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as rnn from '../../src/rnn/index';
 import type { PenaltySpec } from '../golden/rnn/generate-regularized';
-import type { LayerSpec, RecurrentSpec, Weight } from '../golden/rnn/reference';
+import { expectClose, GOLDEN_TOL as TOL, loadRegularizedFixtures, makeRecurrent, type RegularizedFixture as Fixture } from './golden-fixtures';
 
-interface Fixture {
-  name: string;
-  batch: number;
-  steps: number;
-  inputDim: number;
-  model: { layers: LayerSpec[] };
-  penalties: PenaltySpec[];
-  x: number[][][];
-  y: number[];
-  weights: Weight[][];
-  dataLoss: number;
-  weightPenalty: number;
-  activityPenalty: number;
-  loss: number;
-  dataGrads: number[][][];
-  grads: number[][][];
-}
-
-const fixtures = (JSON.parse(readFileSync(join(__dirname, '..', 'golden', 'rnn', 'regularized.json'), 'utf8')) as { cases: Fixture[] }).cases;
-const TOL = 1e-5;
-
-function expectClose(actual: ArrayLike<number>, expected: number[], what: string, tol = TOL): void {
-  expect(actual.length, `${what}: length`).toBe(expected.length);
-  let worst = 0;
-  let at = -1;
-  for (let i = 0; i < expected.length; i++) {
-    const err = Math.abs(actual[i] - expected[i]) - tol * Math.abs(expected[i]);
-    if (err > worst) {
-      worst = err;
-      at = i;
-    }
-  }
-  expect(worst, `${what}: element ${at} = ${actual[at]}, expected ${expected[at]}`).toBeLessThanOrEqual(tol);
-}
+const fixtures = loadRegularizedFixtures();
 
 /** The spellings users write, rotated through the cases so that each is exercised. */
 function regularizerArg(p: PenaltySpec, variant: number): unknown {
@@ -75,21 +40,14 @@ function argsFor(fx: Fixture, layer: number): Record<string, unknown> {
   return out;
 }
 
-function makeRecurrent(spec: RecurrentSpec, fused: boolean, extra: Record<string, unknown>): rnn.FusedRecurrent {
-  const common = { units: spec.units, returnSequences: spec.returnSequences ?? false, fused, ...extra };
-  if (spec.type === 'lstm') return rnn.lstm(common);
-  if (spec.type === 'gru') return rnn.gru({ ...common, resetAfter: spec.resetAfter ?? true });
-  return rnn.simpleRNN(common);
-}
-
 function buildModel(fx: Fixture, fused: boolean): tf.Sequential {
   const model = tf.sequential();
   model.add(tf.layers.inputLayer({ inputShape: [fx.steps, fx.inputDim] }));
   fx.model.layers.forEach((spec, i) => {
     model.add(
       spec.type === 'bidirectional'
-        ? rnn.bidirectional({ layer: makeRecurrent(spec.layer, fused, argsFor(fx, i)), mergeMode: spec.mergeMode })
-        : makeRecurrent(spec, fused, argsFor(fx, i)),
+        ? rnn.bidirectional({ layer: makeRecurrent(spec.layer, { fused, ...argsFor(fx, i) }), mergeMode: spec.mergeMode })
+        : makeRecurrent(spec, { fused, ...argsFor(fx, i) }),
     );
   });
   model.add(rnn.dense({ units: 1, activation: 'sigmoid', ...argsFor(fx, fx.model.layers.length) }));

@@ -4,7 +4,7 @@
  * cancelling the queue.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { PROTOCOL_VERSION, type FromKernel, type ToKernel } from '../../src/kernel/protocol';
+import { PROTOCOL_VERSION, type FromKernel, type ToKernel } from '../../src/contract/protocol';
 import { KernelSession, type RunOutcome, type RunSink, type SessionStatus, type WorkerLike } from '../../src/ui/kernel-session';
 
 class FakeWorker implements WorkerLike {

@@ -11,6 +11,7 @@
  * Our addition: `limit` keeps the first N reviews of each split of that result.
  */
 import { NumpyRandomState } from './numpy-random';
+import { ValueError } from '../errors';
 import type { RawImdb, RawSplit } from './imdb-format';
 
 /**
@@ -65,7 +66,7 @@ export function applyKerasOptions(raw: RawImdb, options: LoadDataOptions = {}): 
   const seed = options.seed === undefined ? 113 : options.seed;
   const limit = options.limit ?? null;
   if (limit !== null && (!Number.isInteger(limit) || limit < 0)) {
-    throw new Error(`limit must be a non-negative integer, got ${limit}`);
+    throw new ValueError(`limit must be a non-negative integer, got ${limit}`);
   }
 
   const rng = seed === null ? null : new NumpyRandomState(seed);
@@ -81,7 +82,7 @@ export function applyKerasOptions(raw: RawImdb, options: LoadDataOptions = {}): 
     return Int32Array.from(out);
   });
   if (maxlen && (kept[0].length === 0 || kept[1].length === 0)) {
-    throw new Error(`After filtering for sequences shorter than maxlen=${maxlen}, no sequence was kept. Increase maxlen.`);
+    throw new ValueError(`After filtering for sequences shorter than maxlen=${maxlen}, no sequence was kept. Increase maxlen.`);
   }
 
   let numWords = options.numWords ?? 0;

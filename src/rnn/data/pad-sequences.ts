@@ -22,6 +22,7 @@
  *   `value` with a numeric dtype fails as in Keras.
  */
 import * as tf from '@tensorflow/tfjs';
+import { ValueError } from '../errors';
 
 /** Which end of a sequence padding or truncation applies to: 'pre' (the start) or 'post' (the end). */
 export type PadMode = 'pre' | 'post';
@@ -58,7 +59,7 @@ const DTYPES: readonly PadDType[] = ['int32', 'float32', 'string', 'object'];
 function checkMode(name: string, mode: unknown): PadMode {
   if (mode === 'pre' || mode === 'post') return mode;
   const kind = name === 'padding' ? 'Padding' : 'Truncating';
-  throw new Error(`${kind} type "${String(mode)}" not understood (use 'pre' or 'post')`);
+  throw new ValueError(`${kind} type "${String(mode)}" not understood (use 'pre' or 'post')`);
 }
 
 const isArrayLike = (v: unknown): v is ArrayLike<unknown> =>
@@ -93,24 +94,24 @@ const pyShape = (s: number[]) => `(${s.join(', ')}${s.length === 1 ? ',' : ''})`
 /** `padSequences` without creating a tensor: same rules, returns the flat values and the shape. */
 export function padSequencesToArray(sequences: readonly Sequence[], options: PadSequencesOptions = {}): PaddedArray {
   if (!isArrayLike(sequences)) {
-    throw new TypeError('padSequences expects an array of sequences (arrays of numbers, of vectors, or of strings)');
+    throw new ValueError('padSequences expects an array of sequences (arrays of numbers, of vectors, or of strings)');
   }
   const padding = checkMode('padding', options.padding ?? 'pre');
   const truncating = checkMode('truncating', options.truncating ?? 'pre');
   const dtype = options.dtype ?? 'int32';
   if (!DTYPES.includes(dtype)) {
-    throw new Error(`padSequences supports dtype 'int32', 'float32', 'string' or 'object', got '${String(dtype)}'`);
+    throw new ValueError(`padSequences supports dtype 'int32', 'float32', 'string' or 'object', got '${String(dtype)}'`);
   }
   const numeric = dtype === 'int32' || dtype === 'float32';
   const value = options.value ?? 0;
   if (typeof value === 'string' && numeric) {
-    throw new Error(
+    throw new ValueError(
       `padSequences: \`dtype\` ${dtype} is not compatible with \`value\`'s type: string. ` +
         `Set dtype: 'object' (Keras dtype=object) or 'string' for sequences of strings.`,
     );
   }
   if (dtype === 'string' && typeof value !== 'string') {
-    throw new Error(
+    throw new ValueError(
       `padSequences: dtype 'string' needs a string \`value\` (the padding token, e.g. '' or '<pad>'), got ${String(value)}. ` +
         `Use dtype: 'object' for Keras's dtype=object result, whose padding is the number ${String(value)}.`,
     );
@@ -122,7 +123,7 @@ export function padSequencesToArray(sequences: readonly Sequence[], options: Pad
     const s = sequences[i];
     if (!isArrayLike(s)) {
       const hint = typeof s === 'string' ? ' (a string is not a sequence here: split it into tokens first)' : '';
-      throw new TypeError(`\`sequences\` must be a list of iterables. Found non-iterable at index ${i}: ${String(s)}${hint}`);
+      throw new ValueError(`\`sequences\` must be a list of iterables. Found non-iterable at index ${i}: ${String(s)}${hint}`);
     }
     lengths.push(s.length);
     if (stepShape === null && s.length > 0) stepShape = shapeOf(s[0]);
@@ -131,11 +132,11 @@ export function padSequencesToArray(sequences: readonly Sequence[], options: Pad
   const stepSize = sample.reduce((a, b) => a * b, 1);
   let maxlen = options.maxlen ?? null;
   if (maxlen === null) {
-    if (n === 0) throw new Error('padSequences: cannot infer maxlen from an empty list of sequences; pass maxlen');
+    if (n === 0) throw new ValueError('padSequences: cannot infer maxlen from an empty list of sequences; pass maxlen');
     maxlen = Math.max(...lengths);
   }
   if (!Number.isInteger(maxlen) || maxlen < 0) {
-    throw new Error(`padSequences: maxlen must be a non-negative integer, got ${maxlen}`);
+    throw new ValueError(`padSequences: maxlen must be a non-negative integer, got ${maxlen}`);
   }
   const total = n * maxlen * stepSize;
   const values: Int32Array | Float32Array | (number | string)[] =
@@ -154,12 +155,12 @@ export function padSequencesToArray(sequences: readonly Sequence[], options: Pad
     for (let k = 0; k < kept; k++) {
       step.length = 0;
       if (!flattenStep(s[from + k], sample, 0, step)) {
-        throw new Error(
+        throw new ValueError(
           `padSequences: shape of sample ${pyShape(shapeOf(s[from + k]))} of sequence at position ${i} is different from expected shape ${pyShape(sample)}`,
         );
       }
       if (kept > maxlen) {
-        throw new Error(`padSequences: could not fit a sequence of length ${kept} into rows of length ${maxlen}`);
+        throw new ValueError(`padSequences: could not fit a sequence of length ${kept} into rows of length ${maxlen}`);
       }
       for (let e = 0; e < stepSize; e++) {
         const item = step[e];

@@ -4,14 +4,7 @@
  * range it must be in and the value it got, e.g.
  * `ValueError: gap must be an integer in [1, ∞), got 0.5`.
  */
-
-/** Keras's error class for an argument of the right type but a bad value. */
-export class ValueError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ValueError';
-  }
-}
+import { ValueError } from '../errors';
 
 /**
  * Returns `value` when it is an integer in [min, max]; throws a ValueError naming `name`

@@ -33,6 +33,7 @@
  *   function add them, as Keras does; multi-output models keep tfjs's numbers.
  */
 import * as tf from '@tensorflow/tfjs';
+import { ValueError } from '../errors';
 
 /** Keras epsilon used by the norm constraints. */
 const EPSILON = 1e-7;
@@ -65,7 +66,7 @@ export interface Constraint {
 
 function penaltyFactor(value: unknown, name: string, where: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new Error(`${where}: invalid value for argument ${name}: expected a non-negative float. Received: ${name}=${String(value)}`);
+    throw new ValueError(`${where}: invalid value for argument ${name}: expected a non-negative float. Received: ${name}=${String(value)}`);
   }
   return value;
 }
@@ -130,7 +131,7 @@ export function resolveRegularizer(spec: unknown, argName: string, layer: string
   const where = `${layer}: argument '${argName}'`;
   if (typeof spec === 'string') {
     if (spec === 'l1l2' || spec === 'L1L2' || spec === 'l1_l2') {
-      throw new Error(
+      throw new ValueError(
         `${where} = '${spec}' is ambiguous: Keras reads it as L1L2(l1=0, l2=0) (no penalty) and tfjs as l1 = l2 = 0.01. ` +
           `Write the factors out, e.g. tf.regularizers.l1l2({ l1: 0.01, l2: 0.01 }) or { className: 'L1L2', config: { l1: 0.01, l2: 0.01 } }.`,
       );
@@ -138,11 +139,11 @@ export function resolveRegularizer(spec: unknown, argName: string, layer: string
     const r = penaltyFrom(spec, {}, where);
     if (r) return r;
     if (spec === 'orthogonal_regularizer' || spec === 'OrthogonalRegularizer') {
-      throw new Error(`${where} = '${spec}': OrthogonalRegularizer is not supported (use 'l1', 'l2' or an L1L2 object).`);
+      throw new ValueError(`${where} = '${spec}': OrthogonalRegularizer is not supported (use 'l1', 'l2' or an L1L2 object).`);
     }
-    throw new Error(`${where}: could not interpret regularizer identifier '${spec}' (known: 'l1', 'l2', tf.regularizers.l1/l2/l1l2 objects).`);
+    throw new ValueError(`${where}: could not interpret regularizer identifier '${spec}' (known: 'l1', 'l2', tf.regularizers.l1/l2/l1l2 objects).`);
   }
-  if (typeof spec !== 'object') throw new Error(`${where}: could not interpret regularizer identifier ${String(spec)}.`);
+  if (typeof spec !== 'object') throw new ValueError(`${where}: could not interpret regularizer identifier ${String(spec)}.`);
   const obj = spec as Record<string, unknown>;
   if (typeof obj.apply === 'function') {
     const inst = obj as unknown as { getClassName?(): string; getConfig?(): Record<string, unknown> };
@@ -160,11 +161,11 @@ export function resolveRegularizer(spec: unknown, argName: string, layer: string
     const known = penaltyFrom(obj.className, config, where);
     if (known) return known;
     const entry = tf.serialization.SerializationMap.getMap().classNameMap[obj.className];
-    if (!entry) throw new Error(`${where}: unknown regularizer class '${obj.className}'.`);
+    if (!entry) throw new ValueError(`${where}: unknown regularizer class '${obj.className}'.`);
     const [cls, fromConfig] = entry;
     return resolveRegularizer(fromConfig(cls, config as tf.serialization.ConfigDict), argName, layer);
   }
-  throw new Error(`${where}: could not interpret regularizer identifier ${JSON.stringify(spec)}.`);
+  throw new ValueError(`${where}: could not interpret regularizer identifier ${JSON.stringify(spec)}.`);
 }
 
 /** Keras's `MaxNorm`, `NonNeg`, `UnitNorm` and `MinMaxNorm` (norms along `axis`, ε = 1e-7). */
@@ -218,12 +219,12 @@ function constraintFrom(name: string, config: Record<string, unknown>, where: st
   const num = (camel: string, snake: string, fallback: number): number => {
     const v = config[camel] ?? config[snake];
     if (v == null) return fallback;
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${where}: ${kind} '${camel}' must be a number, got ${String(v)}.`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(`${where}: ${kind} '${camel}' must be a number, got ${String(v)}.`);
     return v;
   };
   const axisRaw = config.axis;
   if (axisRaw != null && !Number.isInteger(axisRaw) && !(Array.isArray(axisRaw) && axisRaw.every((a) => Number.isInteger(a)))) {
-    throw new Error(`${where}: ${kind} 'axis' must be an integer or a list of integers, got ${JSON.stringify(axisRaw)}.`);
+    throw new ValueError(`${where}: ${kind} 'axis' must be an integer or a list of integers, got ${JSON.stringify(axisRaw)}.`);
   }
   const axis = (axisRaw ?? 0) as number | number[];
   switch (kind) {
@@ -255,9 +256,9 @@ export function resolveConstraint(spec: unknown, argName: string, layer: string)
   if (typeof spec === 'string') {
     const c = constraintFrom(spec, {}, where);
     if (c) return c;
-    throw new Error(`${where}: could not interpret constraint identifier '${spec}' (known: maxNorm, nonNeg, unitNorm, minMaxNorm).`);
+    throw new ValueError(`${where}: could not interpret constraint identifier '${spec}' (known: maxNorm, nonNeg, unitNorm, minMaxNorm).`);
   }
-  if (typeof spec !== 'object') throw new Error(`${where}: could not interpret constraint identifier ${String(spec)}.`);
+  if (typeof spec !== 'object') throw new ValueError(`${where}: could not interpret constraint identifier ${String(spec)}.`);
   const obj = spec as Record<string, unknown>;
   if (typeof obj.apply === 'function') {
     const inst = obj as unknown as { getClassName?(): string; getConfig?(): Record<string, unknown> };
@@ -275,11 +276,11 @@ export function resolveConstraint(spec: unknown, argName: string, layer: string)
     const known = constraintFrom(obj.className, config, where);
     if (known) return known;
     const entry = tf.serialization.SerializationMap.getMap().classNameMap[obj.className];
-    if (!entry) throw new Error(`${where}: unknown constraint class '${obj.className}'.`);
+    if (!entry) throw new ValueError(`${where}: unknown constraint class '${obj.className}'.`);
     const [cls, fromConfig] = entry;
     return resolveConstraint(fromConfig(cls, config as tf.serialization.ConfigDict), argName, layer);
   }
-  throw new Error(`${where}: could not interpret constraint identifier ${JSON.stringify(spec)}.`);
+  throw new ValueError(`${where}: could not interpret constraint identifier ${JSON.stringify(spec)}.`);
 }
 
 /** `{className, config}` for getConfig(), or null (round-trips through the resolvers). */
@@ -561,11 +562,11 @@ export function checkLayerArgs(args: object, layer: keyof typeof LAYER_ARGS | st
     if (a[key] === undefined) continue;
     if (!known.includes(key)) {
       const snake = key.includes('_') ? ` (use tfjs camelCase spelling, e.g. '${key.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase())}')` : '';
-      throw new Error(`${layer}: unrecognized keyword argument '${key}'${snake}. Known arguments: ${known.join(', ')}.`);
+      throw new TypeError(`${layer}: unrecognized keyword argument '${key}'${snake}. Known arguments: ${known.join(', ')}.`);
     }
   }
   const refuse = (key: string, why: string) => {
-    throw new Error(`${layer}: argument '${key}' = ${JSON.stringify(a[key])} is not supported: ${why}.`);
+    throw new ValueError(`${layer}: argument '${key}' = ${JSON.stringify(a[key])} is not supported: ${why}.`);
   };
   if (a.dtype != null && a.dtype !== 'float32') refuse('dtype', "the layers compute in float32 only (use 'float32')");
   if (a.autocast != null && typeof a.autocast !== 'boolean') refuse('autocast', 'expected a boolean');

@@ -5,7 +5,7 @@
  * freeze the page, and what the kernel did not send at all (kernel/display.ts `boundBundle`)
  * is stated under the output.
  */
-import type { TableBundle, TextBundle } from '../../kernel/protocol';
+import type { TableBundle, TextBundle } from '../../contract/protocol';
 import { h } from '../dom';
 import { renderTable } from './table';
 

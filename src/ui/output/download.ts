@@ -4,7 +4,7 @@
  * live as long as the page (a re-run shows new ones; old outputs are dropped with their cell's
  * output, and the browser frees the URLs on unload).
  */
-import type { DownloadBundle } from '../../kernel/protocol';
+import type { DownloadBundle } from '../../contract/protocol';
 import { h } from '../dom';
 
 function size(bytes: number): string {

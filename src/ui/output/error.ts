@@ -2,7 +2,7 @@
  * Errors from the kernel: `TypeError: x is not a function` with the line and column in the
  * cell, then the mapped traceback. An interrupt reads as a quiet note, not as a failure.
  */
-import type { ErrorMessage } from '../../kernel/protocol';
+import type { ErrorMessage } from '../../contract/protocol';
 import { h } from '../dom';
 
 /**

@@ -3,16 +3,9 @@
  * chosen file is read into an ArrayBuffer and handed back (the session transfers it to the
  * kernel); Cancel answers with no file.
  */
-import type { InputRequest } from '../../kernel/protocol';
+import type { InputRequest, PickedFile } from '../../contract/protocol';
 import { h, uniqueId } from '../dom';
 import { formatBytes } from './format';
-
-/** The file the reader chose: name, MIME type and contents. */
-export interface PickedFile {
-  name: string;
-  type: string;
-  bytes: ArrayBuffer;
-}
 
 /**
  * The file input and drop zone answering one `input_request`; `answer` is called once, with the

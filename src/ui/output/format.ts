@@ -7,7 +7,7 @@
  */
 
 // The Keras number formats shared with the kernel's plain-text summary.
-import { formatBytes, formatCount, toFixedPy } from '../../kernel/keras-format';
+import { formatBytes, formatCount, toFixedPy } from '../../contract/keras-format';
 export { formatBytes, formatCount, toFixedPy };
 
 /** A number in Python's `{:.4e}` form: `0.000123` -> `"1.2300e-04"`. */

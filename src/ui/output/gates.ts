@@ -10,7 +10,7 @@
  * - The same numbers are in a table (the text alternative) under "Values as a table".
  * - Size is bounded by the kernel (gates-display.ts) and the drawing scrolls in a box.
  */
-import type { GatesBundle } from '../../kernel/protocol';
+import type { GatesBundle } from '../../contract/protocol';
 import { h, uniqueId } from '../dom';
 import './gates.css';
 

@@ -15,7 +15,7 @@ import {
   Title,
   Tooltip,
 } from 'chart.js';
-import type { HistoryBundle } from '../../kernel/protocol';
+import type { HistoryBundle } from '../../contract/protocol';
 import { h } from '../dom';
 import { chartGroups } from './history-model';
 

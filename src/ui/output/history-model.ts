@@ -2,7 +2,7 @@
  * The text of a training history, independent of the DOM: table columns and rows, and which
  * metrics share a chart panel.
  */
-import type { HistoryBundle } from '../../kernel/protocol';
+import type { HistoryBundle } from '../../contract/protocol';
 import { formatMetric, orderMetricNames } from './format';
 
 /** The history table's header and rows, as text. */

@@ -3,7 +3,7 @@
  * loaded on first use, a Chart.js line chart of loss and accuracy. The chart's accessible name
  * says what it plots and points at the table as its text alternative.
  */
-import type { HistoryBundle } from '../../kernel/protocol';
+import type { HistoryBundle } from '../../contract/protocol';
 import { h, uniqueId } from '../dom';
 import { historyModel } from './history-model';
 import type { HistoryChart } from './history-chart';

@@ -1,5 +1,5 @@
 /** Data-loading progress (`LoadBundle`): a labelled `<progress>` bar, updated in place. */
-import type { LoadBundle } from '../../kernel/protocol';
+import type { LoadBundle } from '../../contract/protocol';
 import { h, uniqueId } from '../dom';
 import { formatBytes } from './format';
 

@@ -5,10 +5,10 @@
  * display (a progress line after every batch) collapse into the latest one, so a fast
  * training loop cannot flood the page.
  */
-import type { DisplayBundle, ErrorMessage, HistoryBundle, InputRequest, StreamMessage } from '../../kernel/protocol';
+import type { DisplayBundle, ErrorMessage, HistoryBundle, InputRequest, PickedFile, StreamMessage } from '../../contract/protocol';
 import { h } from '../dom';
 import { renderError, renderNote } from './error';
-import { renderFileRequest, type PickedFile } from './file-request';
+import { renderFileRequest } from './file-request';
 import { renderGates } from './gates';
 import { HistoryView } from './history';
 import { LoadView } from './load';

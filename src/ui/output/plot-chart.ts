@@ -13,7 +13,7 @@ import {
   Title,
   Tooltip,
 } from 'chart.js';
-import type { PlotBundle } from '../../kernel/protocol';
+import type { PlotBundle } from '../../contract/protocol';
 import { h } from '../dom';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Title, Tooltip);

@@ -2,7 +2,7 @@
  * Line plots and xy paths (`PlotBundle`, from `display.plot({...})`): a table of every value
  * (the text alternative, under "Values as a table") and, loaded on first use, a Chart.js chart.
  */
-import type { PlotBundle } from '../../kernel/protocol';
+import type { PlotBundle } from '../../contract/protocol';
 import { h, uniqueId } from '../dom';
 import './gates.css';
 

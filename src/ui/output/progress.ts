@@ -4,7 +4,7 @@
  * below, so finished epochs stay visible like in a terminal (the kernel gives each epoch its own
  * displayId, `fit-<run>-<n>-epoch-<e>`: src/kernel/fit.ts).
  */
-import type { ProgressBundle } from '../../kernel/protocol';
+import type { ProgressBundle } from '../../contract/protocol';
 import { h } from '../dom';
 import { BAR_CHAR, progressLine } from './format';
 

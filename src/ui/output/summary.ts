@@ -3,7 +3,7 @@
  * columns Layer (type) | Output Shape | Param # (and Connected to for functional models),
  * then the totals lines Keras prints beneath it.
  */
-import type { SummaryBundle } from '../../kernel/protocol';
+import type { SummaryBundle } from '../../contract/protocol';
 import { h } from '../dom';
 import { formatBytes, formatCount } from './format';
 

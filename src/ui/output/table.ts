@@ -1,5 +1,5 @@
 /** Generic tables (`TableBundle`): caption, header row, numbers right-aligned. */
-import type { TableBundle } from '../../kernel/protocol';
+import type { TableBundle } from '../../contract/protocol';
 import { h } from '../dom';
 import { formatTableValue } from './format';
 

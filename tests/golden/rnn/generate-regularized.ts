@@ -17,7 +17,8 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { backwardModel, forwardModel, recurrentWeightShapes, type LayerSpec, type ModelSpec, type Weight } from './reference';
+import { drawDenseWeights, drawRecurrentWeights, FD_STEP, perturbed, relError, seededUniform } from './draw';
+import { backwardModel, forwardModel, type LayerSpec, type ModelSpec, type Weight } from './reference';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -97,43 +98,14 @@ const CASES: Case[] = [
   },
 ];
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function outputDim(spec: LayerSpec): number {
-  if (spec.type === 'bidirectional') return spec.mergeMode === 'concat' ? 2 * spec.layer.units : spec.layer.units;
-  return spec.units;
-}
-
 function makeCase(c: Case, seed: number) {
-  const rand = mulberry32(seed);
-  const uniform = (lo: number, hi: number) => lo + (hi - lo) * rand();
+  const uniform = seededUniform(seed);
   const x = Array.from({ length: c.batch }, () =>
     Array.from({ length: c.steps }, () => Array.from({ length: c.inputDim }, () => uniform(-1, 1))),
   );
   const y = Array.from({ length: c.batch }, (_, b) => (b % 2 === 0 ? 1 : 0));
-  const weights: Weight[][] = [];
-  let dim = c.inputDim;
-  for (const spec of c.layers) {
-    const shapes =
-      spec.type === 'bidirectional'
-        ? [...recurrentWeightShapes(spec.layer, dim), ...recurrentWeightShapes(spec.layer, dim)]
-        : recurrentWeightShapes(spec, dim);
-    weights.push(shapes.map((shape) => ({ shape, values: Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => uniform(-0.7, 0.7)) })));
-    dim = outputDim(spec);
-  }
-  weights.push([
-    { shape: [dim, 1], values: Array.from({ length: dim }, () => uniform(-1, 1)) },
-    { shape: [1], values: [uniform(-0.2, 0.2)] },
-  ]);
+  const { weights, outDim } = drawRecurrentWeights(c.layers, c.inputDim, uniform);
+  weights.push(drawDenseWeights(outDim, uniform));
   return { x, y, weights };
 }
 
@@ -186,21 +158,15 @@ function main(): void {
       }
     }
     // Activity penalties: central differences of the float64 penalty, then the whole loss checked.
-    const h = 1e-6;
     let worst = 0;
     weights.forEach((lw, li) =>
       lw.forEach((w, wi) => {
         for (let e = 0; e < w.values.length; e++) {
-          const orig = w.values[e];
-          w.values[e] = orig + h;
-          const plus = totalLoss(c, weights, x, y);
-          w.values[e] = orig - h;
-          const minus = totalLoss(c, weights, x, y);
-          w.values[e] = orig;
-          grads[li][wi][e] += (plus.activityPenalty - minus.activityPenalty) / (2 * h);
+          const [plus, minus] = perturbed(w.values, e, () => totalLoss(c, weights, x, y));
+          grads[li][wi][e] += (plus.activityPenalty - minus.activityPenalty) / (2 * FD_STEP);
           const numeric =
-            (plus.data + plus.weightPenalty + plus.activityPenalty - (minus.data + minus.weightPenalty + minus.activityPenalty)) / (2 * h);
-          const err = Math.abs(numeric - grads[li][wi][e]) / Math.max(1e-3, Math.abs(numeric));
+            (plus.data + plus.weightPenalty + plus.activityPenalty - (minus.data + minus.weightPenalty + minus.activityPenalty)) / (2 * FD_STEP);
+          const err = relError(numeric, grads[li][wi][e]);
           worst = Math.max(worst, err);
           if (err > 1e-5) throw new Error(`${c.name}: layer ${li} weight ${wi} element ${e}: ${grads[li][wi][e]} vs numeric ${numeric}`);
         }

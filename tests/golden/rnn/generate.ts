@@ -10,30 +10,10 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  backwardModel,
-  forwardModel,
-  recurrentWeightShapes,
-  gatesOf,
-  type LayerSpec,
-  type ModelCall,
-  type ModelSpec,
-  type RecurrentSpec,
-  type Weight,
-} from './reference';
+import { drawDenseWeights, drawRecurrentWeights, FD_STEP, outputDim, perturbed, relError, seededUniform, type Uniform } from './draw';
+import { backwardModel, forwardModel, gatesOf, type LayerSpec, type ModelCall, type ModelSpec, type RecurrentSpec } from './reference';
 
 const here = dirname(fileURLToPath(import.meta.url));
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Case {
   name: string;
@@ -258,7 +238,7 @@ const CASES: Case[] = [
 ];
 
 /** Scaled dropout masks of one layer half, drawn from the case's PRNG. */
-function dropMasks(spec: RecurrentSpec, batch: number, inputDim: number, uniform: (lo: number, hi: number) => number) {
+function dropMasks(spec: RecurrentSpec, batch: number, inputDim: number, uniform: Uniform) {
   const draw = (rate: number, count: number, width: number) =>
     Array.from({ length: count }, () =>
       Array.from({ length: batch }, () => Array.from({ length: width }, () => (uniform(0, 1) < rate ? 0 : 1 / (1 - rate)))),
@@ -272,35 +252,18 @@ function dropMasks(spec: RecurrentSpec, batch: number, inputDim: number, uniform
   };
 }
 
-function outputDim(spec: LayerSpec): number {
-  if (spec.type === 'bidirectional') return spec.mergeMode === 'concat' ? 2 * spec.layer.units : spec.layer.units;
-  return spec.units;
-}
-
 function makeCase(c: Case, seed: number) {
-  const rand = mulberry32(seed);
-  const uniform = (lo: number, hi: number) => lo + (hi - lo) * rand();
+  const uniform = seededUniform(seed);
   const x = Array.from({ length: c.batch }, (_, b) =>
     Array.from({ length: c.steps }, (_, t) =>
       Array.from({ length: c.inputDim }, () => (c.mask && !c.mask[b][t] ? (uniform(-1, 1), 0) : uniform(-1, 1))),
     ),
   );
   const y = Array.from({ length: c.batch }, (_, b) => (b % 2 === 0 ? 1 : 0));
-  const weights: Weight[][] = [];
-  let dim = c.inputDim;
-  for (const spec of c.layers) {
-    const shapes =
-      spec.type === 'bidirectional'
-        ? [...recurrentWeightShapes(spec.layer, dim), ...recurrentWeightShapes(spec.layer, dim)]
-        : recurrentWeightShapes(spec, dim);
-    weights.push(
-      shapes.map((shape) => ({ shape, values: Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => uniform(-0.7, 0.7)) })),
-    );
-    dim = outputDim(spec);
-  }
+  const { weights, outDim } = drawRecurrentWeights(c.layers, c.inputDim, uniform);
   const states: (number[][][] | null)[] = [];
   const drops: ({ dropIn: number[][][] | null; dropRec: number[][][] | null }[] | null)[] = [];
-  dim = c.inputDim;
+  let dim = c.inputDim;
   for (const spec of c.layers) {
     const r = spec.type === 'bidirectional' ? spec.layer : spec;
     const halves = spec.type === 'bidirectional' ? 2 : 1;
@@ -315,10 +278,7 @@ function makeCase(c: Case, seed: number) {
     drops.push(r.dropout || r.recurrentDropout ? Array.from({ length: halves }, () => dropMasks(r, c.batch, dim, uniform)) : null);
     dim = outputDim(spec);
   }
-  weights.push([
-    { shape: [dim, 1], values: Array.from({ length: dim }, () => uniform(-1, 1)) },
-    { shape: [1], values: [uniform(-0.2, 0.2)] },
-  ]);
+  weights.push(drawDenseWeights(outDim, uniform));
   return { x, y, weights, states, drops };
 }
 
@@ -332,20 +292,15 @@ function main(): void {
     const stateGrads: number[][][][] = [];
     const grads = backwardModel(model, weights, fr, y, stateGrads);
     // Finite-difference check of every gradient element.
-    const h = 1e-6;
+    const loss = () => forwardModel(model, weights, x, y, mc).loss;
     let worst = 0;
     weights.forEach((lw, li) =>
       lw.forEach((w, wi) => {
         for (let e = 0; e < w.values.length; e++) {
-          const orig = w.values[e];
-          w.values[e] = orig + h;
-          const lp = forwardModel(model, weights, x, y, mc).loss;
-          w.values[e] = orig - h;
-          const lm = forwardModel(model, weights, x, y, mc).loss;
-          w.values[e] = orig;
-          const numeric = (lp - lm) / (2 * h);
+          const [lp, lm] = perturbed(w.values, e, loss);
+          const numeric = (lp - lm) / (2 * FD_STEP);
           const analytic = grads[li][wi][e];
-          const err = Math.abs(numeric - analytic) / Math.max(1e-3, Math.abs(numeric));
+          const err = relError(numeric, analytic);
           worst = Math.max(worst, err);
           if (err > 1e-5) {
             throw new Error(`${c.name}: layer ${li} weight ${wi} element ${e}: analytic ${analytic} vs numeric ${numeric}`);
@@ -357,15 +312,11 @@ function main(): void {
     states.forEach((ls, li) =>
       ls?.forEach((st, si) =>
         st.forEach((row, b) =>
-          row.forEach((orig, j) => {
-            row[j] = orig + h;
-            const lp = forwardModel(model, weights, x, y, mc).loss;
-            row[j] = orig - h;
-            const lm = forwardModel(model, weights, x, y, mc).loss;
-            row[j] = orig;
-            const numeric = (lp - lm) / (2 * h);
+          row.forEach((_, j) => {
+            const [lp, lm] = perturbed(row, j, loss);
+            const numeric = (lp - lm) / (2 * FD_STEP);
             const analytic = stateGrads[li][si][b][j];
-            const err = Math.abs(numeric - analytic) / Math.max(1e-3, Math.abs(numeric));
+            const err = relError(numeric, analytic);
             worst = Math.max(worst, err);
             if (err > 1e-5) throw new Error(`${c.name}: layer ${li} state ${si} [${b}, ${j}]: analytic ${analytic} vs numeric ${numeric}`);
           }),

@@ -530,3 +530,41 @@ export function backwardModel(
   }
   return grads;
 }
+
+/**
+ * The per-step gate activations of one recurrent layer from zero states, no mask and no
+ * dropout, read from the same forward pass as the fixtures (`recurrentForward`'s step cache:
+ * the activation of each gate block's pre-activation, and the new c and h). Checked against
+ * `rnn.inspect.gates` in tests/unit/rnn-inspect.test.ts.
+ *
+ * Returns name -> [batch][step][unit] with steps in *input* order: for a goBackwards layer,
+ * entry t is the step that read input position t. Names: LSTM i, f, candidate, o, c, h;
+ * GRU z, r, candidate, h; SimpleRNN h (as `rnn.inspect.gates`).
+ */
+export function referenceGates(spec: RecurrentSpec, weights: Weight[], x: Seq): Record<string, number[][][]> {
+  const act = spec.activation ?? 'tanh';
+  const ract = spec.recurrentActivation ?? 'sigmoid';
+  const { cache } = recurrentForward(spec, weights, x);
+  const gates = (s: StepCache): Record<string, number[]> => {
+    if (spec.type === 'lstm') {
+      const [i, fg, g, o] = s.pre;
+      return { i: i.map((p) => f(ract, p)), f: fg.map((p) => f(ract, p)), candidate: g.map((p) => f(act, p)), o: o.map((p) => f(ract, p)), c: s.c, h: s.h };
+    }
+    if (spec.type === 'gru') {
+      const [z, r, hh] = s.pre;
+      return { z: z.map((p) => f(ract, p)), r: r.map((p) => f(ract, p)), candidate: hh.map((p) => f(act, p)), h: s.h };
+    }
+    return { h: s.h };
+  };
+  const out: Record<string, number[][][]> = {};
+  cache.steps.forEach((steps) => {
+    const T = steps.length;
+    const perStep = steps.map(gates);
+    // Processed step s read input position T - 1 - s when the layer goes backwards.
+    const inInputOrder = spec.goBackwards ? perStep.reverse() : perStep;
+    for (const name of Object.keys(inInputOrder[0] ?? {})) {
+      (out[name] ??= []).push(Array.from({ length: T }, (_, t) => inInputOrder[t][name]));
+    }
+  });
+  return out;
+}

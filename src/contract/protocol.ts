@@ -6,7 +6,8 @@
  * `input_request`. `restart` is done by the page itself (it terminates the worker and starts
  * a new one), so it is not a message. Every message is plain structured-clone data.
  *
- * This module has no DOM and no tfjs: both sides import it.
+ * It lives in `src/contract/` with the other things both sides share (keras-format.ts): that
+ * folder imports nothing, no DOM and no tfjs (tests/unit/architecture.test.ts).
  */
 
 /**
@@ -18,7 +19,7 @@ export const PROTOCOL_VERSION = 2;
 
 /* ------------------------------------------------------------------ page -> kernel */
 
-/** Sent once, before the first execute: where the site lives and which tfjs backend the reader prefers. */
+/** Sent once, before the first execute: where the site lives and which protocol the page speaks. */
 export interface InitRequest {
   type: 'init';
   /** Site base URL ending in '/', e.g. '/rnn-notebook/'. Data files live under `${base}data/`. */
@@ -43,12 +44,27 @@ export interface InterruptRequest {
   type: 'interrupt';
 }
 
+/**
+ * A file the reader picked or dropped on the page for a cell's `files.pick()`: the one type both
+ * sides use. The page reads it (ui/output/file-request.ts) and sends it in an `input_reply`
+ * (the bytes are transferred, not copied); the kernel hands it to the cell with a `text()`
+ * decoder added (kernel/files.ts), since a function cannot cross to the worker.
+ */
+export interface PickedFile {
+  /** The file's name as the reader's system gave it, e.g. 'reviews.csv' (no path). */
+  name: string;
+  /** Its MIME type as the browser guessed it; '' when unknown. */
+  type: string;
+  /** The file's contents. */
+  bytes: ArrayBuffer;
+}
+
 /** The reader's answer to an `input_request` (a file picked or dropped on the page). */
 export interface InputReply {
   type: 'input_reply';
   requestId: number;
   /** Undefined when the reader cancelled. */
-  file?: { name: string; type: string; bytes: ArrayBuffer };
+  file?: PickedFile;
 }
 
 /** Every message the page sends to the kernel. */
