@@ -59,6 +59,15 @@ function plainBatch(data: tf.Tensor[]): boolean {
   return data.length >= 2 && data.slice(2).every((t) => t == null);
 }
 
+/** `planFusedStep`, with an unexpected error turned into a reason (the stock path then runs). */
+function safePlan(model: tf.LayersModel, training: boolean): ReturnType<typeof planFusedStep> {
+  try {
+    return planFusedStep(model, training);
+  } catch (e) {
+    return `planning failed: ${(e as Error).message}`;
+  }
+}
+
 let installed = false;
 
 /** Serves `fit`, `evaluate` and fit's validation with the fused step where it applies (idempotent). */
@@ -71,7 +80,7 @@ export function installFusedFit(): void {
   proto.makeTrainFunction = function (this: ModelInternals): TrainFn {
     const stock = stockTrain.call(this);
     const model = this as unknown as tf.LayersModel;
-    const plan = planFusedStep(model, true);
+    const plan = safePlan(model, true);
     const info = infoOf(this);
     info.train = typeof plan === 'string' ? plan : 'fused';
     if (typeof plan === 'string') return stock;
@@ -89,7 +98,7 @@ export function installFusedFit(): void {
     stockTest.call(this);
     const stock = this.testFunction;
     const model = this as unknown as tf.LayersModel;
-    const plan = planFusedStep(model, false);
+    const plan = safePlan(model, false);
     const info = infoOf(this);
     info.test = typeof plan === 'string' ? plan : 'fused';
     if (typeof plan === 'string') return;

@@ -87,9 +87,9 @@ let probed: { bce: LossFn; mse: LossFn; binaryAccuracy: LossFn } | null = null;
  */
 function tfjsLossFunctions(): { bce: LossFn; mse: LossFn; binaryAccuracy: LossFn } {
   if (probed) return probed;
-  const input = tf.input({ shape: [1], name: '__rnn_fused_fit_probe_input' });
-  const layer = tf.layers.dense({ units: 1, name: '__rnn_fused_fit_probe_dense' });
-  const model = tf.model({ inputs: input, outputs: layer.apply(input) as tf.SymbolicTensor, name: '__rnn_fused_fit_probe' });
+  const input = tf.input({ shape: [1], name: 'rnn_fused_fit_probe_input' });
+  const layer = tf.layers.dense({ units: 1, name: 'rnn_fused_fit_probe_dense' });
+  const model = tf.model({ inputs: input, outputs: layer.apply(input) as tf.SymbolicTensor, name: 'rnn_fused_fit_probe' });
   const read = (loss: string) => {
     model.compile({ optimizer: tf.train.sgd(0.1), loss, metrics: ['acc'] });
     const m = model as unknown as { lossFunctions: LossFn[]; metricsTensors: [LossFn, number][] };
@@ -226,8 +226,9 @@ export function planFusedStep(model: tf.LayersModel, training: boolean): FusedPl
   let optimizer: FusedPlan['optimizer'] = null;
   if (training) {
     const opt = model.optimizer as unknown;
-    if (opt instanceof Adam) optimizer = { kind: 'rnn', opt };
-    else if (opt instanceof tf.AdamOptimizer && fusedTfjsAdamInstalled()) optimizer = { kind: 'tfjs', opt };
+    // Not `instanceof`: tf.Optimizer's Symbol.hasInstance accepts any optimizer.
+    if (Adam.prototype.isPrototypeOf(opt as object)) optimizer = { kind: 'rnn', opt };
+    else if (tf.AdamOptimizer.prototype.isPrototypeOf(opt as object) && fusedTfjsAdamInstalled()) optimizer = { kind: 'tfjs', opt };
     else return 'the optimizer is not Adam (rnn.adam, \'adam\' or tf.train.adam)';
   }
   return { wk, embedding, recurrent, dense, loss, metrics, variables: collected, optimizer };
