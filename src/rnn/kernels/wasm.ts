@@ -494,8 +494,9 @@ function makeKernels(ex: Exports): WasmKernels {
   function gather(ids: Int32Array, table: Float32Array, V: number, E: number, outPtr: number): void {
     const scratch = new Scratch(heap);
     const inputs = new Inputs(heap, scratch);
-    const pIds = inputs.add(ids);
+    // The table first: adding the ids allocates, which may grow the memory and detach a view.
     const pTable = inputs.add(table);
+    const pIds = inputs.add(ids);
     inputs.copy();
     const bad = ex.gather_rows(pIds(), ids.length, pTable(), V, E, outPtr);
     scratch.release();
@@ -505,8 +506,9 @@ function makeKernels(ex: Exports): WasmKernels {
   function scatterAdd(ids: Int32Array, dy: Float32Array, V: number, E: number, tablePtr: number, zero: boolean): void {
     const scratch = new Scratch(heap);
     const inputs = new Inputs(heap, scratch);
-    const pIds = inputs.add(ids);
+    // dy first: adding the ids allocates, which may grow the memory and detach a view.
     const pDy = inputs.add(dy);
+    const pIds = inputs.add(ids);
     inputs.copy();
     ex.scatter_add_rows(pIds(), ids.length, pDy(), V, E, tablePtr, zero ? 1 : 0);
     scratch.release();
