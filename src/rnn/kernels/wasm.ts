@@ -309,7 +309,7 @@ export interface WasmKernels extends SequenceKernels {
    * this tape; both blocks are freed by `releaseTape`, which the caller must call once it
    * has used them. Never hands memory to tfjs.
    */
-  forwardResident(spec: SequenceSpec, x: Float32Array, kernel: Float32Array, recurrentKernel: Float32Array, bias: Float32Array): ForwardResult;
+  forwardResident(spec: SequenceSpec, x: Float32Array, kernel: Float32Array, recurrentKernel: Float32Array, bias: Float32Array, extras?: SequenceExtras): ForwardResult;
   /** Frees a tape of `forwardResident` (or any tape) now, with the blocks it handed out. */
   releaseTape(tape: unknown): void;
 }
@@ -563,8 +563,8 @@ function makeKernels(ex: Exports): WasmKernels {
     scratch.release();
   }
 
-  function forwardResident(spec: SequenceSpec, x: Float32Array, kernel: Float32Array, recurrentKernel: Float32Array, bias: Float32Array): ForwardResult {
-    return forward(spec, x, kernel, recurrentKernel, bias, {}, true);
+  function forwardResident(spec: SequenceSpec, x: Float32Array, kernel: Float32Array, recurrentKernel: Float32Array, bias: Float32Array, extras: SequenceExtras = {}): ForwardResult {
+    return forward(spec, x, kernel, recurrentKernel, bias, extras, true);
   }
 
   function releaseTapeNow(tapeIn: unknown): void {

@@ -7,8 +7,9 @@
  * - one input, one output, a chain of layers each used once (`tf.sequential` or the same
  *   written with `tf.model`): optionally an embedding (`rnn.embedding` or `tf.layers.embedding`,
  *   no `maskZero`, no regularizer / constraint), then one or more fused recurrent layers
- *   (`rnn.lstm` / `gru` / `simpleRNN`, `fused` on, with bias, no dropout / recurrentDropout,
- *   no returnState / stateful / goBackwards, no regularizer / constraint; all but the last
+ *   (`rnn.lstm` / `gru` / `simpleRNN`, `fused` on, with bias (dropout and recurrentDropout
+ *   are served, with the layer's own masks), no returnState / stateful / goBackwards, no
+ *   regularizer / constraint; all but the last
  *   return sequences, the last does not), then one or more dense layers (`rnn.dense` or
  *   `tf.layers.dense`, activation linear / sigmoid / tanh / relu, no regularizer / constraint);
  * - every layer trainable, and the model's trainable weights exactly those layers' weights;
@@ -172,8 +173,6 @@ export function planFusedStep(model: tf.LayersModel, training: boolean): FusedPl
     const l = layers[k] as unknown as FusedRecurrent & Record<string, unknown>;
     const what = `${l.kerasClassName} '${l.name}'`;
     if (!l.fused) return `${what} uses the reference path (fused: false)`;
-    if (l.dropout > 0 && l.dropout < 1) return `${what} has dropout`;
-    if (l.recurrentDropout > 0 && l.recurrentDropout < 1) return `${what} has recurrentDropout`;
     if (l.returnState || l.stateful || l.goBackwards) return `${what} has returnState, stateful or goBackwards`;
     if (!l.useBias) return `${what} has no bias`;
     if (Object.values(l.weightArgs).some((v) => v != null)) return `${what} has a regularizer or constraint`;
@@ -227,8 +226,8 @@ export function planFusedStep(model: tf.LayersModel, training: boolean): FusedPl
   if (training) {
     const opt = model.optimizer as unknown;
     // Not `instanceof`: tf.Optimizer's Symbol.hasInstance accepts any optimizer.
-    if (Adam.prototype.isPrototypeOf(opt as object)) optimizer = { kind: 'rnn', opt };
-    else if (tf.AdamOptimizer.prototype.isPrototypeOf(opt as object) && fusedTfjsAdamInstalled()) optimizer = { kind: 'tfjs', opt };
+    if (Adam.prototype.isPrototypeOf(opt as object)) optimizer = { kind: 'rnn', opt: opt as Adam };
+    else if (tf.AdamOptimizer.prototype.isPrototypeOf(opt as object) && fusedTfjsAdamInstalled()) optimizer = { kind: 'tfjs', opt: opt as tf.AdamOptimizer };
     else return 'the optimizer is not Adam (rnn.adam, \'adam\' or tf.train.adam)';
   }
   return { wk, embedding, recurrent, dense, loss, metrics, variables: collected, optimizer };

@@ -123,7 +123,9 @@ export function runFusedStep(plan: FusedPlan, owner: object, x: tf.Tensor, y: tf
       const u = l.units;
       const spec: SequenceSpec = { cell: l.cellKind, batch: B, steps: T, inputDim: D, units: u, act: l.actCode, ract: l.ractCode, resetAfter: l.resetAfter, zeroOutputForMask: false };
       specs.push(spec);
-      const res = wk.forwardResident(spec, heap.f32(pIn, B * T * D), vals(r.kernel), vals(r.recurrentKernel), vals(r.bias));
+      // Dropout masks in training only, drawn like the layer's own call (same generator, same order).
+      const masks = train ? l.trainingDropoutMasks(B, D) : { inputMask: null, recurrentMask: null };
+      const res = wk.forwardResident(spec, heap.f32(pIn, B * T * D), vals(r.kernel), vals(r.recurrentKernel), vals(r.bias), masks);
       tapes.push(res.tape);
       const pOut = heap.ptrOf(res.output);
       const OT = outputSteps(spec);
