@@ -48,7 +48,9 @@ describe('Stop', () => {
     expect(await outputText(page, 0)).not.toMatch(/kernel was restarted/);
     expect(await waitForState(page, 1, ['cancelled', 'done'], 5_000)).toBe('cancelled');
     const out = await outputText(page, 0);
-    expect(out).toMatch(/Epoch 1\/100000\n\s*\d+\/\d+ ━{20} \d+s \d+(ms|us|s)\/step - accuracy: \d\.\d{4} - loss: \d\.\d{4}/);
+    // With the fused training step this tiny fit ran 200+ epochs before Stop (a run here), so
+    // the log may have trimmed epoch 1: match any epoch's progress line.
+    expect(out).toMatch(/Epoch \d+\/100000\n\s*\d+\/\d+ ━{20} \d+s \d+(ms|us|s)\/step - accuracy: \d\.\d{4} - loss: \d\.\d{4}/);
     expect(out).toMatch(/Stopped\.$/);
     const rows = await cell(page, 0).locator('.nb-history-table tbody tr').count();
     expect(rows).toBeGreaterThanOrEqual(2);
