@@ -141,7 +141,11 @@ export class WasmHeap {
   }
   /** A copy of `n` floats at `ptr` (an ordinary array). */
   copyOut(ptr: number, n: number): Float32Array {
-    return this.all().f32.slice(ptr >> 2, (ptr >> 2) + n);
+    // Not `slice` of the whole-memory view: Chromium's profile showed that path at 6% of a
+    // fused training step for a few small copies; `set` from a short view is a plain copy.
+    const out = new Float32Array(n);
+    out.set(new Float32Array(this.buffer, ptr, n));
+    return out;
   }
   /** An Int32Array view of `n` ints at `ptr` (valid until the memory grows). */
   i32(ptr: number, n: number): Int32Array {
