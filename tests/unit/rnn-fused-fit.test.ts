@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as rnn from '../../src/rnn/index';
+import { getWasmKernels } from '../../src/rnn/kernels/index';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -201,6 +202,7 @@ describe('fused training step: same numbers as the stock train function', () => 
     rnn.setFusedTraining(false);
     const hb = await b.fit(xf, y, { batchSize: 16, epochs: 1, shuffle: false, verbose: 0 });
     expect(rnn.fusedStepInfo(a).trainSteps).toBe(2);
+    if (before < 64 << 20) expect(getWasmKernels()!.heap.stats().memoryBytes).toBeGreaterThan(before);
     expectClose(ha.history.loss as number[], hb.history.loss as number[], 'loss');
     a.getWeights().forEach((w, i) => expectClose(w.dataSync(), b.getWeights()[i].dataSync(), `weight ${i}`));
     tf.dispose([x, y, xf]);
@@ -226,6 +228,58 @@ describe('fused training step: same numbers as the stock train function', () => 
     rnn.setFusedTraining(true);
     expectClose((a.predict(x) as tf.Tensor).dataSync(), (b.predict(x) as tf.Tensor).dataSync(), 'predict');
     tf.dispose([x, y]);
+    a.dispose();
+    b.dispose();
+  });
+
+  it('fitDataset trains through the fused step with the same numbers', async () => {
+    const { x, y } = data(48);
+    const run = async (fused: boolean) => {
+      rnn.setFusedTraining(fused);
+      const model = build({ cell: 'gru', optimizer: "'adam'" });
+      const w0 = deterministicWeights(model);
+      model.setWeights(w0);
+      tf.dispose(w0);
+      const ds = tf.data.zip({ xs: tf.data.array(x.unstack()), ys: tf.data.array(y.unstack()) }).batch(16);
+      const h = await model.fitDataset(ds as tf.data.Dataset<tf.TensorContainer>, { epochs: 2, verbose: 0 });
+      const out = { loss: h.history.loss as number[], weights: model.getWeights().map((w) => Float32Array.from(w.dataSync())), info: rnn.fusedStepInfo(model) };
+      model.dispose();
+      return out;
+    };
+    const a = await run(true);
+    const b = await run(false);
+    expect(a.info.trainSteps).toBe(6);
+    expectClose(a.loss, b.loss, 'loss');
+    a.weights.forEach((w, i) => expectClose(w, b.weights[i], `weight ${i}`));
+    tf.dispose([x, y]);
+  });
+
+  it('a model whose buffers grow the WebAssembly memory mid-step gives the same numbers', async () => {
+    // 100,000 x 40 floats = 16 MB per table-sized block: the table, its gradient and Adam's two
+    // moments exceed the heap's initial reservation during the first step.
+    const big = (fused: boolean) => {
+      rnn.setFusedTraining(fused);
+      const m = tf.sequential();
+      m.add(rnn.embedding({ inputDim: 100_000, outputDim: 40, inputLength: T }));
+      m.add(rnn.lstm({ units: 3 }));
+      m.add(rnn.dense({ units: 1, activation: 'sigmoid' }));
+      m.compile({ optimizer: rnn.adam({ learningRate: 0.01 }), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+      return m;
+    };
+    const { x, y } = data(32);
+    const ids = tf.tidy(() => tf.mul(x, 1999).mod(100_000).toInt());
+    const a = big(true);
+    const w0 = deterministicWeights(a);
+    a.setWeights(w0);
+    const before = getWasmKernels()!.heap.stats().memoryBytes;
+    const ha = await a.fit(ids, y, { batchSize: 16, epochs: 1, shuffle: false, verbose: 0 });
+    const b = big(false);
+    b.setWeights(w0);
+    const hb = await b.fit(ids, y, { batchSize: 16, epochs: 1, shuffle: false, verbose: 0 });
+    expect(rnn.fusedStepInfo(a).trainSteps).toBe(2);
+    expectClose(ha.history.loss as number[], hb.history.loss as number[], 'loss');
+    a.getWeights().forEach((w, i) => expectClose(w.dataSync(), b.getWeights()[i].dataSync(), `weight ${i}`));
+    tf.dispose([x, y, ids, ...w0]);
     a.dispose();
     b.dispose();
   });
