@@ -284,6 +284,26 @@ describe('fused training step: same numbers as the stock train function', () => 
     b.dispose();
   });
 
+  it('evaluate on an untrained model (weights not yet in WebAssembly memory) agrees', () => {
+    const model = build({ cell: 'stacked', dense: 'two' });
+    const w0 = deterministicWeights(model);
+    model.setWeights(w0);
+    const { x, y } = data(40);
+    const evalWith = (fused: boolean) => {
+      rnn.setFusedTraining(fused);
+      const r = model.evaluate(x, y, { batchSize: 16 }) as tf.Scalar[];
+      const v = r.map((t) => t.dataSync()[0]);
+      tf.dispose(r);
+      return v;
+    };
+    const fused = evalWith(true);
+    expect(rnn.fusedStepInfo(model).test).toBe('fused');
+    expect(rnn.fusedStepInfo(model).testSteps).toBe(3);
+    expectClose(fused, evalWith(false), 'evaluate');
+    tf.dispose([x, y, ...w0]);
+    model.dispose();
+  });
+
   it('leaks no tensors across fused steps', async () => {
     rnn.setFusedTraining(true);
     const model = build({ cell: 'stacked' });
