@@ -10,6 +10,8 @@
  * stock takes seconds per step, so it is extrapolated)  --no-stock
  * --fused-backend=cpu|webgl (Chromium only; default cpu, the library's preferred backend)
  * --kernels=auto|wasm|js (fused kernel implementation; default auto = WebAssembly SIMD)
+ * --no-fused-step (fit through tfjs's train function over the fused layers instead of the
+ * whole-model fused step of src/rnn/train, to compare the two)
  * --spellings (also time the fused LSTM written with each tfjs spelling: tf.layers.embedding,
  * tf.layers.dense, optimizer 'adam', tf.train.adam, and all of them; --spelling-steps=N, default 50)
  * --no-page (skip the real-page run: the LSTM lesson in headless Chromium at the course
@@ -55,13 +57,15 @@ const withStock = !process.argv.includes('--no-stock');
 const fusedBackend = arg('fused-backend', 'cpu');
 const kernels = arg('kernels', 'auto') as 'auto' | 'wasm' | 'js';
 const profile = process.argv.includes('--profile');
+const fusedStep = !process.argv.includes('--no-fused-step');
 const withSpellings = process.argv.includes('--spellings');
 const spellingSteps = Number(arg('spelling-steps', '50'));
-const spellingCfg = (spelling: Spelling): WorkloadConfig => ({ cell: 'lstm', mode: 'fused', steps: spellingSteps, repeats: 2, warmupSteps: 3, kernels, spelling });
+const spellingCfg = (spelling: Spelling): WorkloadConfig => ({ cell: 'lstm', mode: 'fused', steps: spellingSteps, repeats: 2, warmupSteps: 3, kernels, spelling, fusedStep });
 const spellingLine = (env: string, r: WorkloadResult, spelling: Spelling) => {
   const best = Math.min(...r.secondsPerEpoch);
   const cpu = r.cpuSecondsPerEpoch ? `, CPU ${fmt(Math.min(...r.cpuSecondsPerEpoch))}` : '';
-  return `${env.padEnd(8)} LSTM spelled ${spelling.padEnd(19)} ${fmt(best)} s/epoch (best of ${r.secondsPerEpoch.length} x ${r.steps} steps${cpu}; params ${r.params})`;
+  const step = r.fusedStep === undefined ? '' : r.fusedStep === 'fused' ? '; fused step' : '; tfjs train function';
+  return `${env.padEnd(8)} LSTM spelled ${spelling.padEnd(19)} ${fmt(best)} s/epoch (best of ${r.secondsPerEpoch.length} x ${r.steps} steps${cpu}; params ${r.params}${step})`;
 };
 let profileDir = '';
 function saveProfile(name: string, prof: CpuProfile): void {
@@ -155,7 +159,8 @@ function describeFused(r: WorkloadResult): string {
   const best = Math.min(...r.secondsPerEpoch);
   const worst = Math.max(...r.secondsPerEpoch);
   const cpu = r.cpuSecondsPerEpoch ? `, CPU ${fmt(Math.min(...r.cpuSecondsPerEpoch))} s/epoch` : '';
-  return `fused ${fmt(best)} s/epoch (best of ${r.secondsPerEpoch.length} x ${r.steps} steps, range ${fmt(best)}-${fmt(worst)}${cpu}; ${r.backend}, ${r.kernels})`;
+  const step = r.fusedStep === undefined ? '' : r.fusedStep === 'fused' ? ', fused step' : ', tfjs train function';
+  return `fused ${fmt(best)} s/epoch (best of ${r.secondsPerEpoch.length} x ${r.steps} steps, range ${fmt(best)}-${fmt(worst)}${cpu}; ${r.backend}, ${r.kernels}${step})`;
 }
 
 function line(env: string, cell: Cell, fused: WorkloadResult, stock: WorkloadResult | null): string {
@@ -173,7 +178,7 @@ async function main(): Promise<void> {
   console.log(
     `# rnn bench ${new Date().toISOString()} | ${cpu.length} x ${cpu[0]?.model ?? 'cpu'} | ${(totalmem() / 2 ** 30).toFixed(1)} GiB | node ${process.version} | load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
   );
-  const fusedCfg = (cell: Cell): WorkloadConfig => ({ cell, mode: 'fused', steps, repeats, warmupSteps: 5, backend: fusedBackend, kernels });
+  const fusedCfg = (cell: Cell): WorkloadConfig => ({ cell, mode: 'fused', steps, repeats, warmupSteps: 5, backend: fusedBackend, kernels, fusedStep });
   // Stock costs seconds per step; one warm-up step matters in Chromium (WebGL shader
   // compilation) but not for Node's cpu backend, where a step takes minutes.
   const stockCfg = (cell: Cell, env: 'node' | 'chromium'): WorkloadConfig => ({

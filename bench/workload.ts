@@ -32,6 +32,8 @@ export interface WorkloadConfig {
   kernels?: 'auto' | 'wasm' | 'js';
   /** Fused only: how the model is written (default 'rnn'). */
   spelling?: Spelling;
+  /** Fused only: the whole-model fused training step (src/rnn/train; default on; --no-fused-step turns it off). */
+  fusedStep?: boolean;
 }
 
 export interface WorkloadResult {
@@ -46,6 +48,8 @@ export interface WorkloadResult {
   cpuSecondsPerEpoch?: number[];
   params: number;
   finalLoss: number;
+  /** Fused only: whether `fit` ran the whole-model fused step ('fused') or why not. */
+  fusedStep?: string;
 }
 
 export const STEPS_PER_EPOCH = 782;
@@ -75,6 +79,8 @@ export interface RnnLike {
   adam(): TF.Optimizer;
   kernelImplementationName(): string;
   setKernelImplementation(which: 'auto' | 'wasm' | 'js'): void;
+  setFusedTraining?(on: boolean): void;
+  fusedStepInfo?(model: TF.LayersModel): { train: string | null };
 }
 
 export function buildModel(tf: typeof TF, cell: Cell, rnn: RnnLike | null, spelling: Spelling = 'rnn'): TF.Sequential {
@@ -115,6 +121,7 @@ export async function runWorkload(
   clock: Clock,
 ): Promise<WorkloadResult> {
   if (rnn) rnn.setKernelImplementation(cfg.kernels ?? 'auto');
+  rnn?.setFusedTraining?.(cfg.fusedStep ?? true);
   const { x, y } = makeData(tf);
   const model = buildModel(tf, cfg.cell, rnn, cfg.spelling);
   const batch = 32;
@@ -153,6 +160,8 @@ export async function runWorkload(
     finalLoss,
   };
   if (cpuSecondsPerEpoch.length) result.cpuSecondsPerEpoch = cpuSecondsPerEpoch;
+  const step = rnn?.fusedStepInfo?.(model).train;
+  if (step) result.fusedStep = step;
   tf.dispose([x, y]);
   model.dispose();
   return result;

@@ -30,6 +30,7 @@ import { installFastCpuKernels } from './kernels/cpu-kernels';
 import { installFusedTfjsAdam } from './optimizers/tfjs-adam';
 import { installStockRecurrentNotice } from './layers/stock-notice';
 import { ready as compileKernels } from './kernels/index';
+import { installFusedFit } from './train/index';
 
 export * from './data/index';
 /** Gate activations, step predictions and gradient norms of trained layers (src/rnn/inspect). */
@@ -52,11 +53,13 @@ export { resetLayerNames } from './names';
 export { installFastCpuKernels } from './kernels/cpu-kernels';
 export { installFusedTfjsAdam } from './optimizers/tfjs-adam';
 export { installStockRecurrentNotice } from './layers/stock-notice';
+export { installFusedFit, fusedStepInfo, setFusedTraining, type FusedStepInfo } from './train/index';
 export { setKernelImplementation, kernelImplementationName, ready, type KernelChoice } from './kernels/index';
 
 installFastCpuKernels();
 installFusedTfjsAdam();
 installStockRecurrentNotice();
+installFusedFit();
 
 /** Keras `SimpleRNN` with fused kernels. */
 export function simpleRNN(args: SimpleRNNLayerArgs): SimpleRNN {

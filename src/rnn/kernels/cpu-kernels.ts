@@ -120,7 +120,12 @@ export function installFastCpuKernels(): void {
       const idx = cpu.readSync(indices.dataId);
       const { outer, dim, inner } = aroundAxis(x.shape, axis);
       const outShape = [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)];
-      const wk = x.dtype === 'float32' && outer === 1 && idx instanceof Int32Array && idx.length > 0 ? getWasmKernels() : null;
+      // A float32 tensor cast from int32 keeps its Int32Array storage on the cpu backend: the
+      // WebAssembly gather would copy it as integers and read floats, so it takes the loop below.
+      const wk =
+        x.dtype === 'float32' && outer === 1 && idx instanceof Int32Array && idx.length > 0 && cpu.readSync(x.dataId) instanceof Float32Array
+          ? getWasmKernels()
+          : null;
       if (wk) {
         const buf = pool('GatherV2', wk);
         const ptr = buf.take(idx.length * inner);

@@ -35,7 +35,8 @@ import {
   type SequenceSpec,
 } from './types';
 
-interface Exports {
+/** The raw exports of the WebAssembly module (kernels.c and ops.c). */
+export interface Exports {
   memory: WebAssembly.Memory;
   __heap_base: WebAssembly.Global;
   apply_activation(code: number, buf: number, n: number): void;
@@ -140,7 +141,11 @@ export class WasmHeap {
   }
   /** A copy of `n` floats at `ptr` (an ordinary array). */
   copyOut(ptr: number, n: number): Float32Array {
-    return this.all().f32.slice(ptr >> 2, (ptr >> 2) + n);
+    // Not `slice` of the whole-memory view: Chromium's profile showed that path at 6% of a
+    // fused training step for a few small copies; `set` from a short view is a plain copy.
+    const out = new Float32Array(n);
+    out.set(new Float32Array(this.buffer, ptr, n));
+    return out;
   }
   /** An Int32Array view of `n` ints at `ptr` (valid until the memory grows). */
   i32(ptr: number, n: number): Int32Array {
@@ -302,6 +307,15 @@ export interface WasmKernels extends SequenceKernels {
    * each), gradient `g` (in place when resident, else copied); c1 = 1/(1−β1^t), c2 = 1/(1−β2^t).
    */
   adamTfjsAt(wPtr: number, g: Float32Array, mPtr: number, vPtr: number, n: number, lr: number, beta1: number, beta2: number, epsilon: number, c1: number, c2: number): void;
+  /**
+   * `forward` for the fused training step (src/rnn/train): the output stays in WebAssembly
+   * memory (a view, valid until the memory grows) and so does the `dx` of the `backward` on
+   * this tape; both blocks are freed by `releaseTape`, which the caller must call once it
+   * has used them. Never hands memory to tfjs.
+   */
+  forwardResident(spec: SequenceSpec, x: Float32Array, kernel: Float32Array, recurrentKernel: Float32Array, bias: Float32Array, extras?: SequenceExtras): ForwardResult;
+  /** Frees a tape of `forwardResident` (or any tape) now, with the blocks it handed out. */
+  releaseTape(tape: unknown): void;
 }
 
 /** Adam moments of one variable, resident in WebAssembly memory. */
@@ -359,6 +373,7 @@ function makeKernels(ex: Exports): WasmKernels {
     recurrentKernel: Float32Array,
     bias: Float32Array,
     extras: SequenceExtras = {},
+    residentOut = false,
   ): ForwardResult {
     const { batch: B, steps: T, inputDim: D, units: u } = spec;
     const G = gatesOf(spec.cell) * u;
@@ -387,7 +402,8 @@ function makeKernels(ex: Exports): WasmKernels {
     // Inside a tfjs gradient computation on the cpu backend (whose tensor storage is tracked,
     // kernels/resident.ts) the output becomes tensor storage in place. Other backends keep a
     // reference to the array they are given, so they get copies.
-    const handOut = token !== null && tf.getBackend() === 'cpu';
+    // The fused training step (residentOut) keeps them in memory too, and frees them itself.
+    const handOut = residentOut || (token !== null && tf.getBackend() === 'cpu');
     const handedOut: number[] = [];
     const pOut = handOut ? heap.alloc(B * OT * u) : scratch.take(B * OT * u);
     if (handOut) handedOut.push(pOut);
@@ -407,7 +423,7 @@ function makeKernels(ex: Exports): WasmKernels {
       cellCode(spec), pP, pUp, pBrec, B, T, u, gp, spec.act, spec.ract, pH, pGates, pC, pAc, pOut, pScratch,
       px.mask, px.h0, px.c0, px.rm, px.ueff, spec.zeroOutputForMask ? 1 : 0,
     );
-    if (handOut) ensureResidentTracking(heap);
+    if (handOut && !residentOut) ensureResidentTracking(heap);
     const output = handOut ? heap.f32(pOut, B * OT * u) : heap.copyOut(pOut, B * OT * u);
     scratch.release();
     const tape: WasmTape = { token, handOut, live: true, blocks: kept, handedOut, x: pX(), wp: pWp, up: pUp, h: pH, gates: pGates, c: pC, ac: pAc, extras };
@@ -466,7 +482,7 @@ function makeKernels(ex: Exports): WasmKernels {
     const dBias = new Float32Array(biasLength(spec));
     dBias.set(all.subarray(pDbp >> 2, (pDbp >> 2) + G));
     if (spec.cell === 'gru' && spec.resetAfter) dBias.set(all.subarray(pDbrec >> 2, (pDbrec >> 2) + G), G);
-    if (resident) ensureResidentTracking(heap);
+    if (resident && tape.token !== null) ensureResidentTracking(heap);
     const grads = {
       dx: resident ? heap.f32(pDx, N * D) : heap.copyOut(pDx, N * D),
       dKernel: heap.copyOut(pDk, D * G),
@@ -482,8 +498,9 @@ function makeKernels(ex: Exports): WasmKernels {
   function gather(ids: Int32Array, table: Float32Array, V: number, E: number, outPtr: number): void {
     const scratch = new Scratch(heap);
     const inputs = new Inputs(heap, scratch);
-    const pIds = inputs.add(ids);
+    // The table first: adding the ids allocates, which may grow the memory and detach a view.
     const pTable = inputs.add(table);
+    const pIds = inputs.add(ids);
     inputs.copy();
     const bad = ex.gather_rows(pIds(), ids.length, pTable(), V, E, outPtr);
     scratch.release();
@@ -493,8 +510,9 @@ function makeKernels(ex: Exports): WasmKernels {
   function scatterAdd(ids: Int32Array, dy: Float32Array, V: number, E: number, tablePtr: number, zero: boolean): void {
     const scratch = new Scratch(heap);
     const inputs = new Inputs(heap, scratch);
-    const pIds = inputs.add(ids);
+    // dy first: adding the ids allocates, which may grow the memory and detach a view.
     const pDy = inputs.add(dy);
+    const pIds = inputs.add(ids);
     inputs.copy();
     ex.scatter_add_rows(pIds(), ids.length, pDy(), V, E, tablePtr, zero ? 1 : 0);
     scratch.release();
@@ -549,7 +567,18 @@ function makeKernels(ex: Exports): WasmKernels {
     scratch.release();
   }
 
-  return { name: 'wasm-simd', heap, forward, backward, createAdamState, gather, scatterAdd, adamTfjsAt };
+  function forwardResident(spec: SequenceSpec, x: Float32Array, kernel: Float32Array, recurrentKernel: Float32Array, bias: Float32Array, extras: SequenceExtras = {}): ForwardResult {
+    return forward(spec, x, kernel, recurrentKernel, bias, extras, true);
+  }
+
+  function releaseTapeNow(tapeIn: unknown): void {
+    const t = tapeIn as WasmTape;
+    releaseTape(t);
+    const i = tapes.indexOf(t);
+    if (i >= 0) tapes.splice(i, 1);
+  }
+
+  return { name: 'wasm-simd', heap, forward, backward, createAdamState, gather, scatterAdd, adamTfjsAt, forwardResident, releaseTape: releaseTapeNow };
 }
 
 function decodeBase64(b64: string): Uint8Array {

@@ -396,6 +396,36 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
     return out;
   }
 
+  /**
+   * The dropout masks of one training call, in the kernels' layout (kernels/types.ts):
+   * input [B, I, D] (I = gates with recurrent dropout, Keras implementation 1; else 1) and
+   * recurrent [B, R, u]; null when the rate is 0 (or 1). Draws from the layer's generator in
+   * a fixed order (input, then recurrent), so `call` and the fused training step
+   * (src/rnn/train) draw the same masks.
+   */
+  trainingDropoutMasks(B: number, D: number): { inputMask: Float32Array | null; recurrentMask: Float32Array | null } {
+    const u = this.units;
+    const gates = gatesOf(this.cellKind);
+    const perGate = this.recurrentDropout > 0 && this.cellKind !== 'simple';
+    let recurrentMask: Float32Array | null = null;
+    let inputMask: Float32Array | null = null;
+    if (this.dropout > 0 && this.dropout < 1) {
+      const I = perGate ? gates : 1;
+      const m = this.dropoutMasks('input', this.dropout, I, B, D);
+      // [I, B, D] -> [B, I, D]
+      inputMask = new Float32Array(B * I * D);
+      for (let g = 0; g < I; g++) for (let bb = 0; bb < B; bb++) inputMask.set(m.subarray((g * B + bb) * D, (g * B + bb + 1) * D), (bb * I + g) * D);
+    }
+    if (this.recurrentDropout > 0 && this.recurrentDropout < 1) {
+      const R = this.cellKind === 'simple' ? 1 : gates;
+      const m = this.dropoutMasks('recurrent', this.recurrentDropout, R, B, u);
+      // [R, B, u] -> [B, R, u]
+      recurrentMask = new Float32Array(B * R * u);
+      for (let r = 0; r < R; r++) for (let bb = 0; bb < B; bb++) recurrentMask.set(m.subarray((r * B + bb) * u, (r * B + bb + 1) * u), (bb * R + r) * u);
+    }
+    return { inputMask, recurrentMask };
+  }
+
   /** Runs the layer on a concrete [batch, steps, features] tensor. */
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
     const list = Array.isArray(inputs) ? inputs : [inputs];
@@ -458,24 +488,7 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
       const k = this.kernelVar!.read() as tf.Tensor;
       const rk = this.recurrentVar!.read();
       const b = this.biasVar ? this.biasVar.read() : tf.zeros(this.cellKind === 'gru' && this.resetAfter ? [2, G] : [G]);
-      // Keras implementation 1 (recurrent dropout on): one input mask per gate; else one.
-      const perGate = this.recurrentDropout > 0 && this.cellKind !== 'simple';
-      let recurrentMask: Float32Array | null = null;
-      let inputMask: Float32Array | null = null;
-      if (training && this.dropout > 0 && this.dropout < 1) {
-        const I = perGate ? gates : 1;
-        const m = this.dropoutMasks('input', this.dropout, I, B, D);
-        // [I, B, D] -> [B, I, D]
-        inputMask = new Float32Array(B * I * D);
-        for (let g = 0; g < I; g++) for (let bb = 0; bb < B; bb++) inputMask.set(m.subarray((g * B + bb) * D, (g * B + bb + 1) * D), (bb * I + g) * D);
-      }
-      if (training && this.recurrentDropout > 0 && this.recurrentDropout < 1) {
-        const R = this.cellKind === 'simple' ? 1 : gates;
-        const m = this.dropoutMasks('recurrent', this.recurrentDropout, R, B, u);
-        // [R, B, u] -> [B, R, u]
-        recurrentMask = new Float32Array(B * R * u);
-        for (let r = 0; r < R; r++) for (let bb = 0; bb < B; bb++) recurrentMask.set(m.subarray((r * B + bb) * u, (r * B + bb + 1) * u), (bb * R + r) * u);
-      }
+      const { inputMask, recurrentMask } = training ? this.trainingDropoutMasks(B, D) : { inputMask: null, recurrentMask: null };
       const opts: FusedOptions = {
         mask,
         h0: initial ? initial[0].toFloat() : null,

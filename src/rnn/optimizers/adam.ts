@@ -225,6 +225,50 @@ export class Adam extends tf.Optimizer {
     }
   }
 
+  /**
+   * Fused training step (src/rnn/train), part 1: makes every variable's storage (and its
+   * moments) resident in WebAssembly memory and returns the weights' heap pointers, in the
+   * order given; null without the WebAssembly kernels on the cpu backend.
+   */
+  fusedPrepare(variables: tf.Variable[]): number[] | null {
+    const wk = getWasmKernels();
+    if (!wk || tf.getBackend() !== 'cpu') return null;
+    const ptrs: number[] = [];
+    for (const variable of variables) {
+      let s = this.slots.get(variable.name);
+      if (!s || s.size !== variable.size) {
+        s?.dispose();
+        s = wk.createAdamState(variable.size);
+        this.slots.set(variable.name, s);
+      }
+      const rw = ensureResidentWeight(wk, variable, this.weights.get(variable.name));
+      if (!rw) return null;
+      this.weights.set(variable.name, rw);
+      ptrs.push(rw.ptr);
+    }
+    return ptrs;
+  }
+
+  /**
+   * Fused training step, part 2: one Adam step (the same as `applyGradients`, clipping
+   * included) for `variables` prepared by `fusedPrepare`; `grad(k)` gives variable k's
+   * gradient (read just before its step, so a view of WebAssembly memory is current).
+   */
+  fusedApply(variables: tf.Variable[], grad: (k: number) => Float32Array): void {
+    this.incrementIterations();
+    const t = this.iterations;
+    const alpha = (this.learningRate * Math.sqrt(1 - Math.pow(this.beta2, t))) / (1 - Math.pow(this.beta1, t));
+    const clipping = this.clipnorm !== undefined || this.globalClipnorm !== undefined || this.clipvalue !== undefined;
+    const clipped = clipping ? variables.map((_, k) => Float32Array.from(grad(k))) : null;
+    if (clipped) clipGradients(clipped, this);
+    for (const [k, variable] of variables.entries()) {
+      const rw = this.weights.get(variable.name)!;
+      const s = this.slots.get(variable.name)!;
+      const g = clipped ? clipped[k] : grad(k);
+      s.step(rw.heap.f32(rw.ptr, rw.n), g, alpha, this.beta1, this.beta2, this.epsilon);
+    }
+  }
+
   override dispose(): void {
     for (const s of this.slots.values()) s.dispose();
     this.slots.clear();

@@ -48,42 +48,80 @@ export function installFusedTfjsAdam(): void {
     const names = Array.isArray(variableGradients) ? variableGradients.map((v) => v.name) : Object.keys(variableGradients);
     const registered = tf.engine().registeredVariables;
     if (names.some((n) => registered[n]?.dtype !== 'float32')) return stock.call(this, variableGradients);
-    let resident = residentOf.get(this);
-    if (!resident) residentOf.set(this, (resident = new Map()));
-    const res = resident;
-    // 1. Allocations first (moments, resident storage): a growth detaches earlier views.
-    const plan = names.map((name, i) => {
-      const value = registered[name];
-      const slot = (list: Slot[], suffix: string) => {
-        list[i] ??= { originalName: `${name}/${suffix}`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
-        return list[i].variable;
-      };
-      const m = slot(this.accumulatedFirstMoment, 'm');
-      const v = slot(this.accumulatedSecondMoment, 'v');
-      const keep = (key: string, variable: tf.Variable) => {
-        const r = ensureResidentWeight(wk, variable, res.get(key));
-        if (r) res.set(key, r);
-        return r;
-      };
-      return { name, i, w: keep(`${name}`, value), m: keep(`${name}/m`, m), v: keep(`${name}/v`, v) };
-    });
-    const b1 = this.accBeta1.dataSync()[0];
-    const b2 = this.accBeta2.dataSync()[0];
-    const c1 = 1 / (1 - b1);
-    const c2 = 1 / (1 - b2);
-    // 2. The steps (each gradient read just before its step).
-    for (const { name, i, w, m, v } of plan) {
-      const grad = Array.isArray(variableGradients) ? variableGradients[i].tensor : variableGradients[name];
-      if (grad == null) continue;
-      if (!w || !m || !v) throw new Error(`tf.train.adam (fused): variable '${name}' could not be kept in WebAssembly memory.`);
+    const plan = prepareTfjsAdam(this as unknown as tf.AdamOptimizer, names.map((n) => registered[n]))!;
+    applyTfjsAdam(this as unknown as tf.AdamOptimizer, plan, (i) => {
+      const grad = Array.isArray(variableGradients) ? variableGradients[i].tensor : variableGradients[names[i]];
+      if (grad == null) return null;
       const g = grad.dataSync();
-      const g32 = g instanceof Float32Array ? g : Float32Array.from(g);
-      wk.adamTfjsAt(w.ptr, g32, m.ptr, v.ptr, w.n, this.learningRate, this.beta1, this.beta2, this.epsilon, c1, c2);
-    }
-    tf.tidy(() => {
-      this.accBeta1.assign(tf.scalar(b1 * this.beta1));
-      this.accBeta2.assign(tf.scalar(b2 * this.beta2));
+      return g instanceof Float32Array ? g : Float32Array.from(g);
     });
-    this.incrementIterations();
   };
+}
+
+/** What `prepareTfjsAdam` returns: per variable, its resident storage and moments'. */
+export interface TfjsAdamPlan {
+  /** Heap pointers of the variables' storage, in the order given. */
+  weightPtrs: number[];
+  entries: { name: string; w: Resident | null; m: Resident | null; v: Resident | null }[];
+}
+
+/**
+ * The fused `tf.train.adam` step, part 1 (also used by the fused training step,
+ * src/rnn/train): creates the moments (the optimizer's own variables, slot i for the i-th
+ * variable, as tfjs does) and makes the weights and moments resident in WebAssembly memory.
+ * Null without the WebAssembly kernels on the cpu backend.
+ */
+export function prepareTfjsAdam(opt: tf.AdamOptimizer, variables: tf.Variable[]): TfjsAdamPlan | null {
+  const wk = getWasmKernels();
+  if (!wk || tf.getBackend() !== 'cpu') return null;
+  const self = opt as unknown as TfjsAdamFields;
+  let resident = residentOf.get(opt);
+  if (!resident) residentOf.set(opt, (resident = new Map()));
+  const res = resident;
+  // Allocations first (moments, resident storage): a growth detaches earlier views.
+  const entries = variables.map((value, i) => {
+    const name = value.name;
+    const slot = (list: Slot[], suffix: string) => {
+      list[i] ??= { originalName: `${name}/${suffix}`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+      return list[i].variable;
+    };
+    const m = slot(self.accumulatedFirstMoment, 'm');
+    const v = slot(self.accumulatedSecondMoment, 'v');
+    const keep = (key: string, variable: tf.Variable) => {
+      const r = ensureResidentWeight(wk, variable, res.get(key));
+      if (r) res.set(key, r);
+      return r;
+    };
+    return { name, w: keep(`${name}`, value), m: keep(`${name}/m`, m), v: keep(`${name}/v`, v) };
+  });
+  return { weightPtrs: entries.map((e) => e.w?.ptr ?? -1), entries };
+}
+
+/**
+ * The fused `tf.train.adam` step, part 2: tfjs's formula on the resident blocks of `plan`;
+ * `grad(i)` gives the i-th gradient (read just before its step; null skips the variable).
+ */
+export function applyTfjsAdam(opt: tf.AdamOptimizer, plan: TfjsAdamPlan, grad: (i: number) => Float32Array | null): void {
+  const wk = getWasmKernels()!;
+  const self = opt as unknown as TfjsAdamFields;
+  const b1 = self.accBeta1.dataSync()[0];
+  const b2 = self.accBeta2.dataSync()[0];
+  const c1 = 1 / (1 - b1);
+  const c2 = 1 / (1 - b2);
+  for (const [i, { name, w, m, v }] of plan.entries.entries()) {
+    const g = grad(i);
+    if (g == null) continue;
+    if (!w || !m || !v) throw new Error(`tf.train.adam (fused): variable '${name}' could not be kept in WebAssembly memory.`);
+    wk.adamTfjsAt(w.ptr, g, m.ptr, v.ptr, w.n, self.learningRate, self.beta1, self.beta2, self.epsilon, c1, c2);
+  }
+  tf.tidy(() => {
+    self.accBeta1.assign(tf.scalar(b1 * self.beta1));
+    self.accBeta2.assign(tf.scalar(b2 * self.beta2));
+  });
+  self.incrementIterations();
+}
+
+/** Whether `installFusedTfjsAdam` has replaced tfjs's Adam step (so `tf.AdamOptimizer` uses the formula above). */
+export function fusedTfjsAdamInstalled(): boolean {
+  return installed;
 }
