@@ -20,7 +20,7 @@ import { startStaticServer } from '../tests/e2e/static-server';
 import { makeNpz, makeReviews, makeWordIndex } from '../tests/fixtures/data/imdb-fixtures';
 import { runDataCommand } from '../scripts/data-lib/cli';
 import { AVAILABILITY_FILE } from '../src/rnn/data/imdb-format';
-import { inclusiveTimes, pageProfiler, summarize, threadCpuDelta, threadCpuMs, treeCpuMs, workerProfiler, type CpuProfile } from './profile';
+import { inclusiveTimes, pageProfiler, pageTracer, summarize, threadCpuDelta, threadCpuMs, treeCpuMs, workerProfiler, type CpuProfile } from './profile';
 
 const BASE = '/rnn-notebook/';
 
@@ -127,13 +127,19 @@ export async function runPageBench(root: string, opts: { dist?: string; rebuild?
       const own = process.cpuUsage();
       return treeCpuMs(process.pid) - (own.user + own.system) / 1000;
     };
-    let profilers: { worker: Awaited<ReturnType<typeof workerProfiler>>; main: Awaited<ReturnType<typeof pageProfiler>> } | null = null;
+    let profilers: {
+      worker: Awaited<ReturnType<typeof workerProfiler>>;
+      main: Awaited<ReturnType<typeof pageProfiler>>;
+      trace: Awaited<ReturnType<typeof pageTracer>>;
+    } | null = null;
     if (opts.profile) {
       const worker = await workerProfiler(await browser.newBrowserCDPSession(), 'worker');
       const main = await pageProfiler(await page.context().newCDPSession(page));
+      const trace = await pageTracer(await page.context().newCDPSession(page));
       await worker.start();
       await main.start();
-      profilers = { worker, main };
+      await trace.start();
+      profilers = { worker, main, trace };
     }
     const threads0 = threadCpuMs(process.pid);
     const cpu0 = chromiumCpuMs();
@@ -158,6 +164,7 @@ export async function runPageBench(root: string, opts: { dist?: string; rebuild?
     const threads = process.platform === 'linux' ? threadCpuDelta(threads0, threadCpuMs(process.pid)) : undefined;
     const summaries: string[] = [];
     if (profilers) {
+      summaries.push(`# page main thread, trace events (total ms/count): ${await profilers.trace.stop()}`);
       const dir = mkdtempSync(join(tmpdir(), 'rnn-bench-page-profiles-'));
       for (const [name, prof] of [
         ['page-worker', await profilers.worker.stop()],

@@ -203,3 +203,48 @@ export function threadCpuDelta(before: Map<string, number>, after: Map<string, n
     .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`)
     .join(', ');
 }
+
+/** A trace event as the DevTools Tracing domain reports it (the fields read here). */
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  dur?: number;
+  args?: { name?: string };
+}
+
+/**
+ * A `devtools.timeline` trace of a page (all its threads), summarised as total duration per
+ * event name on the renderer's main thread, where style, layout and paint run: what the
+ * CPU profile calls `(program)`.
+ */
+export async function pageTracer(cdp: CDPSession): Promise<{ start(): Promise<void>; stop(): Promise<string> }> {
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
+  return {
+    async start() {
+      await cdp.send('Tracing.start', { categories: 'devtools.timeline', transferMode: 'ReportEvents' });
+    },
+    async stop() {
+      const done = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+      await cdp.send('Tracing.end');
+      await done;
+      const main = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+      if (!main) return 'no CrRendererMain thread in the trace';
+      const by = new Map<string, { ms: number; n: number }>();
+      for (const e of events) {
+        if (e.pid !== main.pid || e.tid !== main.tid || e.ph !== 'X' || !e.dur) continue;
+        const r = by.get(e.name) ?? { ms: 0, n: 0 };
+        r.ms += e.dur / 1000;
+        r.n++;
+        by.set(e.name, r);
+      }
+      return [...by.entries()]
+        .sort((a, b) => b[1].ms - a[1].ms)
+        .slice(0, 14)
+        .map(([k, r]) => `${k} ${r.ms.toFixed(0)} ms/${r.n}`)
+        .join(', ');
+    },
+  };
+}
