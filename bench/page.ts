@@ -64,6 +64,8 @@ export interface PageBenchResult {
   reviews: number;
   epochs: number;
   data: string;
+  /** Wall seconds of the cells run before training (data: includes loading tfjs; build), by cell id. */
+  setupSeconds: Record<string, number>;
   /** CPU seconds of the whole Chromium process tree from Run to done (all threads, all processes). */
   chromiumCpuSeconds?: number;
   /** The threads that spent that CPU time (Linux), largest first. */
@@ -115,10 +117,13 @@ export async function runPageBench(root: string, opts: { dist?: string; rebuild?
     const source = await page.$eval(`rnn-cell[data-cell-id="lstm-data"]`, (c) => (c as HTMLElement).dataset.source ?? '');
     if (!/REVIEWS = \d+, EPOCHS = \d+/.test(source)) throw new Error(`the data cell no longer sets 'REVIEWS = …, EPOCHS = …':\n${source}`);
     await setCellCode(page, iData, source.replace(/REVIEWS = \d+, EPOCHS = \d+/, `REVIEWS = ${reviews}, EPOCHS = ${epochs}`));
+    const setupSeconds: Record<string, number> = {};
     for (const id of ['lstm-data', 'lstm-build']) {
+      const t = Date.now();
       await runCell(page, at(id));
       const state = await waitForState(page, at(id), ['done', 'error'], 600_000);
       if (state !== 'done') throw new Error(`cell ${id}: ${state}\n${await outputText(page, at(id))}`);
+      setupSeconds[id] = (Date.now() - t) / 1000;
     }
     const dataOut = await outputText(page, iData);
     const iTrain = at('lstm-train');
@@ -185,7 +190,7 @@ export async function runPageBench(root: string, opts: { dist?: string; rebuild?
     if (state !== 'done') throw new Error(`training cell: ${state}\n${out}`);
     const progress = out.split('\n').filter((l) => /\d+\/\d+/.test(l)).pop()?.trim() ?? '';
     const data = /toy/i.test(dataOut) ? 'toy fallback (IMDB files missing)' : 'IMDB-format fixtures (tests/fixtures/data), 25,000 + 25,000 reviews';
-    return { trainSeconds, progress, reviews, epochs, data, chromiumCpuSeconds, threads, profile: summaries.length ? summaries : undefined };
+    return { trainSeconds, setupSeconds, progress, reviews, epochs, data, chromiumCpuSeconds, threads, profile: summaries.length ? summaries : undefined };
   } finally {
     await browser.close();
     await server.close();

@@ -240,6 +240,7 @@ async function main(): Promise<void> {
       reducedMotion: process.argv.includes('--page-reduced-motion'),
     });
     for (const l of r.profile ?? []) console.log(l);
+    console.log(`# page cells before training (wall s): ${Object.entries(r.setupSeconds).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
     if (r.threads) console.log(`# page Chromium CPU by thread, Run to done: ${r.threads}`);
     const cpuText = r.chromiumCpuSeconds !== undefined ? `, Chromium CPU ${r.chromiumCpuSeconds.toFixed(1)} s` : '';
     console.log(
