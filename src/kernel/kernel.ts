@@ -357,8 +357,8 @@ export class Kernel {
       now: () => performance.now(),
       yieldIntervalMs: this.options.yieldIntervalMs ?? 40,
       // 5 lines a second: each one costs the page a style, layout and paint of the lesson
-      // (about 4-14 ms of main-thread time in the page bench's trace), time a 2-core laptop
-      // takes from training.
+      // (10-14 ms of main-thread time each under load in the page bench's trace), time a
+      // 2-core laptop takes from training.
       progressIntervalMs: this.options.progressIntervalMs ?? 200,
     };
   }
