@@ -20,15 +20,41 @@ import { startStaticServer } from '../tests/e2e/static-server';
 import { makeNpz, makeReviews, makeWordIndex } from '../tests/fixtures/data/imdb-fixtures';
 import { runDataCommand } from '../scripts/data-lib/cli';
 import { AVAILABILITY_FILE } from '../src/rnn/data/imdb-format';
+import { inclusiveTimes, pageProfiler, pageTracer, summarize, threadCpuDelta, threadCpuMs, treeCpuMs, workerProfiler, type CpuProfile } from './profile';
 
 const BASE = '/rnn-notebook/';
 
-/** Builds the site into `outDir` (inside the project: see tests/e2e/global-setup.ts). */
-function buildSite(root: string, outDir: string): void {
+/**
+ * Builds the site into `outDir` (inside the project: see tests/e2e/global-setup.ts).
+ * `readable`: not minified (bench/astro.readable.config.mjs), so CPU profiles name functions.
+ */
+function buildSite(root: string, outDir: string, readable: boolean): void {
   const env: NodeJS.ProcessEnv = { ...process.env, BASE_PATH: BASE };
   for (const k of Object.keys(env)) if (/^(BASE_URL|DEV|PROD|SSR|MODE|NODE_ENV|VITEST.*)$/.test(k)) delete env[k];
-  execFileSync('npx', ['astro', 'build', '--outDir', outDir], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const config = readable ? ['--config', 'bench/astro.readable.config.mjs'] : [];
+  execFileSync('npx', ['astro', 'build', ...config, '--outDir', outDir], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
 }
+
+/**
+ * Functions whose inclusive time the profile summary prints (tfjs-layers' fit loop and its
+ * parts, the fit instrumentation's callback and the kernel's messages).
+ */
+const WORKER_PHASES = [
+  'fit',
+  'fitLoop',
+  'testLoop',
+  'sliceArraysByIndices',
+  'onBatchBegin',
+  'onBatchEnd',
+  'onEpochEnd',
+  'resolveScalarsInLogs',
+  'disposeTensorsInLogs',
+  'kerasLogs',
+  'progress',
+  'postMessage',
+  'macrotask',
+  'handle',
+];
 
 export interface PageBenchResult {
   /** Wall seconds from clicking Run on the training cell to its `done` state. */
@@ -38,17 +64,25 @@ export interface PageBenchResult {
   reviews: number;
   epochs: number;
   data: string;
+  /** Wall seconds of the cells run before training (data: includes loading tfjs; build), by cell id. */
+  setupSeconds: Record<string, number>;
+  /** CPU seconds of the whole Chromium process tree from Run to done (all threads, all processes). */
+  chromiumCpuSeconds?: number;
+  /** The threads that spent that CPU time (Linux), largest first. */
+  threads?: string;
+  /** With `profile`: printable summaries and where the .cpuprofile files are. */
+  profile?: string[];
 }
 
 /**
  * Runs the lesson. `dist`: an existing build to reuse (else one is made in
  * `<root>/dist-bench-page`, kept for the next run unless `rebuild`).
  */
-export async function runPageBench(root: string, opts: { dist?: string; rebuild?: boolean; reviews?: number; epochs?: number }): Promise<PageBenchResult> {
+export async function runPageBench(root: string, opts: { dist?: string; rebuild?: boolean; reviews?: number; epochs?: number; profile?: boolean; reducedMotion?: boolean }): Promise<PageBenchResult> {
   const reviews = opts.reviews ?? 25000;
   const epochs = opts.epochs ?? 1;
-  const outDir = resolve(root, opts.dist ?? 'dist-bench-page');
-  if (opts.rebuild || !existsSync(join(outDir, 'index.html'))) buildSite(root, outDir);
+  const outDir = resolve(root, opts.dist ?? (opts.profile ? 'dist-bench-page-readable' : 'dist-bench-page'));
+  if (opts.rebuild || !existsSync(join(outDir, 'index.html'))) buildSite(root, outDir, !!opts.profile);
   const dataDir = join(outDir, 'data', 'imdb');
   const tmp = mkdtempSync(join(tmpdir(), 'rnn-bench-imdb-'));
   try {
@@ -72,6 +106,7 @@ export async function runPageBench(root: string, opts: { dist?: string; rebuild?
   const browser = await launch();
   try {
     const { page } = await openNotebook(browser, new URL('lessons/lstm/', server.url).href);
+    if (opts.reducedMotion) await page.emulateMedia({ reducedMotion: 'reduce' });
     const ids = await page.$$eval('rnn-cell', (cells) => cells.map((c) => (c as HTMLElement).dataset.cellId ?? ''));
     const at = (id: string) => {
       const i = ids.indexOf(id);
@@ -82,22 +117,80 @@ export async function runPageBench(root: string, opts: { dist?: string; rebuild?
     const source = await page.$eval(`rnn-cell[data-cell-id="lstm-data"]`, (c) => (c as HTMLElement).dataset.source ?? '');
     if (!/REVIEWS = \d+, EPOCHS = \d+/.test(source)) throw new Error(`the data cell no longer sets 'REVIEWS = …, EPOCHS = …':\n${source}`);
     await setCellCode(page, iData, source.replace(/REVIEWS = \d+, EPOCHS = \d+/, `REVIEWS = ${reviews}, EPOCHS = ${epochs}`));
+    const setupSeconds: Record<string, number> = {};
     for (const id of ['lstm-data', 'lstm-build']) {
+      const t = Date.now();
       await runCell(page, at(id));
       const state = await waitForState(page, at(id), ['done', 'error'], 600_000);
       if (state !== 'done') throw new Error(`cell ${id}: ${state}\n${await outputText(page, at(id))}`);
+      setupSeconds[id] = (Date.now() - t) / 1000;
     }
     const dataOut = await outputText(page, iData);
     const iTrain = at('lstm-train');
+    // Chromium is a child of this process: its CPU time is our process tree's minus ours.
+    const chromiumCpuMs = () => {
+      const own = process.cpuUsage();
+      return treeCpuMs(process.pid) - (own.user + own.system) / 1000;
+    };
+    let profilers: {
+      worker: Awaited<ReturnType<typeof workerProfiler>>;
+      main: Awaited<ReturnType<typeof pageProfiler>>;
+      trace: Awaited<ReturnType<typeof pageTracer>>;
+    } | null = null;
+    if (opts.profile) {
+      const worker = await workerProfiler(await browser.newBrowserCDPSession(), 'worker');
+      const main = await pageProfiler(await page.context().newCDPSession(page));
+      const trace = await pageTracer(await page.context().newCDPSession(page));
+      await worker.start();
+      await main.start();
+      await trace.start();
+      profilers = { worker, main, trace };
+    }
+    const threads0 = threadCpuMs(process.pid);
+    const cpu0 = chromiumCpuMs();
     const t0 = Date.now();
+    // Waiting by polling (waitForState: Playwright's waitForFunction polls every animation
+    // frame) keeps the page's main thread rendering 60 frames a second, which a reader's page
+    // does not do and which takes a core from the kernel worker on a 2-core machine: wait for
+    // the state attribute with a MutationObserver instead.
+    // (A string, not a function: tsx would wrap named functions in a helper the page lacks.)
+    const settled = page.evaluate(`new Promise((resolve) => {
+      const el = document.querySelectorAll('rnn-cell')[${iTrain}];
+      const obs = new MutationObserver(() => {
+        const s = el.dataset.state || '';
+        if (s === 'done' || s === 'error') { obs.disconnect(); resolve(s); }
+      });
+      obs.observe(el, { attributes: true, attributeFilter: ['data-state'] });
+    })`) as Promise<string>;
     await runCell(page, iTrain);
-    const state = await waitForState(page, iTrain, ['done', 'error'], 1_800_000);
+    const state = await settled;
     const trainSeconds = (Date.now() - t0) / 1000;
+    const chromiumCpuSeconds = process.platform === 'linux' ? (chromiumCpuMs() - cpu0) / 1000 : undefined;
+    const threads = process.platform === 'linux' ? threadCpuDelta(threads0, threadCpuMs(process.pid)) : undefined;
+    const summaries: string[] = [];
+    if (profilers) {
+      summaries.push(`# page main thread, trace events (total ms/count): ${await profilers.trace.stop()}`);
+      const dir = mkdtempSync(join(tmpdir(), 'rnn-bench-page-profiles-'));
+      for (const [name, prof] of [
+        ['page-worker', await profilers.worker.stop()],
+        ['page-main', await profilers.main.stop()],
+      ] as [string, CpuProfile][]) {
+        const file = join(dir, `${name}.cpuprofile`);
+        writeFileSync(file, JSON.stringify(prof));
+        summaries.push(summarize(`${name} (${file})`, prof, 25));
+        const incl = inclusiveTimes(prof, name === 'page-worker' ? WORKER_PHASES : []);
+        const sampled = (prof.endTime - prof.startTime) / 1000;
+        summaries.push(
+          `# ${name} inclusive: busy ${(sampled - incl.get('(idle)')!).toFixed(0)} ms of ${sampled.toFixed(0)} ms; ` +
+            [...incl.entries()].filter(([k]) => k !== '(idle)').map(([k, ms]) => `${k} ${ms.toFixed(0)}`).join(', '),
+        );
+      }
+    }
     const out = await outputText(page, iTrain);
     if (state !== 'done') throw new Error(`training cell: ${state}\n${out}`);
     const progress = out.split('\n').filter((l) => /\d+\/\d+/.test(l)).pop()?.trim() ?? '';
     const data = /toy/i.test(dataOut) ? 'toy fallback (IMDB files missing)' : 'IMDB-format fixtures (tests/fixtures/data), 25,000 + 25,000 reviews';
-    return { trainSeconds, progress, reviews, epochs, data };
+    return { trainSeconds, setupSeconds, progress, reviews, epochs, data, chromiumCpuSeconds, threads, profile: summaries.length ? summaries : undefined };
   } finally {
     await browser.close();
     await server.close();

@@ -16,20 +16,21 @@
  * tf.layers.dense, optimizer 'adam', tf.train.adam, and all of them; --spelling-steps=N, default 50)
  * --no-page (skip the real-page run: the LSTM lesson in headless Chromium at the course
  * setting, see bench/page.ts; --page-dist=DIR reuses a build, --page-rebuild forces one,
- * --page-epochs=N, --page-reviews=N)  --only=page runs only that
+ * --page-epochs=N, --page-reviews=N, --page-reduced-motion emulates prefers-reduced-motion)  --only=page runs only that
  * --profile (CPU profile of the fused timed repeats: the DevTools Profiler attached to the
  * Chromium worker, node:inspector in Node; prints the top functions by self time and saves
- * .cpuprofile files in a temporary folder, named in the output)
+ * .cpuprofile files in a temporary folder, named in the output. For the page: the kernel
+ * worker and the page's main thread during the training cell, on an unminified build in
+ * dist-bench-page-readable, with inclusive times of the fit loop's parts)
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { chromium, type CDPSession } from 'playwright-core';
-import { summarize, type CpuProfile } from './profile';
+import { chromium } from 'playwright-core';
+import { summarize, treeCpuMs, workerProfiler, type CpuProfile } from './profile';
 import { runPageBench } from './page';
 import { buildBrowserBench } from './browser/build';
 import { serve } from './browser/serve';
@@ -75,42 +76,6 @@ function saveProfile(name: string, prof: CpuProfile): void {
   console.log(summarize(`${name} (${file})`, prof));
 }
 
-/**
- * The V8 profiler of a worker, through the browser's DevTools session (the worker is a
- * separate target: attach to it and exchange messages with it through the Target domain).
- */
-async function workerProfiler(cdp: CDPSession, urlPart: string): Promise<{ start(): Promise<void>; stop(): Promise<CpuProfile> }> {
-  const { targetInfos } = (await cdp.send('Target.getTargets')) as { targetInfos: { targetId: string; type: string; url: string }[] };
-  const target = targetInfos.filter((t) => t.type === 'worker' && t.url.includes(urlPart)).pop();
-  if (!target) throw new Error(`--profile: no worker target for ${urlPart}`);
-  const { sessionId } = (await cdp.send('Target.attachToTarget', { targetId: target.targetId, flatten: false })) as { sessionId: string };
-  let id = 0;
-  const waiting = new Map<number, (r: { result?: unknown; error?: unknown }) => void>();
-  cdp.on('Target.receivedMessageFromTarget', (e: { sessionId: string; message: string }) => {
-    if (e.sessionId !== sessionId) return;
-    const m = JSON.parse(e.message) as { id?: number; result?: unknown; error?: unknown };
-    if (m.id !== undefined) waiting.get(m.id)?.(m);
-  });
-  const send = (method: string, params: object = {}) =>
-    new Promise<unknown>((resolve, reject) => {
-      const i = ++id;
-      waiting.set(i, (m) => (m.error ? reject(new Error(JSON.stringify(m.error))) : resolve(m.result)));
-      void cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: i, method, params }) });
-    });
-  return {
-    async start() {
-      await send('Profiler.enable');
-      await send('Profiler.setSamplingInterval', { interval: 200 });
-      await send('Profiler.start');
-    },
-    async stop() {
-      const r = (await send('Profiler.stop')) as { profile: CpuProfile };
-      await cdp.send('Target.detachFromTarget', { sessionId }).catch(() => {});
-      return r.profile;
-    },
-  };
-}
-
 function runNode(cfg: WorkloadConfig): Promise<WorkloadResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench', 'node.ts'), JSON.stringify(cfg), ...(profile && cfg.mode !== 'stock' ? ['--profile'] : [])], {
@@ -129,28 +94,6 @@ function runNode(cfg: WorkloadConfig): Promise<WorkloadResult> {
       else reject(new Error(`bench/node.ts failed (${code}): ${err.slice(-2000)}`));
     });
   });
-}
-
-/** CPU ms (user + system) of a process and all its descendants, from /proc (Linux). */
-function treeCpuMs(rootPid: number): number {
-  const stats: { pid: number; ppid: number; ticks: number }[] = [];
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const text = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-      stats.push({ pid: Number(d), ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
-    } catch {
-      // process ended
-    }
-  }
-  const inTree = new Set([rootPid]);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const s of stats) if (!inTree.has(s.pid) && inTree.has(s.ppid)) (inTree.add(s.pid), (grew = true));
-  }
-  return stats.filter((s) => inTree.has(s.pid)).reduce((a, s) => a + s.ticks, 0) * 10; // USER_HZ = 100
 }
 
 const fmt = (s: number) => (s >= 100 ? s.toFixed(0) : s.toFixed(2));
@@ -298,14 +241,20 @@ async function main(): Promise<void> {
       rebuild: process.argv.includes('--page-rebuild'),
       epochs: Number(arg('page-epochs', '1')),
       reviews: Number(arg('page-reviews', '25000')),
+      profile,
+      reducedMotion: process.argv.includes('--page-reduced-motion'),
     });
+    for (const l of r.profile ?? []) console.log(l);
+    console.log(`# page cells before training (wall s): ${Object.entries(r.setupSeconds).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
+    if (r.threads) console.log(`# page Chromium CPU by thread, Run to done: ${r.threads}`);
+    const cpuText = r.chromiumCpuSeconds !== undefined ? `, Chromium CPU ${r.chromiumCpuSeconds.toFixed(1)} s` : '';
     console.log(
-      `page     LSTM lesson, REVIEWS = ${r.reviews}, EPOCHS = ${r.epochs}: training cell ${r.trainSeconds.toFixed(1)} s (Run to done; ${r.epochs} epoch(s) + validation) | last progress line: ${r.progress} | data: ${r.data} | load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+      `page     LSTM lesson, REVIEWS = ${r.reviews}, EPOCHS = ${r.epochs}: training cell ${r.trainSeconds.toFixed(1)} s (Run to done; ${r.epochs} epoch(s) + validation${cpuText}) | last progress line: ${r.progress} | data: ${r.data} | load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
     );
   }
   // Keras recurrent options (mask, dropout, recurrent dropout) against the plain fused step:
   // bench/recurrent-options.ts, in a child process like the Node workloads.
-  if (only !== 'chromium') {
+  if (only !== 'chromium' && only !== 'page') {
     for (const cell of cells) {
       for (const l of await runOptions(cell)) console.log(`node options | ${l}`);
     }

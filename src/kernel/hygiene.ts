@@ -43,20 +43,24 @@ function pushChildren(v: object, next: unknown[], mapKeys: boolean): void {
 }
 
 function pushChildrenUnguarded(v: object, next: unknown[], mapKeys: boolean): void {
+  // Only objects are queued: a number or a string holds nothing, and a dataset of 25,000
+  // short reviews would otherwise queue millions of ids for the walk to skip one by one
+  // (0.7 s at the end of the LSTM lesson's training cell under load: bench/page.ts --profile).
   if (Array.isArray(v)) {
     if (v.length > 64 && typeof v[0] !== 'object' && typeof v[v.length - 1] !== 'object') return;
-    for (const item of v) next.push(item);
+    for (const item of v) if (typeof item === 'object' && item !== null) next.push(item);
   } else if (v instanceof Map) {
     for (const [k, item] of v) {
-      if (mapKeys) next.push(k);
-      next.push(item);
+      if (mapKeys && typeof k === 'object' && k !== null) next.push(k);
+      if (typeof item === 'object' && item !== null) next.push(item);
     }
   } else if (v instanceof Set) {
-    for (const item of v) next.push(item);
+    for (const item of v) if (typeof item === 'object' && item !== null) next.push(item);
   } else {
     for (const key of Object.keys(v)) {
       try {
-        next.push((v as Record<string, unknown>)[key]);
+        const item = (v as Record<string, unknown>)[key];
+        if (typeof item === 'object' && item !== null) next.push(item);
       } catch {
         // a throwing getter
       }

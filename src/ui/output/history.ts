@@ -10,6 +10,22 @@ import type { HistoryChart } from './history-chart';
 
 const REDRAW_INTERVAL_MS = 1000;
 
+let chartModule: Promise<typeof import('./history-chart')> | null = null;
+
+/**
+ * Starts loading the chart code (Chart.js) if not yet loaded, and returns it. Called when a
+ * fit's first progress line appears: the page's main thread is mostly idle during training,
+ * so fetching and compiling Chart.js then keeps it off the moment the epoch ends, when the
+ * history, the run's result and the `done` state arrive together. A failed load is retried.
+ */
+export function prefetchHistoryChart(): Promise<typeof import('./history-chart')> {
+  if (!chartModule) {
+    chartModule = import('./history-chart');
+    chartModule.catch(() => (chartModule = null));
+  }
+  return chartModule;
+}
+
 /** A training-history output: the table and the chart, redrawn at most once a second as epochs arrive. */
 export class HistoryView {
   readonly el: HTMLElement;
@@ -87,7 +103,7 @@ export class HistoryView {
 
   private async loadChart(): Promise<void> {
     try {
-      const mod = await import('./history-chart');
+      const mod = await prefetchHistoryChart();
       if (!this.latest) return;
       this.chart = mod.createHistoryChart(this.chartBox, this.latest, this.tableId);
     } catch (e) {

@@ -10,7 +10,7 @@ import { h } from '../dom';
 import { renderError, renderNote } from './error';
 import { renderFileRequest } from './file-request';
 import { renderGates } from './gates';
-import { HistoryView } from './history';
+import { HistoryView, prefetchHistoryChart } from './history';
 import { LoadView } from './load';
 import { PlotView } from './plot';
 import { ProgressView } from './progress';
@@ -31,6 +31,8 @@ interface View {
 function createView(b: DisplayBundle): View {
   switch (b.kind) {
     case 'progress': {
+      // A fit started: its history chart will be wanted when the first epoch ends.
+      void prefetchHistoryChart().catch(() => {});
       const v = new ProgressView();
       return { el: v.el, kind: b.kind, update: (x) => v.update(x as typeof b) };
     }
