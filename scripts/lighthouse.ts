@@ -110,6 +110,15 @@ interface Run {
   cls: number;
   si: number;
   dom: number;
+  /** Main-thread time in "Style & Layout" (Lighthouse's mainthread-work-breakdown), ms. */
+  style: number;
+  /** Main-thread time in "Script Evaluation", ms. */
+  script: number;
+}
+
+/** Milliseconds of one group of Lighthouse's main-thread breakdown (0 when absent). */
+function breakdown(audit: { details?: { items?: { group: string; duration: number }[] } } | undefined, group: string): number {
+  return audit?.details?.items?.find((i) => i.group === group)?.duration ?? 0;
 }
 
 /** One Lighthouse run, as a child process (async: this process serves the pages meanwhile). */
@@ -147,12 +156,14 @@ async function lighthouse(url: string): Promise<Run> {
     cls: a['cumulative-layout-shift'].numericValue,
     si: a['speed-index'].numericValue,
     dom: a['dom-size']?.numericValue ?? NaN,
+    style: breakdown(a['mainthread-work-breakdown'], 'styleLayout'),
+    script: breakdown(a['mainthread-work-breakdown'], 'scriptEvaluation'),
   };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 console.log(`Lighthouse 12 mobile, gzip, ${runs} run(s) per page, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-console.log('page'.padEnd(34) + 'median  scores        FCP ms  LCP ms  TBT ms  CLS    DOM');
+console.log('page'.padEnd(34) + 'median  scores        FCP ms  LCP ms  TBT ms  CLS    DOM    style+layout ms  script ms');
 let failed = false;
 try {
   for (const p of pages) {
@@ -165,7 +176,7 @@ try {
       `/${p}`.padEnd(34) +
         `${String(score).padEnd(8)}${rs.map((r) => r.score).join(',').padEnd(14)}` +
         `${m('fcp').toFixed(0).padStart(6)}  ${m('lcp').toFixed(0).padStart(6)}  ${m('tbt').toFixed(0).padStart(6)}  ` +
-        `${m('cls').toFixed(3)}  ${m('dom')}`,
+        `${m('cls').toFixed(3)}  ${String(m('dom')).padEnd(7)}${m('style').toFixed(0).padStart(15)}  ${m('script').toFixed(0).padStart(9)}`,
     );
   }
 } finally {

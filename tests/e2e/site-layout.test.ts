@@ -60,7 +60,7 @@ describe('width: cells get the width a notebook needs', () => {
           .filter((p) => Math.max(...(p.textContent ?? '').split('\n').map((l) => l.length)) <= 100)
           .filter((p) => p.scrollWidth > p.clientWidth + 1)
           .map((p) => p.closest('rnn-cell')?.getAttribute('data-cell-id'));
-        const para = document.querySelector<HTMLElement>('.lesson-body > p')!;
+        const para = document.querySelector<HTMLElement>('.lesson-body > p, .lesson-section > p')!;
         return { inner, cut, prose: para.getBoundingClientRect().width, cell: pre.closest('rnn-cell')!.getBoundingClientRect().width };
       });
       expect(m.inner, `${slug}: code box width`).toBeGreaterThanOrEqual(await columnsWidth(page, 100));

@@ -1,19 +1,23 @@
 /**
- * Makes boxes that scroll horizontally (wide equations, tables) reachable by keyboard: a box
+ * Makes display equations that still scroll horizontally reachable by keyboard: a box
  * gets tabindex="0" and an accessible name only while its content overflows, so readers can
  * scroll it with the arrow keys without adding a tab stop for every equation. (The visible
  * cue, a shadow on the side with hidden content, is pure CSS: base.css.)
  *
  * No forced reflow: sizes are read only in ResizeObserver callbacks, which run after the
  * browser's own layout (and again for each box whose size changes, e.g. on rotation).
+ *
+ * Equations wrap at KaTeX's break points (base.css), so at phone widths none of the lessons'
+ * equations overflows and this is a fallback (very narrow windows, large text). Tables are
+ * focusable in the server HTML (src/markdown/rehype-scroll-boxes.ts) and are not touched here.
  */
-const SELECTOR = '.katex-display, .table-scroll';
+const SELECTOR = '.katex-display';
 
 function update(box: HTMLElement, overflows: boolean): void {
   if (overflows && !box.hasAttribute('tabindex')) {
     box.tabIndex = 0;
     box.setAttribute('role', 'group');
-    box.setAttribute('aria-label', box.matches('.table-scroll') ? 'Table (scrolls sideways)' : 'Equation (scrolls sideways)');
+    box.setAttribute('aria-label', 'Equation (scrolls sideways)');
   } else if (!overflows && box.getAttribute('tabindex') === '0') {
     box.removeAttribute('tabindex');
     box.removeAttribute('role');
@@ -21,7 +25,7 @@ function update(box: HTMLElement, overflows: boolean): void {
   }
 }
 
-/** Starts watching every wide box on the page (call once, after the DOM is parsed). */
+/** Starts watching every display equation on the page (call once, after the DOM is parsed). */
 export function markScrollBoxes(): void {
   const boxes = [...document.querySelectorAll<HTMLElement>(SELECTOR)];
   if (boxes.length === 0 || !('ResizeObserver' in window)) return;
