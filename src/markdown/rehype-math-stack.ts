@@ -9,7 +9,7 @@
  */
 import type { Element, ElementContent, Root, RootContent } from 'hast';
 
-const isDisplay = (n: RootContent | ElementContent): n is Element =>
+const isDisplay = (n: RootContent | ElementContent): boolean =>
   n.type === 'element' && Array.isArray(n.properties?.className) && n.properties.className.includes('katex-display');
 const isBlank = (n: RootContent | ElementContent) => n.type === 'text' && n.value.trim() === '';
 
@@ -23,7 +23,7 @@ function group(parent: Root | Element): void {
       out.push(n);
       continue;
     }
-    const run: Element[] = [n];
+    const run: Element[] = [n as Element];
     let j = i + 1;
     for (;;) {
       let k = j;

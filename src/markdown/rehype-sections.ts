@@ -1,7 +1,9 @@
 /**
- * Groups a lesson's body into one `<div class="lesson-section">` per h2 (plus one for what comes
- * before the first h2), so the browser can skip the style, layout and paint of sections that
- * are off screen (`content-visibility: auto` in layout.css). On a lesson with thousands of
+ * Groups a lesson's body into one `<div class="lesson-section">` per h2 or h3 (plus one for what
+ * comes before the first heading), so the browser can skip the style, layout and paint of
+ * sections that are off screen (`content-visibility: auto` in layout.css). h3 too: a lesson's
+ * equations section alone holds thousands of KaTeX elements, and the smaller the sections the
+ * less is rendered around the reader's position. On a lesson with thousands of
  * KaTeX and Shiki elements that is what keeps a keystroke in a cell's editor or a theme switch
  * within a frame: only the sections on screen are restyled and laid out.
  *
@@ -38,7 +40,7 @@ export default function rehypeSections() {
         top.push(node);
         continue;
       }
-      if (node.type === 'element' && node.tagName === 'h2') flush();
+      if (node.type === 'element' && (node.tagName === 'h2' || node.tagName === 'h3')) flush();
       current.push(node);
     }
     flush();

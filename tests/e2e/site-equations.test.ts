@@ -63,3 +63,39 @@ describe('GRU lesson equations', () => {
     ).toBe(true);
   });
 });
+
+describe('display equations on a phone (390 px)', () => {
+  for (const slug of ['lstm', 'gru']) {
+    it(`${slug}: no display equation scrolls sideways, and each gate equation is its own display line`, async () => {
+      const { page, errors } = await openPage(browser, `${baseUrl}lessons/${slug}/`, { width: 390, height: 844 });
+      await page.evaluate(() => document.fonts.ready);
+      const displays = await page.$$eval('.katex-display', (ds) =>
+        ds.map((d) => {
+          const box = d as HTMLElement;
+          // Scroll to each display so its section is rendered, as a reader would see it.
+          box.scrollIntoView();
+          const html = box.querySelector('.katex-html')!.getBoundingClientRect();
+          const inner = box.getBoundingClientRect();
+          return {
+            tex: box.querySelector('annotation')?.textContent ?? '',
+            overflows: box.scrollWidth > box.clientWidth + 1 || html.right > inner.right + 1 || html.left < inner.left - 1,
+            focusable: box.tabIndex >= 0,
+          };
+        }),
+      );
+      expect(displays.length).toBeGreaterThan(0);
+      expect(displays.filter((d) => d.overflows).map((d) => d.tex)).toEqual([]);
+      // One gate per display: no display holds two of the gate equations.
+      const gates = slug === 'lstm' ? ['f_t=\\sigma', 'i_t=\\sigma', 'o_t=\\sigma', '\\tilde{c}_t=\\tanh'] : ['z_t=\\sigma', 'r_t=\\sigma', '\\tilde{h}_t=\\tanh'];
+      for (const g of gates) {
+        const holders = displays.filter((d) => squash(d.tex).includes(g));
+        expect(holders.length, `${g} is displayed`).toBeGreaterThan(0);
+        for (const d of holders) {
+          expect(gates.filter((o) => squash(d.tex).includes(o)), `${g} shares its display`).toEqual([g]);
+        }
+      }
+      expect(errors).toEqual([]);
+      await page.context().close();
+    });
+  }
+});

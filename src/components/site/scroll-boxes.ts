@@ -31,10 +31,13 @@ export function markScrollBoxes(): void {
   if (boxes.length === 0 || !('ResizeObserver' in window)) return;
   const sizes = new ResizeObserver((entries) => {
     // Read every size first, then write: one layout for the whole batch, done by the browser.
-    const results = entries.map((e) => {
-      const box = e.target as HTMLElement;
-      return [box, box.scrollWidth > box.clientWidth + 1] as const;
-    });
+    // A box in a section the browser skips (content-visibility, layout.css) is left alone:
+    // reading its scrollWidth would force the layout that skipping saves. It is observed again
+    // when its section is rendered (its size changes then).
+    const results = entries
+      .map((e) => e.target as HTMLElement)
+      .filter((box) => box.checkVisibility({ contentVisibilityAuto: true }))
+      .map((box) => [box, box.scrollWidth > box.clientWidth + 1] as const);
     for (const [box, overflows] of results) update(box, overflows);
   });
   const observe = () => {
