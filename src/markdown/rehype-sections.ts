@@ -10,10 +10,11 @@
  * Only content moves: ESM (MDX import/export) stays at the top level, heading ids and order
  * are untouched, and the wrapper is a plain <div> (no landmark, nothing for screen readers).
  *
- * A skipped section is not laid out, so nothing in it may depend on layout to be usable: wide
- * boxes are keyboard-focusable in the server HTML (rehype-scroll-boxes.ts), display equations
- * wrap instead of scrolling (base.css), and find-in-page and #anchors reveal a skipped section
- * (the browser renders it before scrolling to it).
+ * A skipped section is not laid out, so nothing in it may depend on layout to be usable (and no
+ * script may measure it: that forces the layout skipping saves): wide tables are keyboard-
+ * focusable in the server HTML (rehype-scroll-boxes.ts), display equations wrap instead of
+ * scrolling (base.css), and find-in-page and #anchors reveal a skipped section (the browser
+ * renders it before scrolling to it).
  */
 import type { Element, Root, RootContent } from 'hast';
 

@@ -7,9 +7,9 @@
  * No forced reflow: sizes are read only in ResizeObserver callbacks, which run after the
  * browser's own layout (and again for each box whose size changes, e.g. on rotation).
  *
- * Equations wrap at KaTeX's break points (base.css), so at phone widths none of the lessons'
- * equations overflows and this is a fallback (very narrow windows, large text). Tables are
- * focusable in the server HTML (src/markdown/rehype-scroll-boxes.ts) and are not touched here.
+ * Used by the cheat sheet. Lessons do without it: their equations wrap at KaTeX's break points
+ * (base.css) and fit down to 320 px, and their tables are focusable in the server HTML
+ * (src/markdown/rehype-scroll-boxes.ts).
  */
 const SELECTOR = '.katex-display';
 
