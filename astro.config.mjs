@@ -8,6 +8,8 @@ import remarkCells from './src/markdown/remark-cells.ts';
 import remarkBaseLinks from './src/markdown/remark-base-links.ts';
 import rehypeScrollBoxes from './src/markdown/rehype-scroll-boxes.ts';
 import rehypeKatexErrors from './src/markdown/rehype-katex-errors.ts';
+import rehypeMathStack from './src/markdown/rehype-math-stack.ts';
+import rehypeSections from './src/markdown/rehype-sections.ts';
 import offline from './src/site/offline/integration.ts';
 
 // Deploying under a sub-path (e.g. GitHub Pages project sites): BASE_PATH=/my-course/ npm run build
@@ -33,7 +35,15 @@ export default defineConfig({
     remarkPlugins: [remarkCells, remarkMath, [remarkBaseLinks, { base }]],
     // KaTeX renders at build time (HTML + MathML); a formula it cannot parse fails the build
     // with the file, line and KaTeX's message (rehypeKatexErrors).
-    rehypePlugins: [[rehypeKatex, { throwOnError: false, strict: 'warn' }], rehypeKatexErrors, rehypeScrollBoxes],
+    // rehypeMathStack groups consecutive display equations; rehypeSections groups the body by
+    // h2 so off-screen sections skip style, layout and paint (layout.css).
+    rehypePlugins: [
+      [rehypeKatex, { throwOnError: false, strict: 'warn' }],
+      rehypeKatexErrors,
+      rehypeScrollBoxes,
+      rehypeMathStack,
+      rehypeSections,
+    ],
     shikiConfig: {
       // Both themes are emitted as CSS variables (--shiki-light / --shiki-dark); the site's
       // CSS picks one from the `data-theme` attribute on <html>.

@@ -6,6 +6,7 @@
  *   npm run lighthouse -- --no-build        reuse dist-lighthouse/ (or --dir DIR)
  *   npm run lighthouse -- --runs 5 --only lstm,gru
  *   npm run lighthouse -- --no-build --dir dist-e2e --base /rnn-notebook/   (a build made under a sub-path)
+ *   npm run lighthouse -- --keep /tmp/lh-reports   also write each run's full Lighthouse JSON report there
  *
  * The site is served on 127.0.0.1 under the site's base path with `Content-Encoding: gzip` for
  * text assets (HTML, JS, CSS, JSON, SVG, wasm). Lighthouse runs with its default mobile settings
@@ -14,7 +15,7 @@
  * scores: record `uptime` next to any figure (the script prints it).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -28,8 +29,8 @@ const option = (name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 for (const a of args) {
-  if (a.startsWith('--') && !['--no-build', '--dir', '--runs', '--only', '--base'].includes(a)) {
-    console.error(`npm run lighthouse: unknown option ${a} (known: --no-build, --dir DIR, --base /path/, --runs N, --only a,b)`);
+  if (a.startsWith('--') && !['--no-build', '--dir', '--runs', '--only', '--base', '--keep'].includes(a)) {
+    console.error(`npm run lighthouse: unknown option ${a} (known: --no-build, --dir DIR, --base /path/, --runs N, --only a,b, --keep DIR)`);
     process.exit(1);
   }
 }
@@ -40,6 +41,8 @@ if (!Number.isInteger(runs) || runs < 1) {
   process.exit(1);
 }
 const only = option('--only')?.split(',').filter(Boolean);
+const keep = option('--keep') ? resolve(option('--keep')!) : undefined;
+if (keep) mkdirSync(keep, { recursive: true });
 const chrome = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const base = option('--base') ?? '/';
 if (!base.startsWith('/') || !base.endsWith('/')) {
@@ -110,6 +113,15 @@ interface Run {
   cls: number;
   si: number;
   dom: number;
+  /** Main-thread time in "Style & Layout" (Lighthouse's mainthread-work-breakdown), ms. */
+  style: number;
+  /** Main-thread time in "Script Evaluation", ms. */
+  script: number;
+}
+
+/** Milliseconds of one group of Lighthouse's main-thread breakdown (0 when absent). */
+function breakdown(audit: { details?: { items?: { group: string; duration: number }[] } } | undefined, group: string): number {
+  return audit?.details?.items?.find((i) => i.group === group)?.duration ?? 0;
 }
 
 /** One Lighthouse run, as a child process (async: this process serves the pages meanwhile). */
@@ -137,6 +149,7 @@ async function lighthouse(url: string): Promise<Run> {
     throw new Error(`lighthouse failed on ${url} (exit ${status}): ${stderr.slice(-2000)}`);
   }
   const lhr = JSON.parse(readFileSync(report, 'utf8'));
+  if (keep) copyFileSync(report, join(keep, `${new URL(url).pathname.replace(/\W+/g, '_')}${Date.now()}.json`));
   rmSync(out, { recursive: true, force: true });
   const a = lhr.audits;
   return {
@@ -147,12 +160,14 @@ async function lighthouse(url: string): Promise<Run> {
     cls: a['cumulative-layout-shift'].numericValue,
     si: a['speed-index'].numericValue,
     dom: a['dom-size']?.numericValue ?? NaN,
+    style: breakdown(a['mainthread-work-breakdown'], 'styleLayout'),
+    script: breakdown(a['mainthread-work-breakdown'], 'scriptEvaluation'),
   };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 console.log(`Lighthouse 12 mobile, gzip, ${runs} run(s) per page, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-console.log('page'.padEnd(34) + 'median  scores        FCP ms  LCP ms  TBT ms  CLS    DOM');
+console.log('page'.padEnd(34) + 'median  scores        FCP ms  LCP ms  TBT ms  CLS    DOM    style+layout ms  script ms');
 let failed = false;
 try {
   for (const p of pages) {
@@ -165,7 +180,7 @@ try {
       `/${p}`.padEnd(34) +
         `${String(score).padEnd(8)}${rs.map((r) => r.score).join(',').padEnd(14)}` +
         `${m('fcp').toFixed(0).padStart(6)}  ${m('lcp').toFixed(0).padStart(6)}  ${m('tbt').toFixed(0).padStart(6)}  ` +
-        `${m('cls').toFixed(3)}  ${m('dom')}`,
+        `${m('cls').toFixed(3)}  ${String(m('dom')).padEnd(7)}${m('style').toFixed(0).padStart(15)}  ${m('script').toFixed(0).padStart(9)}`,
     );
   }
 } finally {

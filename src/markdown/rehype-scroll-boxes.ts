@@ -1,8 +1,10 @@
 /**
  * Tables in lessons: each is wrapped in `<div class="table-scroll">`, so a wide table scrolls
- * inside its own box on a phone instead of widening the page (display equations get the same
- * treatment in CSS: `.katex-display` scrolls horizontally; the layout's script makes a box
- * keyboard-focusable only when it overflows). An empty header cell (the top-left corner of a
+ * inside its own box on a phone instead of widening the page. The box is keyboard-focusable
+ * (tabindex="0", a group named "Table") in the server HTML, not by a script after layout: a
+ * table in an off-screen section (content-visibility, rehype-sections.ts) is never laid out,
+ * so a script could not know that it overflows. (Display equations wrap instead: base.css.)
+ * An empty header cell (the top-left corner of a
  * comparison table, `| | LSTM | GRU |`) becomes a `<td>`: a header without text is announced
  * as an empty column header by screen readers.
  */
@@ -33,7 +35,7 @@ function walk(node: Root | Element): void {
       node.children[i] = {
         type: 'element',
         tagName: 'div',
-        properties: { className: ['table-scroll'] },
+        properties: { className: ['table-scroll'], tabIndex: 0, role: 'group', ariaLabel: 'Table' },
         children: [child],
       };
       return;

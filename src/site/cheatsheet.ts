@@ -59,21 +59,60 @@ export function recurrentParams(cell: Pick<CellFacts, 'blocks' | 'biasesPerBlock
 }
 
 /**
- * The first display-maths block (`$$ … $$`) of an MDX body that matches every pattern, as TeX.
- * Throws, naming the lesson, when there is none: the cheat sheet must not silently lose an equation.
+ * The display-maths blocks (`$$ … $$`) of an MDX body as TeX, in runs of consecutive blocks
+ * (nothing but blank lines between them): the lessons write a block of gate equations as one
+ * display per equation, so that each can wrap on a phone.
  */
-export function findEquation(body: string, lesson: string, match: RegExp[]): string {
+export function displayRuns(body: string): string[][] {
+  const runs: string[][] = [];
+  let end = -1;
   for (const m of body.matchAll(/^\$\$\s*\n([\s\S]*?)\n\s*\$\$\s*$/gm)) {
     const tex = m[1].trim();
-    if (match.every((re) => re.test(tex))) return tex;
+    if (runs.length > 0 && body.slice(end, m.index).trim() === '') runs[runs.length - 1]!.push(tex);
+    else runs.push([tex]);
+    end = m.index + m[0].length;
   }
+  return runs;
+}
+
+/**
+ * The source blocks of the first equation that matches every pattern: a single display block,
+ * or else a run of consecutive blocks that matches as a whole. Throws, naming the lesson, when
+ * there is none: the cheat sheet must not silently lose an equation.
+ */
+export function findEquationBlocks(body: string, lesson: string, match: RegExp[]): string[] {
+  const runs = displayRuns(body);
+  const matches = (tex: string) => match.every((re) => re.test(tex));
+  for (const run of runs) for (const tex of run) if (matches(tex)) return [tex];
+  for (const run of runs) if (run.length > 1 && matches(joinEquations(run))) return run;
   throw new Error(
     `cheat sheet: no $$ … $$ block in content/lessons/${lesson}.mdx matches ${match.map(String).join(' and ')}. ` +
       'Keep the cell equations in that lesson, or update CELLS in src/site/cheatsheet.ts.',
   );
 }
 
-/** Drops the `&& \text{…}` annotation column of an aligned block (too wide for a phone or a half page). */
+/**
+ * Display blocks `lhs = rhs \allowbreak\qquad \text{label}` as one `aligned` block, aligned on
+ * each line's first `=`, the label in its own column (`&& \text{…}`, as compactEquation expects).
+ */
+export function joinEquations(blocks: string[]): string {
+  if (blocks.length === 1) return blocks[0]!;
+  const line = (tex: string) =>
+    tex
+      .replace(/\s*\\allowbreak\s*\\qquad\s*(\\text\{[^}]*\})\s*$/, ' && $1')
+      .replace(/\s=\s/, ' &= ');
+  return `\\begin{aligned}\n${blocks.map(line).join(' \\\\\n')}\n\\end{aligned}`;
+}
+
+/** The TeX of the first equation that matches every pattern (findEquationBlocks, joined). */
+export function findEquation(body: string, lesson: string, match: RegExp[]): string {
+  return joinEquations(findEquationBlocks(body, lesson, match));
+}
+
+/**
+ * Drops the annotations (`&& \text{…}` in an aligned block, `\allowbreak\qquad \text{…}` at the
+ * end of a one-line display): too wide for a phone or a half page.
+ */
 export function compactEquation(tex: string): string {
-  return tex.replace(/\s*&&\s*\\text\{[^}]*\}/g, '');
+  return tex.replace(/\s*&&\s*\\text\{[^}]*\}/g, '').replace(/\s*\\allowbreak\s*\\qquad\s*\\text\{[^}]*\}\s*$/, '');
 }

@@ -123,6 +123,14 @@ function slice(body: string, node: RootContent): string {
   return body.slice(start, end);
 }
 
+/**
+ * Drops `\allowbreak`: the lessons' display equations use it as a line-break hint for KaTeX
+ * on phones, and Jupyter's MathJax (v2/v3) does not define it (it would show as an error).
+ */
+export function dropKatexHints(markdown: string): string {
+  return markdown.replace(/\\allowbreak\b\s*/g, '');
+}
+
 /** Site-absolute lesson links -> sibling notebooks (`/lessons/gru/#x` -> `gru.ipynb#x`). */
 export function rewriteLessonLinks(markdown: string): string {
   return markdown.replace(/\]\(\/lessons\/([a-z0-9-]+)\/?(#[^)\s]*)?\)/g, (_m, slug: string, frag?: string) => `](${slug}.ipynb${frag ?? ''})`);
@@ -209,7 +217,7 @@ export function lessonToNotebook(input: NotebookExportInput): Notebook {
   const flush = () => {
     const text = prose.join('\n\n').trim();
     prose = [];
-    if (text) cells.push({ id: `md-${++n}`, cell_type: 'markdown', metadata: {}, source: toLines(rewriteLessonLinks(text)) });
+    if (text) cells.push({ id: `md-${++n}`, cell_type: 'markdown', metadata: {}, source: toLines(dropKatexHints(rewriteLessonLinks(text))) });
   };
   for (const p of out) {
     if (p.kind === 'code') {

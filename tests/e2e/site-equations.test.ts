@@ -55,3 +55,44 @@ describe('GRU lesson equations', () => {
     ).toBe(true);
   });
 });
+
+describe('display equations on a phone (390 px, and 320 px)', () => {
+  const lessons = ['simple-rnn', 'lstm', 'gru', 'rnn-vs-lstm-vs-gru', 'stacked-rnns', 'bidirectional-rnns'];
+  const cases = [...lessons.map((slug) => ({ slug, width: 390 })), ...lessons.map((slug) => ({ slug, width: 320 }))];
+  for (const { slug, width } of cases) {
+    it(`${slug} at ${width} px: no display equation scrolls sideways${slug === 'lstm' || slug === 'gru' ? ', and each gate equation is its own display line' : ''}`, async () => {
+      const { page, errors } = await openPage(browser, `${baseUrl}lessons/${slug}/`, { width, height: 844 });
+      await page.evaluate(() => document.fonts.ready);
+      const displays = await page.$$eval('.katex-display', (ds) =>
+        ds.map((d) => {
+          const box = d as HTMLElement;
+          // Scroll to each display so its section is rendered, as a reader would see it.
+          box.scrollIntoView();
+          const outer = box.getBoundingClientRect();
+          // KaTeX's unbreakable boxes (and a tag, if any) all lie inside the display's box.
+          const cut = [...box.querySelectorAll('.katex-html > *')].some((b) => {
+            const r = b.getBoundingClientRect();
+            return r.right > outer.right + 1 || r.left < outer.left - 1;
+          });
+          return {
+            tex: box.querySelector('annotation')?.textContent ?? '',
+            overflows: cut || box.scrollWidth > box.clientWidth + 1,
+          };
+        }),
+      );
+      expect(displays.length).toBeGreaterThan(0);
+      expect(displays.filter((d) => d.overflows).map((d) => d.tex)).toEqual([]);
+      // One gate per display: no display holds two of the gate equations.
+      const gates = ({ lstm: ['f_t=\\sigma', 'i_t=\\sigma', 'o_t=\\sigma', '\\tilde{c}_t=\\tanh'], gru: ['z_t=\\sigma', 'r_t=\\sigma', '\\tilde{h}_t=\\tanh'] } as Record<string, string[]>)[slug] ?? [];
+      for (const g of gates) {
+        const holders = displays.filter((d) => squash(d.tex).includes(g));
+        expect(holders.length, `${g} is displayed`).toBeGreaterThan(0);
+        for (const d of holders) {
+          expect(gates.filter((o) => squash(d.tex).includes(o)), `${g} shares its display`).toEqual([g]);
+        }
+      }
+      expect(errors).toEqual([]);
+      await page.context().close();
+    });
+  }
+});

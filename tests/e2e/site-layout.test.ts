@@ -53,7 +53,7 @@ describe('width: cells get the width a notebook needs', () => {
           .filter((p) => Math.max(...(p.textContent ?? '').split('\n').map((l) => l.length)) <= 100)
           .filter((p) => p.scrollWidth > p.clientWidth + 1)
           .map((p) => p.closest('rnn-cell')?.getAttribute('data-cell-id'));
-        const para = document.querySelector<HTMLElement>('.lesson-body > p')!;
+        const para = document.querySelector<HTMLElement>('.lesson-body > p, .lesson-section > p')!;
         return { inner, cut, prose: para.getBoundingClientRect().width, cell: pre.closest('rnn-cell')!.getBoundingClientRect().width };
       });
       expect(m.inner, `${slug}: code box width`).toBeGreaterThanOrEqual(await columnsWidth(page, 100));
@@ -301,6 +301,60 @@ describe('responsiveness: no storage or layout work per keystroke or per toggle'
     const slow = await page.evaluate(() => (window as unknown as { __events: { name: string; duration: number }[] }).__events);
     // Reported, not asserted: timings on a shared machine are noise (figures: PERFORMANCE.md).
     console.log(`event entries over 16 ms while typing 30 keys and toggling the theme: ${JSON.stringify(slow)}`);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
+
+describe('sections off screen skip rendering (content-visibility), links and find still reach them', () => {
+  /** Where the heading `id` is, relative to the viewport, after the page settles. */
+  const headingTop = (page: Page, id: string) =>
+    page.evaluate(async (id) => {
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      return document.getElementById(id)!.getBoundingClientRect().top;
+    }, id);
+
+  it('an anchor link to a heading far below scrolls to it, from the table of contents and from the URL', async () => {
+    const { page, errors } = await openPage(browser, LSTM(), { width: 1440, height: 900 });
+    const sections = await page.$$eval('.lesson-body > .lesson-section', (ss) =>
+      ss.map((s) => getComputedStyle(s).contentVisibility),
+    );
+    expect(sections.length, 'one section per h2 or h3').toBeGreaterThan(3);
+    expect(new Set(sections)).toEqual(new Set(['auto']));
+    // The last h2 of the lesson, thousands of px below, in a section that has not been rendered.
+    const id = await page.$$eval('.lesson-body h2[id]', (hs) => hs[hs.length - 1]!.id);
+    const far = await page.evaluate((id) => document.getElementById(id)!.getBoundingClientRect().top, id);
+    expect(far).toBeGreaterThan(5000);
+    await page.locator(`.toc-sidebar a[href="#${id}"]`).click();
+    await expect.poll(() => headingTop(page, id)).toBeGreaterThanOrEqual(0);
+    expect(await headingTop(page, id)).toBeLessThan(300);
+    expect(await page.evaluate(() => location.hash)).toBe(`#${id}`);
+
+    const direct = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    await direct.goto(`${LSTM()}#${id}`, { waitUntil: 'load' });
+    await expect.poll(() => headingTop(direct, id)).toBeGreaterThanOrEqual(0);
+    expect(await headingTop(direct, id)).toBeLessThan(300);
+    await direct.context().close();
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('find-in-page reaches text in a section that was never rendered', async () => {
+    const { page, errors } = await openPage(browser, LSTM(), { width: 1280, height: 900 });
+    // A phrase from the lesson's last section (its text, as the reader sees it).
+    const phrase = await page.$$eval('.lesson-body > .lesson-section', (ss) => {
+      const p = ss[ss.length - 1]!.querySelector('p, li')!;
+      return (p.textContent ?? '').trim().split(/\s+/).slice(0, 4).join(' ');
+    });
+    expect(phrase.length).toBeGreaterThan(8);
+    const found = await page.evaluate((phrase) => {
+      const ok = (window as unknown as { find(s: string): boolean }).find(phrase);
+      const range = getSelection()!.getRangeAt(0).getBoundingClientRect();
+      return { ok, top: range.top, bottom: range.bottom };
+    }, phrase);
+    expect(found.ok, phrase).toBe(true);
+    expect(found.top).toBeGreaterThanOrEqual(0);
+    expect(found.bottom).toBeLessThanOrEqual(900);
     expect(errors).toEqual([]);
     await page.context().close();
   });

@@ -5,15 +5,17 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CELLS, compactEquation, findEquation, recurrentParams } from '../../src/site/cheatsheet';
+import { CELLS, compactEquation, findEquation, findEquationBlocks, joinEquations, recurrentParams } from '../../src/site/cheatsheet';
 
 const body = (slug: string) => readFileSync(resolve(__dirname, '../../content/lessons', `${slug}.mdx`), 'utf8');
 
 describe('cheat sheet data', () => {
   for (const cell of CELLS) {
     it(`${cell.keras}: equations come from content/lessons/${cell.lesson}.mdx`, () => {
+      const blocks = findEquationBlocks(body(cell.lesson), cell.lesson, cell.match);
+      for (const tex of blocks) expect(body(cell.lesson)).toContain(tex);
       const tex = findEquation(body(cell.lesson), cell.lesson, cell.match);
-      expect(body(cell.lesson)).toContain(tex);
+      for (const re of cell.match) expect(tex).toMatch(re);
       expect(compactEquation(tex)).not.toMatch(/\\text\{/);
     });
   }
@@ -29,6 +31,15 @@ describe('cheat sheet data', () => {
     expect(body('gru')).toMatch(/\b570\b/);
     expect(recurrentParams(simple, 1, 32)).toBe(1088);
     expect(body('simple-rnn')).toContain('1{,}088');
+  });
+
+  it('joins a run of one-equation display blocks into one aligned block, labels in their own column', () => {
+    const md = ['$$', 'f_t = \\sigma(a) \\allowbreak\\qquad \\text{forget gate}', '$$', '', '$$', 'c_t = f_t \\odot c_{t-1}', '$$', '', 'Text.', '', '$$', 'y = 1', '$$'].join('\n');
+    expect(findEquationBlocks(md, 'x', [/\\sigma/, /\\odot/])).toEqual(['f_t = \\sigma(a) \\allowbreak\\qquad \\text{forget gate}', 'c_t = f_t \\odot c_{t-1}']);
+    expect(findEquation(md, 'x', [/\\sigma/, /\\odot/])).toBe('\\begin{aligned}\nf_t &= \\sigma(a) && \\text{forget gate} \\\\\nc_t &= f_t \\odot c_{t-1}\n\\end{aligned}');
+    expect(compactEquation(findEquation(md, 'x', [/f_t/]))).toBe('f_t = \\sigma(a)');
+    // Blocks with prose between them are not one run.
+    expect(() => findEquationBlocks(md, 'x', [/c_t/, /y = 1/])).toThrow(/content\/lessons\/x\.mdx/);
   });
 
   it('fails loudly, naming the lesson, when an equation block is missing', () => {
