@@ -5,7 +5,10 @@
  * - shows one live ProgressBundle per epoch (displayId `fit-<run>-<n>-epoch-<e>`), updated
  *   at most every `progressIntervalMs` and at the end of the epoch, with Keras metric names
  *   and Keras-style running means during the epoch;
- * - then a HistoryBundle (displayId `fit-<run>-<n>-history`) updated after each epoch;
+ * - then a HistoryBundle (displayId `fit-<run>-<n>-history`) with every completed epoch,
+ *   posted at most every `progressIntervalMs` and once more when fit ends: the bundle holds
+ *   the whole history and the page redraws its chart on each, so a tiny model that runs
+ *   hundreds of epochs a second would otherwise flood the page (quadratic in the epochs);
  * - yields a macrotask every `yieldIntervalMs` of wall time so `interrupt` messages get in;
  * - on interrupt sets `stopTraining`, so tfjs stops after the current batch; the partial
  *   epoch's progress line is marked `stopped`, the history (and the History that fit
@@ -86,6 +89,8 @@ export function instrumentFit(tf: Tf, host: FitHost): void {
     let sums: Record<string, number> = {};
     let seen = 0;
     let lastEpochComplete = true;
+    let lastHistoryPost = -Infinity;
+    let historyPending = false;
     const history: { epochs: number[]; metrics: Record<string, number[]> } = { epochs: [], metrics: {} };
 
     const stop = () => {
@@ -106,6 +111,11 @@ export function instrumentFit(tf: Tf, host: FitHost): void {
       if (stopped) bundle.stopped = true;
       host.display(bundle, `${fitId}-epoch-${epoch}`);
       lastPost = now;
+    };
+    const postHistory = (now = host.now()) => {
+      host.display({ kind: 'history', epochs: [...history.epochs], metrics: cloneMetrics(history.metrics) }, `${fitId}-history`);
+      lastHistoryPost = now;
+      historyPending = false;
     };
     /** The running means with Keras's names and order (sums are kept under tfjs's names). */
     const means = () => {
@@ -135,7 +145,9 @@ export function instrumentFit(tf: Tf, host: FitHost): void {
           sums = {};
           seen = 0;
           epochStart = host.now();
-          progress(false, {}, false);
+          // The empty line of a new epoch only when a line is due (the first epoch always):
+          // epochs shorter than the interval show their final line only.
+          if (e === 0 || epochStart - lastPost >= host.progressIntervalMs) progress(false, {}, false, epochStart);
         },
         onBatchEnd: async (batch: number, logs?: tfTypes.Logs) => {
           // Runs after every batch (782 times an epoch): one clock read, no allocation
@@ -158,10 +170,9 @@ export function instrumentFit(tf: Tf, host: FitHost): void {
             progress(true, epochLogs, stoppedByReader);
             history.epochs.push(epoch);
             for (const [k, v] of Object.entries(epochLogs)) (history.metrics[k] ??= []).push(v);
-            host.display(
-              { kind: 'history', epochs: [...history.epochs], metrics: cloneMetrics(history.metrics) },
-              `${fitId}-history`,
-            );
+            historyPending = true;
+            const now = host.now();
+            if (now - lastHistoryPost >= host.progressIntervalMs) postHistory(now);
           } else {
             progress(false, means(), true);
           }
@@ -184,7 +195,12 @@ export function instrumentFit(tf: Tf, host: FitHost): void {
     if (host.interrupted()) throw new KeyboardInterrupt();
     const running = original.call(this, x as never, y as never, fitArgs);
     host.track(running, stop);
-    const result = await running;
+    let result: tfTypes.History;
+    try {
+      result = await running;
+    } finally {
+      if (historyPending) postHistory();
+    }
     if (stoppedByReader) {
       if (!lastEpochComplete) dropLastEpoch(result);
       throw new KeyboardInterrupt();

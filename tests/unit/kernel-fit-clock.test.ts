@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { instrumentFit, type FitHost } from '../../src/kernel/fit';
 import { KeyboardInterrupt } from '../../src/kernel/interrupt';
-import type { DisplayBundle, ProgressBundle } from '../../src/kernel/protocol';
+import type { DisplayBundle, ProgressBundle } from '../../src/contract/protocol';
 
 let clock = 0;
 let yields = 0;
@@ -113,5 +113,32 @@ describe('fit instrumentation with an injected clock', () => {
     expect(last).toMatchObject({ epoch: 1, step: 6, stopped: true, done: false });
     expect(shown.some((s) => s.bundle.kind === 'history')).toBe(false);
     tf.dispose([x, y]);
+  });
+});
+
+describe('fit instrumentation when epochs are shorter than the progress interval', () => {
+  it('posts every epoch’s final line but the whole history only when due and once at the end', async () => {
+    reset();
+    const [x, y] = data();
+    // 60 epochs of one batch; 10 ms per epoch, so ten epochs per 100 ms interval.
+    const hist = await tinyModel().fit(x, y, {
+      epochs: 60,
+      batchSize: 64,
+      callbacks: { onEpochEnd: async () => void (clock += 10) },
+    });
+    const done = shown.filter((s) => s.bundle.kind === 'progress' && (s.bundle as ProgressBundle).done);
+    expect(done.map((s) => (s.bundle as ProgressBundle).epoch)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    const histories = shown.filter((s) => s.bundle.kind === 'history');
+    // Due at 0 ms, then every 100 ms of the 600 (the clock moves after our callback), plus the final one.
+    expect(histories.length).toBeLessThanOrEqual(8);
+    expect(histories.length).toBeGreaterThanOrEqual(2);
+    const last = histories.at(-1)!.bundle as { epochs: number[]; metrics: Record<string, number[]> };
+    expect(last.epochs).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    expect(last.metrics.loss).toEqual(hist.history.loss);
+    // Empty "epoch begins" lines only when due: far fewer than one per epoch.
+    const begins = shown.filter((s) => s.bundle.kind === 'progress' && (s.bundle as ProgressBundle).step === 0 && !(s.bundle as ProgressBundle).done);
+    expect(begins.length).toBeLessThanOrEqual(8);
+    x.dispose();
+    y.dispose();
   });
 });
