@@ -101,7 +101,9 @@ await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 const port = (server.address() as { port: number }).port;
 const origin = `http://127.0.0.1:${port}`;
 
-const pages = ['', ...readdirSync(join(dir, 'lessons')).map((s) => `lessons/${s}/`)].filter(
+// Lesson pages are the folders with an index.html (lessons/<slug>.ipynb files sit beside them).
+const lessonDirs = readdirSync(join(dir, 'lessons')).filter((s) => existsSync(join(dir, 'lessons', s, 'index.html')));
+const pages = ['', ...lessonDirs.map((s) => `lessons/${s}/`)].filter(
   (p) => !only || only.some((o) => p === o || p === `lessons/${o}/` || (o === 'home' && p === '')),
 );
 
