@@ -10,6 +10,7 @@
  * and `zeros` biases.
  */
 import * as tf from '@tensorflow/tfjs';
+import { ValueError } from './errors';
 
 /** What the layers accept for an initializer argument. */
 export type InitializerSpec = string | { className: string; config?: Record<string, unknown> } | InitializerLike;
@@ -31,7 +32,7 @@ export interface InitializerLike {
 export function orthogonal(gain = 1): InitializerLike {
   return {
     apply(shape: number[], dtype?: tf.DataType): tf.Tensor {
-      if (shape.length < 2) throw new Error('orthogonal initializer: the shape must be at least 2D.');
+      if (shape.length < 2) throw new ValueError('orthogonal initializer: the shape must be at least 2D.');
       const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
       const cols = shape[shape.length - 1];
       const m = Math.max(rows, cols);
@@ -91,7 +92,7 @@ export function resolveInitializer(spec: InitializerSpec | undefined, fallback: 
   if (typeof s === 'string') {
     const make = IDENTIFIERS[camel(s)];
     if (!make) {
-      throw new Error(`Unknown ${argName} '${s}'. Known: ${Object.keys(IDENTIFIERS).join(', ')}.`);
+      throw new ValueError(`Unknown ${argName} '${s}'. Known: ${Object.keys(IDENTIFIERS).join(', ')}.`);
     }
     return make();
   }
@@ -99,7 +100,7 @@ export function resolveInitializer(spec: InitializerSpec | undefined, fallback: 
   const dict = s as { className: string; config?: Record<string, unknown> };
   if (dict.className === 'Orthogonal') return orthogonal(Number(dict.config?.gain ?? 1));
   const entry = tf.serialization.SerializationMap.getMap().classNameMap[dict.className];
-  if (!entry) throw new Error(`Unknown ${argName} class '${dict.className}'.`);
+  if (!entry) throw new ValueError(`Unknown ${argName} class '${dict.className}'.`);
   const [cls, fromConfig] = entry;
   return fromConfig(cls, (dict.config ?? {}) as tf.serialization.ConfigDict) as unknown as InitializerLike;
 }

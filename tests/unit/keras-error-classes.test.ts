@@ -33,6 +33,12 @@ describe('Keras error classes for bad arguments', () => {
     ['unsupported value', () => rnn.lstm({ units: 2, dtype: 'float64' } as never), /argument 'dtype' = "float64" is not supported/],
     ['imdb limit', () => applyKerasOptions(raw as never, { limit: -2 }), /limit must be a non-negative integer/],
     ['datasets option', () => rnn.datasets.longRangeMemory({ numSamples: 4, gap: 0.5 }), /gap must be an integer/],
+    ['recurrent units', () => rnn.lstm({ units: -1 }), /argument 'units' must be a positive integer/],
+    ['dropout not a number', () => rnn.gru({ units: 2, dropout: 'half' as never }), /argument 'dropout' must be a number between 0 and 1/], // 1.5 is clamped to 1, as Keras does
+    ['embedding inputDim', () => rnn.embedding({ inputDim: 0, outputDim: 2 }), /argument 'inputDim' must be a positive integer/],
+    ['adam clipping', () => rnn.adam({ clipnorm: 1, clipvalue: 1 }), /only one of 'clipnorm', 'globalClipnorm' and 'clipvalue'/],
+    ['initializer name', () => rnn.lstm({ units: 2, kernelInitializer: 'glorotUniformish' as never }), /Unknown/],
+    ['inspect layer', () => rnn.inspect.inputGradientNorms({} as never, [[1]]), /'layer' must be made by rnn.lstm/],
   ])('%s: ValueError', (_name, call, message) => {
     const e = thrownBy(call);
     expect(e).toBeInstanceOf(ValueError);

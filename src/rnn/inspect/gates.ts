@@ -24,6 +24,7 @@ import { readTape } from '../kernels/readout';
 import { gatesOf, type CellKind, type SequenceSpec } from '../kernels/types';
 import { Bidirectional } from '../layers/bidirectional';
 import { FusedRecurrent } from '../layers/recurrent';
+import { ValueError } from '../errors';
 
 /** One recurrent layer's values at every step of every sequence of a batch. */
 export interface GateTrace {
@@ -102,7 +103,7 @@ export function ownerInModel(model: tf.LayersModel, layer: tf.layers.Layer): tf.
     if (l === layer) return l;
     if (l instanceof Bidirectional && (l.forwardLayer === layer || l.backwardLayer === layer)) return l;
   }
-  throw new Error(`rnn.inspect: layer ${describe(layer)} is not a layer of model '${model.name}' (pass one of model.layers).`);
+  throw new ValueError(`rnn.inspect: layer ${describe(layer)} is not a layer of model '${model.name}' (pass one of model.layers).`);
 }
 
 /** Runs the layers of `model` that come before `owner` on `x`: the input `owner` sees. */
@@ -115,16 +116,16 @@ export function inputOfLayer(model: tf.LayersModel, owner: tf.layers.Layer, x: t
         if (l.getClassName() === 'InputLayer') continue;
         // The readout runs the kernel without a mask, so a masked model would be shown wrongly.
         if (l.getClassName() === 'Masking' || (l as { maskZero?: boolean }).maskZero === true) {
-          throw new Error(
+          throw new ValueError(
             `rnn.inspect: layer '${l.name}' masks padding, and the gate readout does not follow masks yet; inspect a model without masking (e.g. copy the weights into one with maskZero: false and pass an unpadded review).`,
           );
         }
         y = l.apply(y) as tf.Tensor;
       }
-      throw new Error(`rnn.inspect: layer '${owner.name}' is not in model '${model.name}'.`);
+      throw new ValueError(`rnn.inspect: layer '${owner.name}' is not in model '${model.name}'.`);
     }
     const sym = owner.input;
-    if (Array.isArray(sym)) throw new Error(`rnn.inspect: layer '${owner.name}' has several inputs; pass its input directly (without 'model').`);
+    if (Array.isArray(sym)) throw new ValueError(`rnn.inspect: layer '${owner.name}' has several inputs; pass its input directly (without 'model').`);
     if (model.inputs.includes(sym)) return x.clone();
     const sub = tf.model({ inputs: model.inputs, outputs: sym });
     return sub.predict(x) as tf.Tensor;
@@ -133,7 +134,7 @@ export function inputOfLayer(model: tf.LayersModel, owner: tf.layers.Layer, x: t
 
 function toTensor(x: InputLike, what: string): tf.Tensor {
   if (x instanceof tf.Tensor) return x;
-  if (!Array.isArray(x)) throw new Error(`rnn.inspect.gates: ${what} must be a tensor or a nested array, got ${typeof x}.`);
+  if (!Array.isArray(x)) throw new ValueError(`rnn.inspect.gates: ${what} must be a tensor or a nested array, got ${typeof x}.`);
   return tf.tensor(x as number[][]);
 }
 
@@ -153,9 +154,9 @@ function nest(data: Float32Array, B: number, T: number, u: number, stride: numbe
 
 /** Runs one recurrent layer's fused kernel on its input and reads the tape. */
 function traceLayer(layer: FusedRecurrent, input: tf.Tensor): GateTrace {
-  if (!layer.built) throw new Error(`rnn.inspect.gates: layer '${layer.name}' is not built yet (add it to a model, or call the model once).`);
+  if (!layer.built) throw new ValueError(`rnn.inspect.gates: layer '${layer.name}' is not built yet (add it to a model, or call the model once).`);
   if (input.rank !== 3) {
-    throw new Error(`rnn.inspect.gates: layer '${layer.name}' expects an input of shape [batch, steps, features], got [${input.shape.join(', ')}].`);
+    throw new ValueError(`rnn.inspect.gates: layer '${layer.name}' expects an input of shape [batch, steps, features], got [${input.shape.join(', ')}].`);
   }
   const [B, T, D] = input.shape as [number, number, number];
   const u = layer.units;
@@ -164,7 +165,7 @@ function traceLayer(layer: FusedRecurrent, input: tf.Tensor): GateTrace {
   const weights = layer.getWeights();
   const expectD = weights[0].shape[0];
   if (D !== expectD) {
-    throw new Error(`rnn.inspect.gates: layer '${layer.name}' was built for ${expectD} input features, the input has ${D}.`);
+    throw new ValueError(`rnn.inspect.gates: layer '${layer.name}' was built for ${expectD} input features, the input has ${D}.`);
   }
   const spec: SequenceSpec = {
     cell,
@@ -234,10 +235,10 @@ export function gates(
   options: GatesOptions = {},
 ): GateTrace | { forward: GateTrace; backward: GateTrace } {
   if (!(layer instanceof FusedRecurrent) && !(layer instanceof Bidirectional)) {
-    throw new Error(`rnn.inspect.gates: 'layer' must be a layer made by rnn.lstm, rnn.gru, rnn.simpleRNN or rnn.bidirectional, got ${describe(layer)}.`);
+    throw new ValueError(`rnn.inspect.gates: 'layer' must be a layer made by rnn.lstm, rnn.gru, rnn.simpleRNN or rnn.bidirectional, got ${describe(layer)}.`);
   }
   for (const key of Object.keys(options ?? {})) {
-    if (key !== 'model') throw new Error(`rnn.inspect.gates: unknown option '${key}' (the only option is 'model').`);
+    if (key !== 'model') throw new ValueError(`rnn.inspect.gates: unknown option '${key}' (the only option is 'model').`);
   }
   const xt = toTensor(x, 'x');
   const owned = xt !== x;
@@ -270,13 +271,13 @@ export function gates(
  * its last state (`returnSequences: false`), so that what follows it reads one h.
  */
 export function stepPredictions(model: tf.LayersModel, layer: FusedRecurrent, trace: GateTrace): number[][][] {
-  if (!(model instanceof tf.Sequential)) throw new Error('rnn.inspect.stepPredictions: needs a tf.sequential model.');
+  if (!(model instanceof tf.Sequential)) throw new ValueError('rnn.inspect.stepPredictions: needs a tf.sequential model.');
   const at = model.layers.indexOf(layer);
-  if (at < 0) throw new Error(`rnn.inspect.stepPredictions: layer ${describe(layer)} is not one of model.layers.`);
+  if (at < 0) throw new ValueError(`rnn.inspect.stepPredictions: layer ${describe(layer)} is not one of model.layers.`);
   if (layer.returnSequences || layer.returnState) {
-    throw new Error(`rnn.inspect.stepPredictions: layer '${layer.name}' returns sequences or states; the head after it does not read a single h_t.`);
+    throw new ValueError(`rnn.inspect.stepPredictions: layer '${layer.name}' returns sequences or states; the head after it does not read a single h_t.`);
   }
-  if (trace.layer !== layer.name) throw new Error(`rnn.inspect.stepPredictions: the trace is of layer '${trace.layer}', not '${layer.name}'.`);
+  if (trace.layer !== layer.name) throw new ValueError(`rnn.inspect.stepPredictions: the trace is of layer '${trace.layer}', not '${layer.name}'.`);
   const { batch: B, steps: T, units: u } = trace;
   const flat = new Float32Array(B * T * u);
   let k = 0;

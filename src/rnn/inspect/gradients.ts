@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { FusedRecurrent } from '../layers/recurrent';
+import { ValueError } from '../errors';
 
 /**
  * ||∂h_T/∂x_t|| for t = 0..T-1 (input positions), for one sequence `x` of shape
@@ -18,14 +19,14 @@ import { FusedRecurrent } from '../layers/recurrent';
  */
 export function inputGradientNorms(layer: FusedRecurrent, x: tf.Tensor | number[][] | number[][][]): number[] {
   if (!(layer instanceof FusedRecurrent)) {
-    throw new Error(`rnn.inspect.inputGradientNorms: 'layer' must be made by rnn.lstm, rnn.gru or rnn.simpleRNN.`);
+    throw new ValueError(`rnn.inspect.inputGradientNorms: 'layer' must be made by rnn.lstm, rnn.gru or rnn.simpleRNN.`);
   }
-  if (!layer.built) throw new Error(`rnn.inspect.inputGradientNorms: layer '${layer.name}' is not built yet (add it to a model first).`);
+  if (!layer.built) throw new ValueError(`rnn.inspect.inputGradientNorms: layer '${layer.name}' is not built yet (add it to a model first).`);
   return tf.tidy(() => {
     let xt = (x instanceof tf.Tensor ? x : tf.tensor(x as number[][])).toFloat();
     if (xt.rank === 2) xt = xt.expandDims(0);
     if (xt.rank !== 3 || xt.shape[0] !== 1) {
-      throw new Error(`rnn.inspect.inputGradientNorms: x must be one sequence [steps, features] or [1, steps, features], got [${xt.shape.join(', ')}].`);
+      throw new ValueError(`rnn.inspect.inputGradientNorms: x must be one sequence [steps, features] or [1, steps, features], got [${xt.shape.join(', ')}].`);
     }
     const u = layer.units;
     const [, T, D] = xt.shape;

@@ -21,6 +21,7 @@ import { uniqueLayerName } from '../names';
 import { applyWithInitialState, initialStatesOf } from './initial-states';
 import { FusedRecurrent } from './recurrent';
 import { checkLayerArgs, recordActivity, resolveRegularizer, serializeWeightArg, type Regularizer, type RegularizerSpec } from './weight-args';
+import { ValueError } from '../errors';
 
 type Shape = (number | null)[];
 type Kwargs = Record<string, unknown>;
@@ -56,7 +57,7 @@ const MERGE_MODES = ['concat', 'sum', 'mul', 'ave'];
 
 function deserializeLayer(dict: { className: string; config: tf.serialization.ConfigDict }): FusedRecurrent {
   const entry = tf.serialization.SerializationMap.getMap().classNameMap[dict.className];
-  if (!entry) throw new Error(`Bidirectional: unknown wrapped layer class '${dict.className}'.`);
+  if (!entry) throw new ValueError(`Bidirectional: unknown wrapped layer class '${dict.className}'.`);
   const [cls, fromConfig] = entry;
   return fromConfig(cls, dict.config) as unknown as FusedRecurrent;
 }
@@ -79,7 +80,7 @@ export class Bidirectional extends tf.layers.Layer {
       ? deserializeLayer(layerArg as { className: string; config: tf.serialization.ConfigDict })
       : layerArg;
     if (!(layer instanceof FusedRecurrent)) {
-      throw new Error(`Bidirectional: argument 'layer' must be a layer made by rnn.lstm, rnn.gru or rnn.simpleRNN.`);
+      throw new ValueError(`Bidirectional: argument 'layer' must be a layer made by rnn.lstm, rnn.gru or rnn.simpleRNN.`);
     }
     const backArg = args.backwardLayer;
     const backward =
@@ -89,11 +90,11 @@ export class Bidirectional extends tf.layers.Layer {
           ? deserializeLayer(backArg as { className: string; config: tf.serialization.ConfigDict })
           : backArg;
     if (backward != null && !(backward instanceof FusedRecurrent)) {
-      throw new Error(`Bidirectional: argument 'backwardLayer' must be a layer made by rnn.lstm, rnn.gru or rnn.simpleRNN.`);
+      throw new ValueError(`Bidirectional: argument 'backwardLayer' must be a layer made by rnn.lstm, rnn.gru or rnn.simpleRNN.`);
     }
     const mergeMode = args.mergeMode === undefined ? 'concat' : args.mergeMode;
     if (mergeMode !== null && !MERGE_MODES.includes(mergeMode)) {
-      throw new Error(`Bidirectional: argument 'mergeMode' must be one of 'concat', 'sum', 'mul', 'ave' or null, got '${String(mergeMode)}'.`);
+      throw new ValueError(`Bidirectional: argument 'mergeMode' must be one of 'concat', 'sum', 'mul', 'ave' or null, got '${String(mergeMode)}'.`);
     }
     const inner = { ...layer.getConfig() } as Record<string, unknown>;
     const base: Record<string, unknown> = { name: args.name ?? uniqueLayerName('bidirectional') };
@@ -115,13 +116,13 @@ export class Bidirectional extends tf.layers.Layer {
     this.backwardLayer = backward ?? new Cls({ ...inner, name: `backward_${innerName.replace(/^backward_/, '')}`, goBackwards: true });
     this.customBackward = backward != null;
     if (this.forwardLayer.goBackwards === this.backwardLayer.goBackwards) {
-      throw new Error(
+      throw new ValueError(
         `Bidirectional: the forward and backward layers must have different 'goBackwards' values, got ${this.forwardLayer.goBackwards} for both.`,
       );
     }
     for (const a of ['stateful', 'returnSequences', 'returnState'] as const) {
       if (this.forwardLayer[a] !== this.backwardLayer[a]) {
-        throw new Error(
+        throw new ValueError(
           `Bidirectional: the forward and backward layers must have the same '${a}', got ${this.forwardLayer[a]} (forward) and ${this.backwardLayer[a]} (backward).`,
         );
       }
@@ -155,7 +156,7 @@ export class Bidirectional extends tf.layers.Layer {
     return this.forwardLayer.trainableWeights.concat(this.backwardLayer.trainableWeights);
   }
   override set trainableWeights(_w: tf.LayerVariable[]) {
-    throw new Error('Bidirectional: trainableWeights cannot be set directly.');
+    throw new ValueError('Bidirectional: trainableWeights cannot be set directly.');
   }
   override get nonTrainableWeights(): tf.LayerVariable[] {
     return this.forwardLayer.nonTrainableWeights.concat(this.backwardLayer.nonTrainableWeights);
@@ -201,7 +202,7 @@ export class Bidirectional extends tf.layers.Layer {
 
   /** Stateful halves: resets both (Keras `reset_states`). */
   resetStates(): void {
-    if (!this.forwardLayer.stateful) throw new Error(`Bidirectional '${this.name}': resetStates() needs a stateful layer.`);
+    if (!this.forwardLayer.stateful) throw new ValueError(`Bidirectional '${this.name}': resetStates() needs a stateful layer.`);
     this.forwardLayer.resetStates();
     this.backwardLayer.resetStates();
   }
@@ -226,7 +227,7 @@ export class Bidirectional extends tf.layers.Layer {
     const initial = initialStatesOf(list, kwargs);
     const n = this.forwardLayer.stateCount;
     if (initial != null && initial.length !== 2 * n) {
-      throw new Error(
+      throw new ValueError(
         `Bidirectional '${this.name}': 'initialState' must have ${2 * n} tensors (the forward layer's ${n}, then the backward layer's ${n}), got ${initial.length}.`,
       );
     }

@@ -25,6 +25,7 @@ import {
 import { getWasmKernels } from '../kernels/index';
 import { ResidentBuffer } from '../kernels/resident';
 import type { WasmKernels } from '../kernels/wasm';
+import { ValueError } from '../errors';
 
 type Shape = (number | null)[];
 
@@ -67,7 +68,7 @@ function idsAsInt32(ids: ArrayLike<number>, V: number): Int32Array {
   for (let n = 0; n < ids.length; n++) {
     const id = ids[n];
     if (!(id >= 0 && id < V) || id !== Math.floor(id)) {
-      throw new Error(`Embedding: id ${id} is outside [0, ${V}) (inputDim ${V}).`);
+      throw new ValueError(`Embedding: id ${id} is outside [0, ${V}) (inputDim ${V}).`);
     }
     out[n] = id;
   }
@@ -80,7 +81,7 @@ function gatherRows(ids: ArrayLike<number>, table: Float32Array, V: number, E: n
   for (let n = 0; n < ids.length; n++) {
     const id = ids[n];
     if (!(id >= 0 && id < V) || id !== Math.floor(id)) {
-      throw new Error(`Embedding: id ${id} is outside [0, ${V}) (inputDim ${V}).`);
+      throw new ValueError(`Embedding: id ${id} is outside [0, ${V}) (inputDim ${V}).`);
     }
     const src = id * E;
     const dst = n * E;
@@ -137,11 +138,11 @@ export class Embedding extends tf.layers.Layer {
     for (const key of ['inputDim', 'outputDim'] as const) {
       const v = args?.[key];
       if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
-        throw new Error(`Embedding: argument '${key}' must be a positive integer, got ${String(v)}.`);
+        throw new ValueError(`Embedding: argument '${key}' must be a positive integer, got ${String(v)}.`);
       }
     }
     if (args.maskZero != null && typeof args.maskZero !== 'boolean') {
-      throw new Error(`Embedding: argument 'maskZero' must be true or false, got ${String(args.maskZero)}.`);
+      throw new ValueError(`Embedding: argument 'maskZero' must be true or false, got ${String(args.maskZero)}.`);
     }
     const base: Record<string, unknown> = { name: args.name ?? uniqueLayerName('embedding') };
     if (args.inputShape) base.inputShape = args.inputShape;

@@ -27,6 +27,7 @@ import { uniqueLayerName } from '../names';
 import { Prng } from '../data/prng';
 import { applyWithInitialState, initialStatesOf } from './initial-states';
 import { fusedSequence, referenceSequence, type FusedOptions } from './sequence-op';
+import { ValueError } from '../errors';
 import {
   addWeightConstraint,
   addWeightPenalty,
@@ -135,16 +136,16 @@ function rejectUnsupported(args: Record<string, unknown>, layer: string): void {
   for (const key of ['dropout', 'recurrentDropout']) {
     const v = args[key];
     if (v != null && (typeof v !== 'number' || !Number.isFinite(v))) {
-      throw new Error(`${layer}: argument '${key}' must be a number between 0 and 1, got ${String(v)}.`);
+      throw new ValueError(`${layer}: argument '${key}' must be a number between 0 and 1, got ${String(v)}.`);
     }
   }
   for (const key of ['stateful', 'unroll', 'zeroOutputForMask']) {
     const v = args[key];
-    if (v != null && typeof v !== 'boolean') throw new Error(`${layer}: argument '${key}' must be true or false, got ${String(v)}.`);
+    if (v != null && typeof v !== 'boolean') throw new ValueError(`${layer}: argument '${key}' must be true or false, got ${String(v)}.`);
   }
   const seed = args['seed'];
   if (seed != null && (typeof seed !== 'number' || !Number.isInteger(seed))) {
-    throw new Error(`${layer}: argument 'seed' must be an integer, got ${String(seed)}.`);
+    throw new ValueError(`${layer}: argument 'seed' must be an integer, got ${String(seed)}.`);
   }
 }
 
@@ -205,7 +206,7 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
   protected constructor(cell: CellKind, prefix: string, args: RecurrentLayerArgs & { unitForgetBias?: boolean; resetAfter?: boolean }) {
     const layerName = { simple: 'SimpleRNN', lstm: 'LSTM', gru: 'GRU' }[cell];
     if (args == null || typeof args.units !== 'number' || !Number.isInteger(args.units) || args.units <= 0) {
-      throw new Error(`${layerName}: argument 'units' must be a positive integer, got ${String(args?.units)}.`);
+      throw new ValueError(`${layerName}: argument 'units' must be a positive integer, got ${String(args?.units)}.`);
     }
     checkLayerArgs(args, layerName);
     rejectUnsupported(args as unknown as Record<string, unknown>, layerName);
@@ -248,13 +249,13 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
       biasConstraint: resolveConstraint(args.biasConstraint, 'biasConstraint', layerName),
     };
     if (cell !== 'gru' && (args as GRULayerArgs).resetAfter !== undefined) {
-      throw new Error(`${layerName}: argument 'resetAfter' only applies to GRU.`);
+      throw new ValueError(`${layerName}: argument 'resetAfter' only applies to GRU.`);
     }
     if (cell !== 'lstm' && (args as LSTMLayerArgs).unitForgetBias !== undefined) {
-      throw new Error(`${layerName}: argument 'unitForgetBias' only applies to LSTM.`);
+      throw new ValueError(`${layerName}: argument 'unitForgetBias' only applies to LSTM.`);
     }
     if (cell === 'simple' && args.recurrentActivation !== undefined) {
-      throw new Error(`SimpleRNN: argument 'recurrentActivation' does not apply to SimpleRNN.`);
+      throw new ValueError(`SimpleRNN: argument 'recurrentActivation' does not apply to SimpleRNN.`);
     }
     this.supportsMasking = true;
   }
@@ -272,18 +273,18 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
   override build(inputShape: Shape | Shape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
     if (shape.length !== 3) {
-      throw new Error(`${this.kerasClassName} '${this.name}' expects input of shape [batch, steps, features], got [${shape.join(', ')}].`);
+      throw new ValueError(`${this.kerasClassName} '${this.name}' expects input of shape [batch, steps, features], got [${shape.join(', ')}].`);
     }
     const inputDim = shape[2];
-    if (inputDim == null) throw new Error(`${this.kerasClassName} '${this.name}': the feature dimension of the input must be known.`);
+    if (inputDim == null) throw new ValueError(`${this.kerasClassName} '${this.name}': the feature dimension of the input must be known.`);
     if (this.unroll && shape[1] == null) {
-      throw new Error(
+      throw new ValueError(
         `${this.kerasClassName} '${this.name}': cannot unroll a recurrent layer when the number of steps is unknown; give the input shape (inputShape: [steps, features]).`,
       );
     }
     if (this.stateful) {
       if (shape[0] == null) {
-        throw new Error(
+        throw new ValueError(
           `${this.kerasClassName} '${this.name}': stateful: true needs a fixed batch size; give 'batchInputShape' [batch, steps, features] (or 'batchSize') to the first layer.`,
         );
       }
@@ -340,19 +341,19 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
    */
   resetStates(states?: tf.Tensor | tf.Tensor[]): void {
     if (!this.stateful) {
-      throw new Error(`${this.kerasClassName} '${this.name}': resetStates() needs a stateful layer (stateful: true).`);
+      throw new ValueError(`${this.kerasClassName} '${this.name}': resetStates() needs a stateful layer (stateful: true).`);
     }
     if (this.statefulBatch == null) {
-      throw new Error(`${this.kerasClassName} '${this.name}': the layer is not built yet, so its batch size is unknown.`);
+      throw new ValueError(`${this.kerasClassName} '${this.name}': the layer is not built yet, so its batch size is unknown.`);
     }
     const B = this.statefulBatch;
     const given = states == null ? null : Array.isArray(states) ? states : [states];
     if (given && given.length !== this.stateCount) {
-      throw new Error(`${this.kerasClassName} '${this.name}': expected ${this.stateCount} state tensor(s), got ${given.length}.`);
+      throw new ValueError(`${this.kerasClassName} '${this.name}': expected ${this.stateCount} state tensor(s), got ${given.length}.`);
     }
     given?.forEach((t) => {
       if (t.shape.length !== 2 || t.shape[0] !== B || t.shape[1] !== this.units) {
-        throw new Error(`${this.kerasClassName} '${this.name}': each state must have shape [${B}, ${this.units}], got [${t.shape.join(', ')}].`);
+        throw new ValueError(`${this.kerasClassName} '${this.name}': each state must have shape [${B}, ${this.units}], got [${t.shape.join(', ')}].`);
       }
     });
     const old = this.stateTensors;
@@ -387,7 +388,7 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
     const n = count * batch * width;
     if (this.dropoutMaskSource) {
       const m = this.dropoutMaskSource(kind, count, batch, width);
-      if (m.length !== n) throw new Error(`${this.kerasClassName} '${this.name}': dropoutMaskSource returned ${m.length} values, expected ${n}.`);
+      if (m.length !== n) throw new ValueError(`${this.kerasClassName} '${this.name}': dropoutMaskSource returned ${m.length} values, expected ${n}.`);
       return m;
     }
     const out = new Float32Array(n);
@@ -437,14 +438,14 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
     const training = kwargs?.['training'] === true;
     return tf.tidy(() => {
       let x = list[0] as tf.Tensor3D;
-      if (x.rank !== 3) throw new Error(`${this.kerasClassName} '${this.name}' expects a rank-3 input, got rank ${x.rank}.`);
+      if (x.rank !== 3) throw new ValueError(`${this.kerasClassName} '${this.name}' expects a rank-3 input, got rank ${x.rank}.`);
       if (x.dtype !== 'float32') x = x.toFloat();
       const [B, T, D] = x.shape;
       const u = this.units;
       const what = `${this.kerasClassName} '${this.name}'`;
       if (this.stateful) {
         if (B !== this.statefulBatch) {
-          throw new Error(
+          throw new ValueError(
             `${what}: stateful layers need every batch to have ${this.statefulBatch} samples (the batch size they were built with), got ${B}. Use a number of samples that is a multiple of the batch size.`,
           );
         }
@@ -452,18 +453,18 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
       }
       if (initial != null) {
         if (initial.length !== this.stateCount) {
-          throw new Error(`${what}: 'initialState' must have ${this.stateCount} tensor(s) (${this.cellKind === 'lstm' ? 'h and c' : 'h'}), got ${initial.length}.`);
+          throw new ValueError(`${what}: 'initialState' must have ${this.stateCount} tensor(s) (${this.cellKind === 'lstm' ? 'h and c' : 'h'}), got ${initial.length}.`);
         }
         initial.forEach((t, i) => {
           if (t.shape.length !== 2 || t.shape[0] !== B || t.shape[1] !== u) {
-            throw new Error(`${what}: initial state ${i} must have shape [${B}, ${u}], got [${t.shape.join(', ')}].`);
+            throw new ValueError(`${what}: initial state ${i} must have shape [${B}, ${u}], got [${t.shape.join(', ')}].`);
           }
         });
       }
       let mask: Uint8Array | null = null;
       if (maskT != null) {
         if (maskT.shape.length !== 2 || maskT.shape[0] !== B || maskT.shape[1] !== T) {
-          throw new Error(`${what}: the mask must have shape [${B}, ${T}] (batch, steps), got [${maskT.shape.join(', ')}].`);
+          throw new ValueError(`${what}: the mask must have shape [${B}, ${T}] (batch, steps), got [${maskT.shape.join(', ')}].`);
         }
         const md = maskT.dataSync();
         mask = new Uint8Array(B * T);

@@ -16,6 +16,7 @@ import { getKernels, getWasmKernels } from '../kernels/index';
 import { cpuStorage, residentTensor } from '../kernels/resident';
 import type { AdamState } from '../kernels/types';
 import type { WasmKernels } from '../kernels/wasm';
+import { ValueError } from '../errors';
 
 /** Arguments of `rnn.adam` (Keras defaults). */
 export interface AdamArgs {
@@ -155,14 +156,14 @@ export class Adam extends tf.Optimizer {
     this.clipvalue = args.clipvalue ?? undefined;
     weightFinalizer?.register(this, this.weights);
     for (const [k, v] of Object.entries({ learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon })) {
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new Error(`adam: argument '${k}' must be a non-negative number, got ${String(v)}.`);
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ValueError(`adam: argument '${k}' must be a non-negative number, got ${String(v)}.`);
     }
     const clips = Object.entries({ clipnorm: this.clipnorm, globalClipnorm: this.globalClipnorm, clipvalue: this.clipvalue }).filter(([, v]) => v !== undefined);
     for (const [k, v] of clips) {
-      if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new Error(`adam: argument '${k}' must be a positive number, got ${String(v)}.`);
+      if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new ValueError(`adam: argument '${k}' must be a positive number, got ${String(v)}.`);
     }
     if (clips.length > 1) {
-      throw new Error(`adam: only one of 'clipnorm', 'globalClipnorm' and 'clipvalue' can be set, got ${clips.map(([k]) => `'${k}'`).join(' and ')}.`);
+      throw new ValueError(`adam: only one of 'clipnorm', 'globalClipnorm' and 'clipvalue' can be set, got ${clips.map(([k]) => `'${k}'`).join(' and ')}.`);
     }
   }
 
@@ -183,7 +184,7 @@ export class Adam extends tf.Optimizer {
     const residentW: (ResidentWeight | null)[] = [];
     for (const [name] of live) {
       const variable = registered[name];
-      if (!variable) throw new Error(`adam: unknown variable '${name}'.`);
+      if (!variable) throw new ValueError(`adam: unknown variable '${name}'.`);
       let s = this.slots.get(name);
       if (!s || s.size !== variable.size) {
         s?.dispose();
