@@ -15,7 +15,7 @@ const work = mkdtempSync(join(tmpdir(), 'rnn-wasm-'));
 const out = join(work, 'kernels.wasm');
 const args = [
   '--target=wasm32',
-  '-O3',
+  '-O2',
   '-msimd128',
   '-mbulk-memory',
   '-nostdlib',
