@@ -40,8 +40,8 @@ describe('save and load a trained model', () => {
     const { page, errors } = await openNotebook(browser, lesson);
     const dataCell = await indexOf(page, 'lstm-data');
     const source = await page.locator('rnn-cell').nth(dataCell).getAttribute('data-source');
-    expect(source).toContain('REVIEWS = 2000, EPOCHS = 2');
-    const small = source!.replace('REVIEWS = 2000, EPOCHS = 2', 'REVIEWS = 200, EPOCHS = 1');
+    expect(source).toContain('REVIEWS = 25000, EPOCHS = 5');
+    const small = source!.replace('REVIEWS = 25000, EPOCHS = 5', 'REVIEWS = 200, EPOCHS = 1');
     await setCellCode(page, dataCell, small);
     await run(page, 'lstm-data');
     await run(page, 'lstm-build');
