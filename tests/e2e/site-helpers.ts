@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { openPage } from './browser';
+import { renderAllSections } from './sections';
 
 export const EXPECTED_LESSONS = [
   { slug: 'simple-rnn', title: 'Recurrent networks and the simple RNN' },
@@ -23,8 +24,9 @@ export async function discoverLessons(browser: Browser, baseUrl: string): Promis
   return hrefs;
 }
 
-/** Runs axe-core on the page and returns its violations as readable lines. */
+/** Runs axe-core on the page (every section rendered) and returns its violations as readable lines. */
 export async function axeViolations(page: Page): Promise<string[]> {
+  await renderAllSections(page);
   await page.addScriptTag({ path: resolve(__dirname, '../../node_modules/axe-core/axe.min.js') });
   const violations = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
