@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as rnn from '../../src/rnn/index';
 import type { PenaltySpec } from '../golden/rnn/generate-regularized';
 import type { LayerSpec, RecurrentSpec, Weight } from '../golden/rnn/reference';
@@ -129,4 +129,29 @@ export function makeRecurrent(spec: RecurrentSpec, extra: Record<string, unknown
   if (spec.type === 'lstm') return rnn.lstm(common);
   if (spec.type === 'gru') return rnn.gru({ ...common, resetAfter: spec.resetAfter ?? true });
   return rnn.simpleRNN(common);
+}
+
+/**
+ * Registers `run(fx, fused)` for every fixture on each path that must reproduce the fixtures: the
+ * fused layers on the js kernels and on the wasm kernels (`fused = true`), then the unfused
+ * reference path (per-timestep tfjs ops, `fused = false`).
+ */
+export function describeEveryPath<F extends { name: string }>(fixtures: F[], run: (fx: F, fused: boolean) => void, unfusedTitle: string): void {
+  for (const impl of ['js', 'wasm'] as const) {
+    describe(`fused, ${impl} kernels`, () => {
+      for (const fx of fixtures) {
+        it(fx.name, () => {
+          rnn.setKernelImplementation(impl);
+          try {
+            run(fx, true);
+          } finally {
+            rnn.setKernelImplementation('auto');
+          }
+        });
+      }
+    });
+  }
+  describe(unfusedTitle, () => {
+    for (const fx of fixtures) it(fx.name, () => run(fx, false));
+  });
 }

@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as rnn from '../../src/rnn/index';
-import { expectClose, GOLDEN_TOL as TOL, loadGoldenFixtures, makeRecurrent, type DropMasks, type GoldenFixture as Fixture } from './golden-fixtures';
+import { describeEveryPath, expectClose, GOLDEN_TOL as TOL, loadGoldenFixtures, makeRecurrent, type DropMasks, type GoldenFixture as Fixture } from './golden-fixtures';
 
 /** Makes a layer draw the fixture's dropout masks ([count][batch][width], flattened). */
 function injectMasks(l: rnn.FusedRecurrent, d: DropMasks | undefined): void {
@@ -126,21 +126,5 @@ describe('golden fixtures (Keras semantics, float64 reference)', () => {
       expect(names).toContain(n);
     }
   });
-  for (const impl of ['js', 'wasm'] as const) {
-    describe(`fused, ${impl} kernels`, () => {
-      for (const fx of fixtures) {
-        it(fx.name, () => {
-          rnn.setKernelImplementation(impl);
-          try {
-            runCase(fx, true);
-          } finally {
-            rnn.setKernelImplementation('auto');
-          }
-        });
-      }
-    });
-  }
-  describe('unfused reference path (per-timestep tfjs ops)', () => {
-    for (const fx of fixtures) it(fx.name, () => runCase(fx, false));
-  });
+  describeEveryPath(fixtures, runCase, 'unfused reference path (per-timestep tfjs ops)');
 });

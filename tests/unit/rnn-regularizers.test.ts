@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as rnn from '../../src/rnn/index';
 import type { PenaltySpec } from '../golden/rnn/generate-regularized';
-import { expectClose, GOLDEN_TOL as TOL, loadRegularizedFixtures, makeRecurrent, type RegularizedFixture as Fixture } from './golden-fixtures';
+import { describeEveryPath, expectClose, GOLDEN_TOL as TOL, loadRegularizedFixtures, makeRecurrent, type RegularizedFixture as Fixture } from './golden-fixtures';
 
 const fixtures = loadRegularizedFixtures();
 
@@ -93,23 +93,7 @@ describe('golden: penalised loss and gradients (float64 reference, 1e-5)', () =>
       expect(seen.size, type).toBe(12);
     }
   });
-  for (const impl of ['js', 'wasm'] as const) {
-    describe(`fused, ${impl} kernels`, () => {
-      for (const fx of fixtures) {
-        it(fx.name, () => {
-          rnn.setKernelImplementation(impl);
-          try {
-            runGolden(fx, true);
-          } finally {
-            rnn.setKernelImplementation('auto');
-          }
-        });
-      }
-    });
-  }
-  describe('unfused reference path', () => {
-    for (const fx of fixtures) it(fx.name, () => runGolden(fx, false));
-  });
+  describeEveryPath(fixtures, runGolden, 'unfused reference path');
 });
 
 describe('fit', () => {
