@@ -105,7 +105,7 @@ export async function runPageBench(root: string, opts: { dist?: string; rebuild?
   const server = await startStaticServer(outDir, BASE);
   const browser = await launch();
   try {
-    const { page } = await openNotebook(browser, new URL('lessons/lstm/', server.url).href);
+    const { page } = await openNotebook(browser, new URL('lessons/lstm/', server.url).href, { sections: 'on-screen' });
     if (opts.reducedMotion) await page.emulateMedia({ reducedMotion: 'reduce' });
     const ids = await page.$$eval('rnn-cell', (cells) => cells.map((c) => (c as HTMLElement).dataset.cellId ?? ''));
     const at = (id: string) => {

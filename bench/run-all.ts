@@ -19,7 +19,7 @@ if (!existsSync(join(dist, 'data', 'imdb'))) throw new Error(`${dist} has no IMD
 const server = await startStaticServer(dist, '/rnn-notebook/');
 const browser = await launch();
 try {
-  const { page } = await openNotebook(browser, new URL(`lessons/${lesson}/`, server.url).href);
+  const { page } = await openNotebook(browser, new URL(`lessons/${lesson}/`, server.url).href, { sections: 'on-screen' });
   const ids = await page.locator('rnn-cell').evaluateAll((cs) => cs.map((c) => (c as HTMLElement).dataset.cellId ?? ''));
   const iData = ids.indexOf(`${lesson}-data`);
   const source = await page.locator('rnn-cell').nth(iData).evaluate((c) => (c as HTMLElement).dataset.source ?? '');
