@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { openPage } from './browser';
 import { baseUrl, browser, useBrowser } from './use-browser';
 import { axeViolations, discoverLessons } from './site-helpers';
+import { renderAllSections } from './sections';
 
 useBrowser();
 let lessons: string[] = [];
@@ -114,6 +115,7 @@ describe('cells', () => {
 
   it('switch between TensorFlow.js and Keras with the mouse and the keyboard', async () => {
     const { page, errors } = await openPage(browser, cellLesson);
+    await renderAllSections(page); // reads cells anywhere on the page, as a reader who scrolled there
     const cell = page.locator('rnn-cell:has(.cell-keras)').first();
     const [jsTab, kerasTab] = [cell.locator('[role="tab"]').nth(0), cell.locator('[role="tab"]').nth(1)];
     const [code, keras] = [cell.locator('.cell-code'), cell.locator('.cell-keras')];
