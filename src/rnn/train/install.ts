@@ -68,6 +68,23 @@ function safePlan(model: tf.LayersModel, training: boolean): ReturnType<typeof p
   }
 }
 
+/**
+ * A train (`training`) or test function that runs the fused step for each plain batch and
+ * tfjs's own `stock` function for a batch it cannot take (sample weights), counting both.
+ */
+function fusedOrStock(plan: Exclude<ReturnType<typeof planFusedStep>, string>, model: tf.LayersModel, stock: TrainFn, info: FusedStepInfo, training: boolean): TrainFn {
+  return (data: tf.Tensor[]) => {
+    const out = plainBatch(data) ? runFusedStep(plan, model, data[0], data[1], training) : null;
+    if (!out) {
+      info.fallbackBatches++;
+      return stock(data);
+    }
+    if (training) info.trainSteps++;
+    else info.testSteps++;
+    return out.map((v) => tf.scalar(v));
+  };
+}
+
 let installed = false;
 
 /** Serves `fit`, `evaluate` and fit's validation with the fused step where it applies (idempotent). */
@@ -84,15 +101,7 @@ export function installFusedFit(): void {
     const info = infoOf(this);
     info.train = typeof plan === 'string' ? plan : 'fused';
     if (typeof plan === 'string') return stock;
-    return (data: tf.Tensor[]) => {
-      const out = plainBatch(data) ? runFusedStep(plan, model, data[0], data[1], true) : null;
-      if (!out) {
-        info.fallbackBatches++;
-        return stock(data);
-      }
-      info.trainSteps++;
-      return out.map((v) => tf.scalar(v));
-    };
+    return fusedOrStock(plan, model, stock, info, true);
   };
   proto.makeTestFunction = function (this: ModelInternals): void {
     stockTest.call(this);
@@ -102,14 +111,6 @@ export function installFusedFit(): void {
     const info = infoOf(this);
     info.test = typeof plan === 'string' ? plan : 'fused';
     if (typeof plan === 'string') return;
-    this.testFunction = (data: tf.Tensor[]) => {
-      const out = plainBatch(data) ? runFusedStep(plan, model, data[0], data[1], false) : null;
-      if (!out) {
-        info.fallbackBatches++;
-        return stock(data);
-      }
-      info.testSteps++;
-      return out.map((v) => tf.scalar(v));
-    };
+    this.testFunction = fusedOrStock(plan, model, stock, info, false);
   };
 }
