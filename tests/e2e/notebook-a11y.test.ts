@@ -9,7 +9,6 @@ import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { baseUrl, browser, useBrowser } from './use-browser';
 import { cell, lessonWithCells, openNotebook, outputText, runCell, setCellCode, tinyFitCode, waitForState } from './notebook-helpers';
-import { renderAllSections } from './sections';
 
 useBrowser();
 let lesson = '';
@@ -35,7 +34,6 @@ async function runOutputs(page: Page): Promise<void> {
 }
 
 async function axeOnNotebook(page: Page): Promise<string[]> {
-  await renderAllSections(page);
   await page.addScriptTag({ path: resolve(__dirname, '../../node_modules/axe-core/axe.min.js') });
   return page.evaluate(async () => {
     type AxeResult = { violations: { id: string; help: string; nodes: { target: unknown[] }[] }[] };

@@ -15,7 +15,6 @@ import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { baseUrl, browser, useBrowser } from './use-browser';
 import { cell, openNotebook, outputText, runCell, setCellCode, waitForState } from './notebook-helpers';
-import { renderAllSections } from './sections';
 
 useBrowser();
 let lesson = '';
@@ -25,7 +24,6 @@ beforeAll(async () => {
 });
 
 async function axeOnCells(page: Page): Promise<string[]> {
-  await renderAllSections(page);
   await page.addScriptTag({ path: resolve(__dirname, '../../node_modules/axe-core/axe.min.js') });
   return page.evaluate(async () => {
     type AxeResult = { violations: { id: string; help: string; nodes: { target: unknown[] }[] }[] };

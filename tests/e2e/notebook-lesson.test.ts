@@ -7,7 +7,6 @@
 import { describe, expect, it } from 'vitest';
 import { baseUrl, browser, useBrowser } from './use-browser';
 import { lessonsWithCells, openNotebook } from './notebook-helpers';
-import { renderAllSections } from './sections';
 
 const only = process.env.E2E_QUICK_LESSON;
 const lessons = (await lessonsWithCells(baseUrl)).filter(
@@ -48,7 +47,6 @@ describe('whole lessons', () => {
       expect(report.map((r) => r.prompt)).toEqual(report.map((_, i) => `In [${i + 1}]:`));
       // Every lesson shows Keras-style output: summaries with Keras's totals line, or tables
       // (a training history, a comparison of parameter counts).
-      await renderAllSections(page); // innerText reads '' in a section the reader has not scrolled to
       const totals = await page.locator('table.nb-summary tfoot').allInnerTexts();
       for (const t of totals) expect(t).toMatch(/^Total params: [\d,]+ \([\d.]+ [KMG]?B\)/);
       expect(await page.locator('rnn-cell .cell-output table.nb-table').count()).toBeGreaterThan(0);
