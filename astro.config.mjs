@@ -8,6 +8,7 @@ import remarkCells from './src/markdown/remark-cells.ts';
 import remarkBaseLinks from './src/markdown/remark-base-links.ts';
 import rehypeScrollBoxes from './src/markdown/rehype-scroll-boxes.ts';
 import rehypeKatexErrors from './src/markdown/rehype-katex-errors.ts';
+import { shikiInheritDefault } from './src/markdown/shiki-inherit-default.ts';
 import rehypeMathStack from './src/markdown/rehype-math-stack.ts';
 import rehypeSections from './src/markdown/rehype-sections.ts';
 import offline from './src/site/offline/integration.ts';
@@ -50,6 +51,7 @@ export default defineConfig({
       themes: { light: 'github-light-default', dark: 'github-dark-default' },
       defaultColor: false,
       wrap: false,
+      transformers: [shikiInheritDefault()],
     },
   },
 });

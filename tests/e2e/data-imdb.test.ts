@@ -82,7 +82,7 @@ describe('IMDB data served by the site', () => {
     // Second visit: same cell, new page (and kernel); the big files come from the Cache API.
     fetched.length = 0;
     await page.reload();
-    await page.waitForSelector('rnn-cell.nb-enhanced .cell-actions button');
+    await page.waitForSelector('html[data-notebook="ready"]');
     await setCellCode(page, 0, CODE);
     await runCell(page, 0);
     expect(await waitForState(page, 0, ['done', 'error'])).toBe('done');

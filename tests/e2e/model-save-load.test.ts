@@ -74,7 +74,7 @@ describe('save and load a trained model', () => {
 
     // A new page load: a fresh kernel, nothing trained in it.
     await page.reload();
-    await page.waitForSelector('rnn-cell.nb-enhanced .cell-actions button');
+    await page.waitForSelector('html[data-notebook="ready"]');
     await setCellCode(page, dataCell, small); // the same test reviews as before
     await run(page, 'lstm-data');
     const loadOut = await run(page, 'lstm-load');

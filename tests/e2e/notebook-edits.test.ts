@@ -36,7 +36,7 @@ describe('edits', () => {
     expect(await editorText(page, 0)).toBe(original.replace(/\n$/, ''));
     expect(await cell(page, 0).getByRole('button', { name: 'Reset cell 1', exact: true }).isDisabled()).toBe(true);
     await page.reload();
-    await page.waitForSelector('rnn-cell.nb-enhanced');
+    await page.waitForSelector('html[data-notebook="ready"]');
     expect(await cell(page, 0).locator('.cm-content').count()).toBe(0);
     expect((await cell(page, 0).locator('.cell-code pre').innerText()).trim()).toBe(original.trim());
     expect(errors).toEqual([]);
@@ -57,7 +57,7 @@ describe('edits', () => {
       [id],
     );
     await page.reload();
-    await page.waitForSelector('rnn-cell.nb-enhanced');
+    await page.waitForSelector('html[data-notebook="ready"]');
     const notice = cell(page, 1).locator('.nb-stale');
     expect(await notice.innerText()).toMatch(/changed since you edited it/);
     // The authored code is what the cell shows and runs.

@@ -147,7 +147,7 @@ describe('outputs survive a reload', () => {
       await runCell(page, 0);
       expect(await waitForState(page, 0, ['done', 'error'])).toBe('done');
       await page.reload();
-      await page.waitForSelector('rnn-cell.nb-enhanced .cell-actions button');
+      await page.waitForSelector('html[data-notebook="ready"]');
       const c = cell(page, 0);
       expect(await c.evaluate((el) => el.classList.contains('nb-output-earlier'))).toBe(true);
       const out = await outputText(page, 0);
@@ -168,7 +168,7 @@ describe('outputs survive a reload', () => {
       // Clear outputs forgets the kept copy.
       await page.getByRole('button', { name: 'Clear outputs' }).click();
       await page.reload();
-      await page.waitForSelector('rnn-cell.nb-enhanced .cell-actions button');
+      await page.waitForSelector('html[data-notebook="ready"]');
       expect(await outputText(page, 0)).toBe('');
       expect(errors).toEqual([]);
       await page.context().close();

@@ -43,7 +43,7 @@ export async function lessonWithCells(baseUrl: string, min: number): Promise<str
  */
 export async function openNotebook(browser: Browser, url: string, opts: { width?: number; height?: number; sections?: 'all' | 'on-screen' } = {}) {
   const r = await openPage(browser, url, opts);
-  await r.page.waitForSelector('rnn-cell.nb-enhanced .cell-actions button');
+  await r.page.waitForSelector('html[data-notebook="ready"]');
   if (opts.sections !== 'on-screen') await renderAllSections(r.page);
   return r;
 }

@@ -206,7 +206,7 @@ describe('saved edits', () => {
     const { page: a } = await openNotebook(browser, lesson);
     const b = await a.context().newPage();
     await b.goto(lesson);
-    await b.waitForSelector('rnn-cell.nb-enhanced .cell-actions button');
+    await b.waitForSelector('html[data-notebook="ready"]');
     await setCellCode(a, 0, '"from tab A"');
     await b.waitForFunction(() => /open in another tab/.test(document.querySelector('#notebook-bar .nb-notice')?.textContent ?? ''));
     await setCellCode(b, 0, '"from tab B"');

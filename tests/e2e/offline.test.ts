@@ -50,7 +50,7 @@ describe('offline', () => {
       // Another lesson, by a link on the page (previous/next).
       await page.locator('main a[href$="/lessons/gru/"]:visible').first().click();
       await page.waitForURL(/\/lessons\/gru\/$/);
-      await page.waitForSelector('rnn-cell.nb-enhanced .cell-actions button');
+      await page.waitForSelector('html[data-notebook="ready"]');
       // A cell: kernel worker, tfjs, the library and its WebAssembly, all from the cache.
       await setCellCode(page, 0, CODE);
       await runCell(page, 0);

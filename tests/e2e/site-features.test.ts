@@ -78,6 +78,22 @@ describe('dark mode', () => {
       const pre = document.querySelector('.astro-code');
       return pre ? getComputedStyle(pre).backgroundColor : null;
     });
+    // Tokens in the listing's default colour carry no style of their own (shiki-inherit-default.ts):
+    // they must still show the theme's default colour, and coloured tokens theirs.
+    const tokenColours = () =>
+      page.evaluate(() => {
+        const pre = document.querySelector('.astro-code');
+        const plain = pre?.querySelector('.line > span:not([style])');
+        const coloured = pre?.querySelector('.line > span[style*="--shiki-light"]');
+        if (!pre || !plain || !coloured) return null;
+        return { pre: getComputedStyle(pre).color, plain: getComputedStyle(plain).color, coloured: getComputedStyle(coloured).color };
+      });
+    const darkTokens = await tokenColours();
+    if (darkCode) {
+      expect(darkTokens).not.toBeNull();
+      expect(darkTokens!.plain).toBe('rgb(230, 237, 243)'); // github-dark-default's foreground
+      expect(darkTokens!.coloured).not.toBe(darkTokens!.plain);
+    }
     await toggle.click();
     expect(await theme(page)).toBe('light');
     expect(await toggle.getAttribute('aria-pressed')).toBe('false');
@@ -86,6 +102,10 @@ describe('dark mode', () => {
       // Shiki's dual themes follow the switch.
       const lightCode = await page.evaluate(() => getComputedStyle(document.querySelector('.astro-code')!).backgroundColor);
       expect(lightCode).not.toBe(darkCode);
+      const lightTokens = (await tokenColours())!;
+      expect(lightTokens.plain).toBe('rgb(31, 35, 40)'); // github-light-default's foreground
+      expect(lightTokens.pre).toBe(lightTokens.plain);
+      expect(lightTokens.coloured).not.toBe(lightTokens.plain);
     }
     expect(await page.evaluate(() => localStorage.getItem('rnn-notebook-theme'))).toBe('light');
 

@@ -132,7 +132,7 @@ describe('instant-search dialog', () => {
 
   it('"/" typed in a code cell stays a slash', async () => {
     const { page } = await openPage(browser, `${baseUrl}lessons/lstm/`);
-    await page.waitForSelector('rnn-cell.nb-enhanced .cell-actions button');
+    await page.waitForSelector('html[data-notebook="ready"]');
     await page.locator('rnn-cell').first().getByRole('button', { name: 'Edit cell 1', exact: true }).click();
     const editor = page.locator('rnn-cell').first().locator('.cm-content');
     await editor.waitFor();
