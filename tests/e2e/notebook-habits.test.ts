@@ -33,6 +33,60 @@ async function axeOnCells(page: Page): Promise<string[]> {
   });
 }
 
+describe('enhancing the cells', () => {
+  it('enhances one cell per task, and anything that needs every cell finishes them first', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    // The moment the notebook is created (its constructor has just returned): the first cell is
+    // enhanced, the rest wait for their tasks; asking for `cells` must enhance all of them at once.
+    await page.addInitScript(() => {
+      let nb: unknown;
+      Object.defineProperty(window, 'rnnNotebook', {
+        configurable: true,
+        get: () => nb,
+        set(value: { cells: { index: number }[] }) {
+          nb = value;
+          const enhanced = () => document.querySelectorAll('rnn-cell.nb-enhanced').length;
+          const before = enhanced();
+          const readyBefore = document.documentElement.dataset.notebook ?? null;
+          const cells = value.cells;
+          (window as unknown as { probe: unknown }).probe = {
+            total: document.querySelectorAll('rnn-cell').length,
+            before,
+            readyBefore,
+            afterCells: enhanced(),
+            indices: cells.map((c) => c.index),
+            readyAfter: document.documentElement.dataset.notebook ?? null,
+          };
+        },
+      });
+    });
+    await page.goto(lesson);
+    await page.waitForSelector('html[data-notebook="ready"]');
+    const p = (await page.evaluate(() => (window as unknown as { probe: unknown }).probe)) as {
+      total: number;
+      before: number;
+      readyBefore: string | null;
+      afterCells: number;
+      indices: number[];
+      readyAfter: string | null;
+    };
+    expect(p.total).toBeGreaterThan(2);
+    expect(p.before).toBe(1);
+    expect(p.readyBefore).toBeNull();
+    expect(p.afterCells).toBe(p.total);
+    expect(p.indices).toEqual(Array.from({ length: p.total }, (_, i) => i + 1));
+    expect(p.readyAfter).toBe('ready');
+    // Each cell once: the cells left to the background tasks were not enhanced a second time.
+    await page.waitForTimeout(200);
+    expect(await page.locator('rnn-cell .cell-actions .nb-run').count()).toBe(p.total);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
 describe('Run from the Keras (Python) tab', () => {
   it('switches to the TensorFlow.js tab, runs the JavaScript and says so', async () => {
     const { page, errors } = await openNotebook(browser, lesson);
