@@ -34,6 +34,28 @@ const base = option('--base') ?? '/';
 const KEYS = ' // typed key by key, abcdefghij';
 const TOGGLES = 8;
 
+/** The ES-module packages a bare CodeMirror editor with the JavaScript language imports. */
+const FLOOR_PACKAGES = [
+  'codemirror',
+  '@codemirror/autocomplete',
+  '@codemirror/commands',
+  '@codemirror/lang-javascript',
+  '@codemirror/language',
+  '@codemirror/lint',
+  '@codemirror/search',
+  '@codemirror/streamparser',
+  '@codemirror/state',
+  '@codemirror/view',
+  '@lezer/common',
+  '@lezer/highlight',
+  '@lezer/javascript',
+  '@lezer/lr',
+  '@marijn/find-cluster-break',
+  'crelt',
+  'style-mod',
+  'w3c-keyname',
+];
+
 const server = await startStaticServer(dir, base);
 const browser = await chromium.launch({ executablePath: findChromium(), args: ['--no-sandbox'] });
 try {
@@ -76,7 +98,8 @@ try {
   await page.waitForTimeout(500);
   const typing = await take();
   const report = (label: string, n: number, slow: number[]) => {
-    const s = [...slow].sort((a, b) => a - b);
+    // Event Timing reports durations of 16 ms and more (in 8 ms steps): 16 itself is within a frame.
+    const s = slow.filter((d) => d > 16).sort((a, b) => a - b);
     const all = [...new Array(n - s.length).fill(16), ...s];
     console.log(
       `${label.padEnd(14)} ${n} interactions, ${s.length} over 16 ms; median ${all[Math.floor(all.length / 2)]! <= 16 ? '<= 16' : all[Math.floor(all.length / 2)]} ms, worst ${s.length ? s[s.length - 1] : '<= 16'} ms`,
@@ -93,26 +116,6 @@ try {
   await server.close();
 }
 
-/** The ES-module packages a bare CodeMirror editor with the JavaScript language imports. */
-const FLOOR_PACKAGES = [
-  'codemirror',
-  '@codemirror/autocomplete',
-  '@codemirror/commands',
-  '@codemirror/lang-javascript',
-  '@codemirror/language',
-  '@codemirror/lint',
-  '@codemirror/search',
-  '@codemirror/state',
-  '@codemirror/view',
-  '@lezer/common',
-  '@lezer/highlight',
-  '@lezer/javascript',
-  '@lezer/lr',
-  '@marijn/find-cluster-break',
-  'crelt',
-  'style-mod',
-  'w3c-keyname',
-];
 
 /** Event Timing of KEYS typed at the end of a line in a bare CodeMirror editor on an empty page. */
 async function typingFloor(): Promise<number[]> {
@@ -123,9 +126,11 @@ async function typingFloor(): Promise<number[]> {
     const entry: string = pkg.module ?? pkg.exports?.['.']?.import ?? pkg.exports?.import;
     imports[name] = `/__floor/node_modules/${name}/${entry.replace(/^\.\//, '')}`;
   }
-  const doc = Array.from({ length: 12 }, (_, i) => `model.add(rnn.lstm({ units: 5 }));  // line ${i + 1}`).join('\n');
+  // As in the lesson's cell 2 at 1280 px: a 900 px wide editor whose lines are longer than it, so
+  // typing at the end of one scrolls the editor sideways at every key.
+  const doc = Array.from({ length: 12 }, (_, i) => `model.add(rnn.lstm({ units: 5 }));${' '.repeat(55)}// line ${i + 1}: 4*5*(32+5+1) = 760`).join('\n');
   const html = `<!doctype html><html lang="en"><head><title>CodeMirror floor</title>
-<script type="importmap">${JSON.stringify({ imports })}</script></head><body><div id="ed"></div>
+<script type="importmap">${JSON.stringify({ imports })}</script></head><body><div id="ed" style="width:900px;font:14px monospace"></div>
 <script type="module">
 import { EditorView, basicSetup } from 'codemirror';
 import { javascript } from '@codemirror/lang-javascript';
@@ -137,6 +142,8 @@ window.view = new EditorView({ parent: document.getElementById('ed'), doc: ${JSO
     if (path === '' || path === 'index.html') return route.fulfill({ contentType: 'text/html', body: html });
     return route.fulfill({ contentType: 'text/javascript', body: readFileSync(join(modules, path.replace(/^node_modules\//, ''))) });
   });
+  page.on('pageerror', (e) => console.error('floor page:', String(e)));
+  page.on('console', (m) => m.type() === 'error' && console.error('floor page:', m.text()));
   await page.goto(`${server.url}__floor/`);
   await page.waitForSelector('.cm-content');
   await page.evaluate(() => {
