@@ -20,14 +20,24 @@ afterEach(() => {
 const V = 50;
 const T = 9;
 
-/** Ids in [0, V) and labels (1 when id 7 occurs, so something is learnable). Deterministic. */
-function data(n: number, seed = 3): { x: tf.Tensor2D; y: tf.Tensor2D } {
+/**
+ * Ids in [0, V) and labels (1 when id 7 occurs, so something is learnable). Deterministic.
+ * With `padding`, each sequence holds 3..T ids in [1, V) and zeros before ('pre') or after
+ * ('post') them, as Keras's pad_sequences makes.
+ */
+function data(n: number, seed = 3, padding?: 'pre' | 'post'): { x: tf.Tensor2D; y: tf.Tensor2D } {
   let s = seed;
   const rand = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296;
   const ids = new Int32Array(n * T);
   const ys = new Float32Array(n);
   for (let i = 0; i < n; i++) {
-    for (let t = 0; t < T; t++) ids[i * T + t] = Math.floor(rand() * V);
+    const len = padding ? 3 + (i % (T - 2)) : T;
+    const start = padding === 'pre' ? T - len : 0;
+    for (let t = 0; t < T; t++) {
+      const inside = t >= start && t < start + len;
+      ids[i * T + t] = !inside ? 0 : padding ? 1 + Math.floor(rand() * (V - 1)) : Math.floor(rand() * V);
+    }
+    if (i % 2 === 0) ids[i * T + start + Math.floor(rand() * len)] = 7;
     if (i % 2 === 0) ids[i * T + Math.floor(rand() * T)] = 7;
     let has = 0;
     for (let t = 0; t < T; t++) if (ids[i * T + t] === 7) has = 1;
@@ -45,15 +55,22 @@ interface Config {
   loss?: 'binaryCrossentropy' | 'meanSquaredError' | 'meanAbsoluteError';
   metrics?: string[];
   /** Changes one layer argument (the fall-back cases). */
-  tweak?: 'dropout' | 'recurrentDropout' | 'bothDropouts' | 'regularizer' | 'constraint' | 'maskZero' | 'goBackwards' | 'bidirectional' | 'unfused' | 'untrainable';
+  tweak?: 'dropout' | 'recurrentDropout' | 'bothDropouts' | 'regularizer' | 'constraint' | 'goBackwards' | 'bidirectional' | 'unfused' | 'untrainable';
+  /** An embedding with maskZero (ours or tfjs's), instead of `embedding`. */
+  mask?: 'rnn' | 'tf';
+  /** Padded sequences (see `data`). */
+  padding?: 'pre' | 'post';
+  /** zeroOutputForMask on the recurrent layers. */
+  zeroOutput?: boolean;
 }
 
 function build(cfg: Config): tf.Sequential {
   const m = tf.sequential();
   const embArgs = { inputDim: V, outputDim: 6, inputLength: T };
-  if (cfg.tweak === 'maskZero') m.add(rnn.embedding({ ...embArgs, maskZero: true }));
+  if (cfg.mask) m.add(cfg.mask === 'tf' ? tf.layers.embedding({ ...embArgs, maskZero: true }) : rnn.embedding({ ...embArgs, maskZero: true }));
   else m.add(cfg.embedding === 'tf' ? tf.layers.embedding(embArgs) : rnn.embedding(embArgs));
   const extra: Record<string, unknown> = {};
+  if (cfg.zeroOutput) extra.zeroOutputForMask = true;
   if (cfg.tweak === 'dropout') Object.assign(extra, { dropout: 0.2, seed: 11 });
   if (cfg.tweak === 'recurrentDropout') Object.assign(extra, { recurrentDropout: 0.3, seed: 12 });
   if (cfg.tweak === 'bothDropouts') Object.assign(extra, { dropout: 0.25, recurrentDropout: 0.2, seed: 13 });
@@ -68,7 +85,7 @@ function build(cfg: Config): tf.Sequential {
   else if (cell === 'simple') m.add(rnn.simpleRNN({ units: 4, ...extra }));
   else {
     m.add(rnn.lstm({ units: 5, returnSequences: true, ...extra }));
-    m.add(rnn.gru({ units: 3 }));
+    m.add(rnn.gru({ units: 3, ...(cfg.zeroOutput ? { zeroOutputForMask: true } : {}) }));
   }
   if (cfg.dense === 'tf') m.add(tf.layers.dense({ units: 1, activation: 'sigmoid' }));
   else if (cfg.dense === 'two') {
@@ -107,7 +124,7 @@ async function train(cfg: Config, fused: boolean, init: tf.Tensor[] | null, fitA
   const model = build(cfg);
   const start = init ?? deterministicWeights(model);
   model.setWeights(start);
-  const { x, y } = data(80);
+  const { x, y } = data(80, 3, cfg.padding);
   const h = await model.fit(x, y, { batchSize: 16, epochs: 2, shuffle: false, verbose: 0, ...fitArgs });
   const ev = model.evaluate(x, y, { batchSize: 32 }) as tf.Scalar | tf.Scalar[];
   const evaluated = (Array.isArray(ev) ? ev : [ev]).map((t) => t.dataSync()[0]);
@@ -166,6 +183,12 @@ describe('fused training step: same numbers as the stock train function', () => 
     ['GRU with recurrentDropout (seeded)', { cell: 'gru', tweak: 'recurrentDropout' }],
     ['stacked with dropout and recurrentDropout (seeded)', { cell: 'stacked', tweak: 'bothDropouts' }],
     ['SimpleRNN with both dropouts (seeded)', { cell: 'simple', tweak: 'bothDropouts', optimizer: "'adam'" }],
+    // maskZero: the mask (id != 0) reaches every recurrent layer, as tfjs passes it on.
+    ['LSTM, rnn.embedding maskZero, post-padding', { mask: 'rnn', padding: 'post' }],
+    ['GRU, rnn.embedding maskZero, pre-padding', { cell: 'gru', mask: 'rnn', padding: 'pre' }],
+    ['SimpleRNN, maskZero, zeros anywhere in the sequence', { cell: 'simple', mask: 'rnn' }],
+    ['stacked, tf.layers.embedding maskZero, zeroOutputForMask, post-padding', { cell: 'stacked', mask: 'tf', padding: 'post', zeroOutput: true }],
+    ['stacked, maskZero with dropout and recurrentDropout (seeded), pre-padding', { cell: 'stacked', mask: 'rnn', padding: 'pre', tweak: 'bothDropouts' }],
   ];
   for (const [name, cfg] of cases) {
     it(name, async () => {
@@ -322,7 +345,6 @@ describe('fused training step: what falls back to the stock path', () => {
   const cases: [string, Config, RegExp][] = [
     ['a kernel regularizer', { tweak: 'regularizer' }, /regulari/],
     ['a kernel constraint', { tweak: 'constraint' }, /constraint/],
-    ['maskZero', { tweak: 'maskZero' }, /maskZero/],
     ['goBackwards', { tweak: 'goBackwards' }, /goBackwards/],
     ['Bidirectional', { tweak: 'bidirectional' }, /no fused recurrent/],
     ['fused: false', { tweak: 'unfused' }, /fused: false/],

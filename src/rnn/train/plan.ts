@@ -6,7 +6,8 @@
  * - the cpu backend with the WebAssembly kernels (the JS-kernel fallback keeps tfjs's path);
  * - one input, one output, a chain of layers each used once (`tf.sequential` or the same
  *   written with `tf.model`): optionally an embedding (`rnn.embedding` or `tf.layers.embedding`,
- *   no `maskZero`, no regularizer / constraint), then one or more fused recurrent layers
+ *   no regularizer / constraint; with `maskZero` its mask, id != 0, reaches every recurrent
+ *   layer as Keras passes it on), then one or more fused recurrent layers
  *   (`rnn.lstm` / `gru` / `simpleRNN`, `fused` on, with bias (dropout and recurrentDropout
  *   are served, with the layer's own masks), no returnState / stateful / goBackwards, no
  *   regularizer / constraint; all but the last
@@ -39,6 +40,12 @@ export interface EmbeddingStage {
   dim: number;
   /** tf.layers.embedding casts float ids to int32 (truncation); rnn.embedding refuses non-integers. */
   truncateIds: boolean;
+  /**
+   * `maskZero`: the mask [batch, steps] is `input != 0` (both embeddings compare the input as
+   * given, before any cast), and every recurrent layer gets it (a layer that returns sequences
+   * passes its input mask on; the last one returns no mask, so the dense layers get none).
+   */
+  maskZero: boolean;
 }
 
 /** One fused recurrent layer. */
@@ -160,12 +167,11 @@ export function planFusedStep(model: tf.LayersModel, training: boolean): FusedPl
   if (first instanceof Embedding || isTfjsEmbedding(first)) {
     const ours = first instanceof Embedding;
     const f = first as AnyLayer;
-    if (f['maskZero']) return 'the embedding masks padding (maskZero)';
     const regs = ours ? [f['embeddingsRegularizer'], f['embeddingsConstraint'], f['activityRegularizerArg']] : [f['embeddingsRegularizer'], f['embeddingsConstraint'], f['activityRegularizer']];
     if (regs.some((r) => r != null)) return 'the embedding has a regularizer or constraint';
     const table = variableOf(f['embeddings']);
     if (!table) return 'the embedding is not built';
-    embedding = { table, vocab: f['inputDim'] as number, dim: f['outputDim'] as number, truncateIds: !ours };
+    embedding = { table, vocab: f['inputDim'] as number, dim: f['outputDim'] as number, truncateIds: !ours, maskZero: f['maskZero'] === true };
     k = 1;
   }
   const recurrent: RecurrentStage[] = [];

@@ -1,7 +1,8 @@
 /**
  * One fused training (or evaluation) step of a whole model planned by ./plan.ts, with no
  * tfjs tensor, op or tape in between:
- *   gather (WebAssembly, into a resident block) → recurrent forward per layer (`seq_forward`
+ *   gather (WebAssembly, into a resident block; with `maskZero`, the mask id != 0) → recurrent
+ *   forward per layer (`seq_forward`
  *   on resident memory, output kept there) → dense layers, loss and metrics (JS: B x units,
  *   a few hundred floats) → dense backward → BPTT per layer (`seq_backward`, dx kept resident)
  *   → scatter-add of the embedding gradient into a resident [V, E] block → the optimizer's
@@ -108,7 +109,14 @@ export function runFusedStep(plan: FusedPlan, owner: object, x: tf.Tensor, y: tf
   const pDout = train ? recurrent.map((r, i) => ws.take(`dout${i}`, B * (T + 2) * r.layer.units)) : [];
   const pGradTable = train && emb ? ws.take('dtable', emb.vocab * emb.dim) : 0;
   // 2. The input sequence: gather, or a copy of float inputs.
-  const ids = emb ? idsOf(x.dataSync(), emb.vocab, emb.truncateIds) : null;
+  const xData = emb ? x.dataSync() : null;
+  const ids = emb ? idsOf(xData!, emb.vocab, emb.truncateIds) : null;
+  // maskZero: 1 where the input (as given, before any cast) is not 0, for every recurrent layer.
+  let mask: Uint8Array | null = null;
+  if (emb?.maskZero) {
+    mask = new Uint8Array(B * T);
+    for (let n = 0; n < B * T; n++) mask[n] = xData![n] !== 0 ? 1 : 0;
+  }
   if (emb) wk.gather(ids!, vals(emb.table), emb.vocab, emb.dim, pX);
   else heap.all().f32.set(x.dataSync() as Float32Array, pX >> 2);
   const tapes: unknown[] = [];
@@ -121,11 +129,11 @@ export function runFusedStep(plan: FusedPlan, owner: object, x: tf.Tensor, y: tf
     for (const [i, r] of recurrent.entries()) {
       const l = r.layer;
       const u = l.units;
-      const spec: SequenceSpec = { cell: l.cellKind, batch: B, steps: T, inputDim: D, units: u, act: l.actCode, ract: l.ractCode, resetAfter: l.resetAfter, zeroOutputForMask: false };
+      const spec: SequenceSpec = { cell: l.cellKind, batch: B, steps: T, inputDim: D, units: u, act: l.actCode, ract: l.ractCode, resetAfter: l.resetAfter, zeroOutputForMask: mask !== null && l.zeroOutputForMask };
       specs.push(spec);
       // Dropout masks in training only, drawn like the layer's own call (same generator, same order).
       const masks = train ? l.trainingDropoutMasks(B, D) : { inputMask: null, recurrentMask: null };
-      const res = wk.forwardResident(spec, heap.f32(pIn, B * T * D), vals(r.kernel), vals(r.recurrentKernel), vals(r.bias), masks);
+      const res = wk.forwardResident(spec, heap.f32(pIn, B * T * D), vals(r.kernel), vals(r.recurrentKernel), vals(r.bias), { ...masks, mask });
       tapes.push(res.tape);
       const pOut = heap.ptrOf(res.output);
       const OT = outputSteps(spec);
