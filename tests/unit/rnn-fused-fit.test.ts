@@ -46,7 +46,7 @@ function data(n: number, seed = 3, padding?: 'pre' | 'post'): { x: tf.Tensor2D; 
   return { x: tf.tensor2d(ids, [n, T], 'int32'), y: tf.tensor2d(ys, [n, 1]) };
 }
 
-type Cell = 'lstm' | 'gru' | 'simple' | 'stacked';
+type Cell = 'lstm' | 'gru' | 'simple' | 'stacked' | 'bistacked';
 interface Config {
   cell?: Cell;
   embedding?: 'rnn' | 'tf';
@@ -62,6 +62,8 @@ interface Config {
   padding?: 'pre' | 'post';
   /** zeroOutputForMask on the recurrent layers. */
   zeroOutput?: boolean;
+  /** An rnn.bidirectional LSTM(3) with this merge mode as the recurrent layer. */
+  bi?: 'concat' | 'sum' | 'mul' | 'ave';
 }
 
 function build(cfg: Config): tf.Sequential {
@@ -79,8 +81,12 @@ function build(cfg: Config): tf.Sequential {
   if (cfg.tweak === 'goBackwards') extra.goBackwards = true;
   if (cfg.tweak === 'unfused') extra.fused = false;
   const cell = cfg.cell ?? 'lstm';
-  if (cfg.tweak === 'bidirectional') m.add(rnn.bidirectional({ layer: rnn.lstm({ units: 3 }) }));
-  else if (cell === 'lstm') m.add(rnn.lstm({ units: 4, ...extra }));
+  if (cfg.tweak === 'bidirectional') m.add(rnn.bidirectional({ layer: rnn.lstm({ units: 3, fused: false }) }));
+  else if (cfg.bi) m.add(rnn.bidirectional({ layer: rnn.lstm({ units: 3, ...extra }), mergeMode: cfg.bi }));
+  else if (cell === 'bistacked') {
+    m.add(rnn.bidirectional({ layer: rnn.gru({ units: 3, returnSequences: true, ...extra }) }));
+    m.add(rnn.lstm({ units: 4, ...(cfg.zeroOutput ? { zeroOutputForMask: true } : {}) }));
+  } else if (cell === 'lstm') m.add(rnn.lstm({ units: 4, ...extra }));
   else if (cell === 'gru') m.add(rnn.gru({ units: 4, ...extra }));
   else if (cell === 'simple') m.add(rnn.simpleRNN({ units: 4, ...extra }));
   else {
@@ -189,6 +195,16 @@ describe('fused training step: same numbers as the stock train function', () => 
     ['SimpleRNN, maskZero, zeros anywhere in the sequence', { cell: 'simple', mask: 'rnn' }],
     ['stacked, tf.layers.embedding maskZero, zeroOutputForMask, post-padding', { cell: 'stacked', mask: 'tf', padding: 'post', zeroOutput: true }],
     ['stacked, maskZero with dropout and recurrentDropout (seeded), pre-padding', { cell: 'stacked', mask: 'rnn', padding: 'pre', tweak: 'bothDropouts' }],
+    // goBackwards: the layer reads a time-reversed copy; its outputs stay in its reading order.
+    ['LSTM goBackwards', { tweak: 'goBackwards' }],
+    ['stacked, the first layer goBackwards, with maskZero, post-padding', { cell: 'stacked', tweak: 'goBackwards', mask: 'rnn', padding: 'post' }],
+    // Bidirectional: both directions, merged; the backward sequence reversed back to time order.
+    ['Bidirectional LSTM, concat', { bi: 'concat' }],
+    ['Bidirectional LSTM, sum', { bi: 'sum' }],
+    ['Bidirectional LSTM, mul', { bi: 'mul' }],
+    ['Bidirectional LSTM, ave, maskZero, pre-padding', { bi: 'ave', mask: 'rnn', padding: 'pre' }],
+    ['Bidirectional GRU returning sequences (concat) -> LSTM, maskZero, zeroOutputForMask', { cell: 'bistacked', mask: 'tf', padding: 'post', zeroOutput: true }],
+    ['Bidirectional GRU returning sequences -> LSTM, with both dropouts (seeded)', { cell: 'bistacked', tweak: 'bothDropouts' }],
   ];
   for (const [name, cfg] of cases) {
     it(name, async () => {
@@ -345,8 +361,7 @@ describe('fused training step: what falls back to the stock path', () => {
   const cases: [string, Config, RegExp][] = [
     ['a kernel regularizer', { tweak: 'regularizer' }, /regulari/],
     ['a kernel constraint', { tweak: 'constraint' }, /constraint/],
-    ['goBackwards', { tweak: 'goBackwards' }, /goBackwards/],
-    ['Bidirectional', { tweak: 'bidirectional' }, /no fused recurrent/],
+    ['Bidirectional over a layer with fused: false', { tweak: 'bidirectional' }, /fused: false/],
     ['fused: false', { tweak: 'unfused' }, /fused: false/],
     ['a layer that is not trainable', { tweak: 'untrainable' }, /not trainable/],
     ['loss meanAbsoluteError', { loss: 'meanAbsoluteError' }, /loss/],

@@ -9,8 +9,9 @@
  *   no regularizer / constraint; with `maskZero` its mask, id != 0, reaches every recurrent
  *   layer as Keras passes it on), then one or more fused recurrent layers
  *   (`rnn.lstm` / `gru` / `simpleRNN`, `fused` on, with bias (dropout and recurrentDropout
- *   are served, with the layer's own masks), no returnState / stateful / goBackwards, no
- *   regularizer / constraint; all but the last
+ *   are served, with the layer's own masks; goBackwards too), no returnState / stateful, no
+ *   regularizer / constraint; or `rnn.bidirectional` over two such layers, merge mode
+ *   concat / sum / mul / ave); all but the last
  *   return sequences, the last does not), then one or more dense layers (`rnn.dense` or
  *   `tf.layers.dense`, activation linear / sigmoid / tanh / relu, no regularizer / constraint);
  * - every layer trainable, and the model's trainable weights exactly those layers' weights;
@@ -24,6 +25,7 @@ import * as tf from '@tensorflow/tfjs';
 import { getWasmKernels } from '../kernels/index';
 import type { WasmKernels } from '../kernels/wasm';
 import { Embedding } from '../layers/embedding';
+import { Bidirectional } from '../layers/bidirectional';
 import { FusedRecurrent } from '../layers/recurrent';
 import { Adam } from '../optimizers/adam';
 import { fusedTfjsAdamInstalled } from '../optimizers/tfjs-adam';
@@ -48,12 +50,32 @@ export interface EmbeddingStage {
   maskZero: boolean;
 }
 
-/** One fused recurrent layer. */
-export interface RecurrentStage {
+/** One direction of a recurrent stage: a fused recurrent layer and its weights. */
+export interface RecurrentDirection {
   layer: FusedRecurrent;
   kernel: tf.Variable;
   recurrentKernel: tf.Variable;
   bias: tf.Variable;
+  /** goBackwards: the layer reads the sequence from its end (its outputs come in that order). */
+  backwards: boolean;
+}
+
+/**
+ * One recurrent layer of the chain: a fused recurrent layer (one direction), or an
+ * `rnn.bidirectional` wrapper (two: its forward layer, then its backward layer), whose outputs
+ * are merged as Keras's Bidirectional does (the backward sequence reversed back to time order
+ * first when sequences are returned).
+ */
+export interface RecurrentStage {
+  /** The layer of the model (the wrapper for Bidirectional), for messages. */
+  name: string;
+  dirs: RecurrentDirection[];
+  /** How two directions merge (Bidirectional's mergeMode); null with one direction. */
+  merge: 'concat' | 'sum' | 'mul' | 'ave' | null;
+  /** Units of each direction. */
+  units: number;
+  /** Width of the stage's output: 2 · units for 'concat', else units. */
+  outDim: number;
   /** Whether it returns the whole sequence (every layer but the last). */
   sequence: boolean;
 }
@@ -175,23 +197,43 @@ export function planFusedStep(model: tf.LayersModel, training: boolean): FusedPl
     k = 1;
   }
   const recurrent: RecurrentStage[] = [];
-  for (; k < layers.length && layers[k] instanceof FusedRecurrent; k++) {
-    const l = layers[k] as unknown as FusedRecurrent & Record<string, unknown>;
+  /** One direction, or the reason it cannot be fused. */
+  const direction = (l: FusedRecurrent & Record<string, unknown>): RecurrentDirection | string => {
     const what = `${l.kerasClassName} '${l.name}'`;
     if (!l.fused) return `${what} uses the reference path (fused: false)`;
-    if (l.returnState || l.stateful || l.goBackwards) return `${what} has returnState, stateful or goBackwards`;
+    if (l.returnState || l.stateful) return `${what} has returnState or stateful`;
     if (!l.useBias) return `${what} has no bias`;
     if (Object.values(l.weightArgs).some((v) => v != null)) return `${what} has a regularizer or constraint`;
     const kernel = variableOf(l['kernelVar']);
     const recurrentKernel = variableOf(l['recurrentVar']);
     const bias = variableOf(l['biasVar']);
     if (!kernel || !recurrentKernel || !bias) return `${what} is not built`;
-    recurrent.push({ layer: l, kernel, recurrentKernel, bias, sequence: l.returnSequences });
+    return { layer: l, kernel, recurrentKernel, bias, backwards: l.goBackwards };
+  };
+  for (; k < layers.length && (layers[k] instanceof FusedRecurrent || layers[k] instanceof Bidirectional); k++) {
+    const l = layers[k];
+    if (l instanceof Bidirectional) {
+      const what = `Bidirectional '${l.name}'`;
+      if (l.mergeMode === null) return `${what} has mergeMode null (two outputs)`;
+      if ((l as unknown as Record<string, unknown>)['activityRegularizerArg'] != null) return `${what} has an activity regularizer`;
+      const f = direction(l.forwardLayer as FusedRecurrent & Record<string, unknown>);
+      if (typeof f === 'string') return f;
+      const b = direction(l.backwardLayer as FusedRecurrent & Record<string, unknown>);
+      if (typeof b === 'string') return b;
+      const u = f.layer.units;
+      if (b.layer.units !== u || b.layer.returnSequences !== f.layer.returnSequences) return `${what}: the two layers differ in units or returnSequences`;
+      recurrent.push({ name: l.name, dirs: [f, b], merge: l.mergeMode, units: u, outDim: l.mergeMode === 'concat' ? 2 * u : u, sequence: f.layer.returnSequences });
+    } else {
+      const d = direction(l as FusedRecurrent & Record<string, unknown>);
+      if (typeof d === 'string') return d;
+      const u = d.layer.units;
+      recurrent.push({ name: l.name, dirs: [d], merge: null, units: u, outDim: u, sequence: d.layer.returnSequences });
+    }
   }
   if (recurrent.length === 0) return 'no fused recurrent layer after the input / embedding';
   for (const [i, r] of recurrent.entries()) {
     const last = i === recurrent.length - 1;
-    if (r.sequence === last) return last ? `the last recurrent layer '${r.layer.name}' returns sequences` : `recurrent layer '${r.layer.name}' does not return sequences`;
+    if (r.sequence === last) return last ? `the last recurrent layer '${r.name}' returns sequences` : `recurrent layer '${r.name}' does not return sequences`;
   }
   const dense: DenseStage[] = [];
   for (; k < layers.length; k++) {
@@ -223,7 +265,7 @@ export function planFusedStep(model: tf.LayersModel, training: boolean): FusedPl
   // The model's trainable weights must be exactly the stages' weights.
   const ours = new Set<tf.Variable>();
   if (embedding) ours.add(embedding.table);
-  for (const r of recurrent) [r.kernel, r.recurrentKernel, r.bias].forEach((v) => ours.add(v));
+  for (const r of recurrent) for (const d of r.dirs) [d.kernel, d.recurrentKernel, d.bias].forEach((v) => ours.add(v));
   for (const d of dense) [d.kernel, d.bias].forEach((v) => v && ours.add(v));
   const collected = (m.collectedTrainableWeights ?? model.trainableWeights).map((w) => w.read() as tf.Variable);
   if (collected.length !== ours.size || collected.some((v) => !ours.has(v))) return 'the trainable weights differ from the layers\' weights';

@@ -89,7 +89,7 @@ export function runFusedStep(plan: FusedPlan, owner: object, x: tf.Tensor, y: tf
   const B = x.shape[0];
   const T = x.shape[1];
   const K = dense[dense.length - 1].units;
-  if (emb ? x.rank !== 2 : x.rank !== 3 || x.shape[2] !== recurrent[0].kernel.shape[0]) return null;
+  if (emb ? x.rank !== 2 : x.rank !== 3 || x.shape[2] !== recurrent[0].dirs[0].kernel.shape[0]) return null;
   if (y.rank !== 2 || y.shape[0] !== B || y.shape[1] !== K || B === 0 || !T) return null;
   const ws = workspaceOf(owner, heap);
   // 1. Optimizer state and resident weights first (allocations), then the workspace.
@@ -103,10 +103,16 @@ export function runFusedStep(plan: FusedPlan, owner: object, x: tf.Tensor, y: tf
       if (!tfjsPlan || tfjsPlan.weightPtrs.some((p) => p < 0)) return null;
     }
   }
-  const D0 = emb ? emb.dim : recurrent[0].kernel.shape[0];
+  const D0 = emb ? emb.dim : recurrent[0].dirs[0].kernel.shape[0];
+  /** Input width of each recurrent stage. */
+  const inDims = recurrent.map((_, i) => (i === 0 ? D0 : recurrent[i - 1].outDim));
   const pX = ws.take('x', B * T * D0);
-  const pSeq = recurrent.map((r, i) => (r.sequence ? ws.take(`seq${i}`, B * T * r.layer.units) : 0));
-  const pDout = train ? recurrent.map((r, i) => ws.take(`dout${i}`, B * (T + 2) * r.layer.units)) : [];
+  const pSeq = recurrent.map((r, i) => (r.sequence ? ws.take(`seq${i}`, B * T * r.outDim) : 0));
+  // A time-reversed copy of the stage's input for a direction that reads backwards.
+  const pRev = recurrent.map((r, i) => (r.dirs.some((d) => d.backwards) ? ws.take(`rev${i}`, B * T * inDims[i]) : 0));
+  const pDout = train ? recurrent.map((r, i) => r.dirs.map((_, j) => ws.take(`dout${i}_${j}`, B * (T + 2) * r.units))) : [];
+  // The gradient of each stage's input, summed over directions, in time order.
+  const pDxs = train ? recurrent.map((_, i) => ws.take(`dx${i}`, B * T * inDims[i])) : [];
   const pGradTable = train && emb ? ws.take('dtable', emb.vocab * emb.dim) : 0;
   // 2. The input sequence: gather, or a copy of float inputs.
   const xData = emb ? x.dataSync() : null;
@@ -120,32 +126,70 @@ export function runFusedStep(plan: FusedPlan, owner: object, x: tf.Tensor, y: tf
   if (emb) wk.gather(ids!, vals(emb.table), emb.vocab, emb.dim, pX);
   else heap.all().f32.set(x.dataSync() as Float32Array, pX >> 2);
   const tapes: unknown[] = [];
-  const specs: SequenceSpec[] = [];
+  /** Per stage and direction: the call's spec, tape and packed output [B, OT, u] in the heap. */
+  const runs: { spec: SequenceSpec; tape: unknown; pOut: number }[][] = [];
+  /** Time-reverses [B, T, w] rows from `src` into `dst` (heap pointers). */
+  const reverseInto = (src: number, dst: number, w: number) => {
+    const all = heap.all().f32;
+    for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) all.copyWithin((dst >> 2) + (b * T + T - 1 - t) * w, (src >> 2) + (b * T + t) * w, (src >> 2) + (b * T + t + 1) * w);
+  };
+  const reversedMask = mask
+    ? (() => {
+        const m = new Uint8Array(B * T);
+        for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) m[b * T + T - 1 - t] = mask![b * T + t];
+        return m;
+      })()
+    : null;
   try {
-    // 3. Recurrent layers.
+    // 3. Recurrent stages: each direction reads the stage's input (time-reversed for goBackwards);
+    // Bidirectional merges its two outputs, the backward sequence reversed back to time order.
     let pIn = pX;
-    let D = D0;
     let h = new Float32Array(0);
     for (const [i, r] of recurrent.entries()) {
-      const l = r.layer;
-      const u = l.units;
-      const spec: SequenceSpec = { cell: l.cellKind, batch: B, steps: T, inputDim: D, units: u, act: l.actCode, ract: l.ractCode, resetAfter: l.resetAfter, zeroOutputForMask: mask !== null && l.zeroOutputForMask };
-      specs.push(spec);
-      // Dropout masks in training only, drawn like the layer's own call (same generator, same order).
-      const masks = train ? l.trainingDropoutMasks(B, D) : { inputMask: null, recurrentMask: null };
-      const res = wk.forwardResident(spec, heap.f32(pIn, B * T * D), vals(r.kernel), vals(r.recurrentKernel), vals(r.bias), { ...masks, mask });
-      tapes.push(res.tape);
-      const pOut = heap.ptrOf(res.output);
-      const OT = outputSteps(spec);
-      const all = heap.all().f32;
-      if (r.sequence) {
-        for (let b = 0; b < B; b++) all.copyWithin((pSeq[i] >> 2) + b * T * u, (pOut >> 2) + b * OT * u, (pOut >> 2) + (b * OT + T) * u);
-        pIn = pSeq[i];
-        D = u;
-      } else {
-        h = new Float32Array(B * u);
-        for (let b = 0; b < B; b++) h.set(all.subarray((pOut >> 2) + (b * OT + T - 1) * u, (pOut >> 2) + (b * OT + T) * u), b * u);
+      const D = inDims[i];
+      const u = r.units;
+      runs.push([]);
+      for (const d of r.dirs) {
+        const l = d.layer;
+        const spec: SequenceSpec = { cell: l.cellKind, batch: B, steps: T, inputDim: D, units: u, act: l.actCode, ract: l.ractCode, resetAfter: l.resetAfter, zeroOutputForMask: mask !== null && l.zeroOutputForMask };
+        if (d.backwards) reverseInto(pIn, pRev[i], D);
+        // Dropout masks in training only, drawn like the layer's own call (same generator, same order).
+        const masks = train ? l.trainingDropoutMasks(B, D) : { inputMask: null, recurrentMask: null };
+        const input = heap.f32(d.backwards ? pRev[i] : pIn, B * T * D);
+        const res = wk.forwardResident(spec, input, vals(d.kernel), vals(d.recurrentKernel), vals(d.bias), { ...masks, mask: d.backwards ? reversedMask : mask });
+        tapes.push(res.tape);
+        runs[i].push({ spec, tape: res.tape, pOut: heap.ptrOf(res.output) });
       }
+      // The stage's output: [B, T, outDim] into pSeq[i], or the last step [B, outDim] into h.
+      const OT = outputSteps(runs[i][0].spec);
+      const all = heap.all().f32;
+      const out = r.sequence ? all.subarray(pSeq[i] >> 2, (pSeq[i] >> 2) + B * T * r.outDim) : (h = new Float32Array(B * r.outDim));
+      const steps = r.sequence ? T : 1;
+      for (let b = 0; b < B; b++) {
+        for (let t = 0; t < steps; t++) {
+          // Processing step of each direction for output time t (Bidirectional reverses its second).
+          const s0 = r.sequence ? t : T - 1;
+          const s1 = r.sequence ? T - 1 - t : T - 1;
+          const o0 = (runs[i][0].pOut >> 2) + (b * OT + s0) * u;
+          const dst = (b * steps + t) * r.outDim;
+          if (r.merge === null) {
+            out.set(all.subarray(o0, o0 + u), dst);
+            continue;
+          }
+          const o1 = (runs[i][1].pOut >> 2) + (b * OT + s1) * u;
+          for (let q = 0; q < u; q++) {
+            const f = all[o0 + q];
+            const g = all[o1 + q];
+            if (r.merge === 'concat') {
+              out[dst + q] = f;
+              out[dst + u + q] = g;
+            } else if (r.merge === 'sum') out[dst + q] = f + g;
+            else if (r.merge === 'mul') out[dst + q] = f * g;
+            else out[dst + q] = Math.fround(f + g) * 0.5;
+          }
+        }
+      }
+      if (r.sequence) pIn = pSeq[i];
     }
     // 4. Dense layers (JS; float32 storage like tfjs, float64 sums).
     const acts: Float32Array[] = [h];
@@ -233,27 +277,56 @@ export function runFusedStep(plan: FusedPlan, owner: object, x: tf.Tensor, y: tf
       }
       dA = dPrev;
     }
-    // 7. BPTT, last layer first; dx stays resident until the tapes are released.
+    // 7. BPTT, last stage first: the stage's output gradient (dA for the last, else the next
+    // stage's input gradient) split over its directions, each direction's BPTT, and their input
+    // gradients summed in time order into pDxs[i].
     let pDx = 0;
     for (let i = recurrent.length - 1; i >= 0; i--) {
       const r = recurrent[i];
-      const spec = specs[i];
-      const u = spec.units;
-      const OT = outputSteps(spec);
-      const pd = pDout[i];
-      ex.zero_floats(pd, B * OT * u);
-      const all = heap.all().f32;
-      if (!r.sequence) {
-        for (let b = 0; b < B; b++) for (let j = 0; j < u; j++) all[(pd >> 2) + (b * OT + T - 1) * u + j] = dA[b * u + j];
-      } else {
-        for (let b = 0; b < B; b++) all.copyWithin((pd >> 2) + b * OT * u, (pDx >> 2) + b * T * u, (pDx >> 2) + (b + 1) * T * u);
+      const u = r.units;
+      const D = inDims[i];
+      const OT = outputSteps(runs[i][0].spec);
+      const steps = r.sequence ? T : 1;
+      const pG = pDx; // [B, T, outDim] (sequence stages): the next stage's input gradient
+      for (const [j, d] of r.dirs.entries()) {
+        const pd = pDout[i][j];
+        ex.zero_floats(pd, B * OT * u);
+        const all = heap.all().f32;
+        const other = r.merge === null ? 0 : runs[i][1 - j].pOut >> 2;
+        for (let b = 0; b < B; b++) {
+          for (let t = 0; t < steps; t++) {
+            const sj = !r.sequence ? T - 1 : j === 1 ? T - 1 - t : t;
+            const so = !r.sequence ? T - 1 : j === 1 ? t : T - 1 - t; // the other direction's step for the same output
+            const dst = (pd >> 2) + (b * OT + sj) * u;
+            for (let q = 0; q < u; q++) {
+              const col = r.merge === 'concat' ? j * u + q : q;
+              const gq = r.sequence ? all[(pG >> 2) + (b * T + t) * r.outDim + col] : dA[b * r.outDim + col];
+              let v = gq;
+              if (r.merge === 'ave') v = gq * 0.5;
+              else if (r.merge === 'mul') v = gq * all[other + (b * OT + so) * u + q];
+              all[dst + q] = v;
+            }
+          }
+        }
+        const g = wk.backward(runs[i][j].spec, runs[i][j].tape, heap.f32(pd, B * OT * u));
+        const pdx = heap.ptrOf(g.dx);
+        // Sum into pDxs[i] in time order (a direction that read backwards got a reversed input).
+        const a2 = heap.all().f32;
+        const acc = pDxs[i] >> 2;
+        for (let b = 0; b < B; b++) {
+          for (let t = 0; t < T; t++) {
+            const src = (pdx >> 2) + (b * T + (d.backwards ? T - 1 - t : t)) * D;
+            const dst = acc + (b * T + t) * D;
+            if (j === 0) a2.copyWithin(dst, src, src + D);
+            else for (let q = 0; q < D; q++) a2[dst + q] += a2[src + q];
+          }
+        }
+        grads.set(d.kernel, () => g.dKernel);
+        grads.set(d.recurrentKernel, () => g.dRecurrent);
+        grads.set(d.bias, () => g.dBias);
+        if (gatesOf(runs[i][j].spec.cell) * u * D !== g.dKernel.length) throw new Error('fused step: unexpected kernel gradient size.');
       }
-      const g = wk.backward(spec, tapes[i], heap.f32(pd, B * OT * u));
-      pDx = heap.ptrOf(g.dx);
-      grads.set(r.kernel, () => g.dKernel);
-      grads.set(r.recurrentKernel, () => g.dRecurrent);
-      grads.set(r.bias, () => g.dBias);
-      if (gatesOf(spec.cell) * u * spec.inputDim !== g.dKernel.length) throw new Error('fused step: unexpected kernel gradient size.');
+      pDx = pDxs[i];
     }
     // 8. The embedding's dense gradient: scatter-add of dx into the resident [V, E] block.
     if (emb) {
