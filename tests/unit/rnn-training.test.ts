@@ -62,18 +62,19 @@ describe('training through model.fit', () => {
     m.compile({ optimizer: rnn.adam(), loss: 'binaryCrossentropy' });
     const kernels = getKernels() as unknown as Record<string, (...a: unknown[]) => unknown>;
     const calls = { forward: 0, backward: 0 };
-    const saved = { forward: kernels.forward, backward: kernels.backward };
-    for (const k of ['forward', 'backward'] as const) {
+    // The layer path calls `forward`; the whole-model fused step (src/rnn/train) `forwardResident`.
+    const names = ['forward', 'forwardResident', 'backward'] as const;
+    const saved = Object.fromEntries(names.filter((k) => kernels[k]).map((k) => [k, kernels[k]!]));
+    for (const k of Object.keys(saved)) {
       kernels[k] = (...a: unknown[]) => {
-        calls[k]++;
-        return saved[k](...a);
+        calls[k === 'backward' ? 'backward' : 'forward']++;
+        return saved[k]!(...a);
       };
     }
     try {
       await m.fit(x, y, { epochs: 1, batchSize: 16, yieldEvery: 'never', verbose: 0 });
     } finally {
-      kernels.forward = saved.forward;
-      kernels.backward = saved.backward;
+      Object.assign(kernels, saved);
     }
     // 4 batches x 2 directions (forward and backward LSTM of the Bidirectional layer).
     expect(calls).toEqual({ forward: 8, backward: 8 });
