@@ -115,8 +115,8 @@ export async function runPageBench(root: string, opts: { dist?: string; rebuild?
     };
     const iData = at('lstm-data');
     const source = await page.$eval(`rnn-cell[data-cell-id="lstm-data"]`, (c) => (c as HTMLElement).dataset.source ?? '');
-    if (!/REVIEWS = \d+, EPOCHS = \d+/.test(source)) throw new Error(`the data cell no longer sets 'REVIEWS = …, EPOCHS = …':\n${source}`);
-    await setCellCode(page, iData, source.replace(/REVIEWS = \d+, EPOCHS = \d+/, `REVIEWS = ${reviews}, EPOCHS = ${epochs}`));
+    if (!/const REVIEWS = \d+, EPOCHS = \d+/.test(source)) throw new Error(`the data cell no longer sets 'REVIEWS = …, EPOCHS = …':\n${source}`);
+    await setCellCode(page, iData, source.replace(/const REVIEWS = \d+, EPOCHS = \d+/, `const REVIEWS = ${reviews}, EPOCHS = ${epochs}`));
     const setupSeconds: Record<string, number> = {};
     for (const id of ['lstm-data', 'lstm-build']) {
       const t = Date.now();

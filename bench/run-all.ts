@@ -1,6 +1,6 @@
 /**
  * Run all of an IMDB lesson at the course setting, timed the way a reader waits for it:
- * `npx tsx bench/run-all.ts [lstm|gru] [reviews] [epochs]` (defaults lstm, 25000, 5).
+ * `npx tsx bench/run-all.ts [lesson slug] [reviews] [epochs]` (defaults lstm, 25000, 5).
  *
  * Uses the build and the IMDB-format fixture data that `npm run bench -- --only=page` leaves
  * in `dist-bench-page/` (run that first), opens the lesson in headless Chromium, sets the data
@@ -21,10 +21,12 @@ const browser = await launch();
 try {
   const { page } = await openNotebook(browser, new URL(`lessons/${lesson}/`, server.url).href, { sections: 'on-screen' });
   const ids = await page.locator('rnn-cell').evaluateAll((cs) => cs.map((c) => (c as HTMLElement).dataset.cellId ?? ''));
-  const iData = ids.indexOf(`${lesson}-data`);
-  const source = await page.locator('rnn-cell').nth(iData).evaluate((c) => (c as HTMLElement).dataset.source ?? '');
-  if (!/REVIEWS = \d+, EPOCHS = \d+/.test(source)) throw new Error(`the data cell no longer sets 'REVIEWS = …, EPOCHS = …':\n${source}`);
-  await setCellCode(page, iData, source.replace(/REVIEWS = \d+, EPOCHS = \d+/, `REVIEWS = ${reviews}, EPOCHS = ${epochs}`));
+  // The data cell: the first that sets `REVIEWS = …, EPOCHS = …`.
+  const sources = await page.locator('rnn-cell').evaluateAll((cs) => cs.map((c) => (c as HTMLElement).dataset.source ?? ''));
+  const iData = sources.findIndex((s) => /const REVIEWS = \d+, EPOCHS = \d+/.test(s));
+  if (iData < 0) throw new Error(`no cell of lessons/${lesson}/ sets 'REVIEWS = …, EPOCHS = …'`);
+  const source = sources[iData]!;
+  await setCellCode(page, iData, source.replace(/const REVIEWS = \d+, EPOCHS = \d+/, `const REVIEWS = ${reviews}, EPOCHS = ${epochs}`));
   const t0 = Date.now();
   await page.locator('#notebook-bar').getByRole('button', { name: 'Run all', exact: true }).click();
   for (let i = 0; i < ids.length; i++) {
