@@ -112,7 +112,8 @@ export function runFusedStep(plan: FusedPlan, owner: object, x: tf.Tensor, y: tf
   const pRev = recurrent.map((r, i) => (r.dirs.some((d) => d.backwards) ? ws.take(`rev${i}`, B * T * inDims[i]) : 0));
   const pDout = train ? recurrent.map((r, i) => r.dirs.map((_, j) => ws.take(`dout${i}_${j}`, B * (T + 2) * r.units))) : [];
   // The gradient of each stage's input, summed over directions, in time order.
-  const pDxs = train ? recurrent.map((_, i) => ws.take(`dx${i}`, B * T * inDims[i])) : [];
+  // (One forward direction: the kernel's own dx is used where it lies.)
+  const pDxs = train ? recurrent.map((r, i) => (r.dirs.length > 1 || r.dirs[0].backwards ? ws.take(`dx${i}`, B * T * inDims[i]) : 0)) : [];
   const pGradTable = train && emb ? ws.take('dtable', emb.vocab * emb.dim) : 0;
   // 2. The input sequence: gather, or a copy of float inputs.
   const xData = emb ? x.dataSync() : null;
@@ -133,7 +134,8 @@ export function runFusedStep(plan: FusedPlan, owner: object, x: tf.Tensor, y: tf
     const all = heap.all().f32;
     for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) all.copyWithin((dst >> 2) + (b * T + T - 1 - t) * w, (src >> 2) + (b * T + t) * w, (src >> 2) + (b * T + t + 1) * w);
   };
-  const reversedMask = mask
+  const reversedMask =
+    mask && recurrent.some((r) => r.dirs.some((d) => d.backwards))
     ? (() => {
         const m = new Uint8Array(B * T);
         for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) m[b * T + T - 1 - t] = mask![b * T + t];
@@ -165,27 +167,29 @@ export function runFusedStep(plan: FusedPlan, owner: object, x: tf.Tensor, y: tf
       const all = heap.all().f32;
       const out = r.sequence ? all.subarray(pSeq[i] >> 2, (pSeq[i] >> 2) + B * T * r.outDim) : (h = new Float32Array(B * r.outDim));
       const steps = r.sequence ? T : 1;
-      for (let b = 0; b < B; b++) {
-        for (let t = 0; t < steps; t++) {
-          // Processing step of each direction for output time t (Bidirectional reverses its second).
-          const s0 = r.sequence ? t : T - 1;
-          const s1 = r.sequence ? T - 1 - t : T - 1;
-          const o0 = (runs[i][0].pOut >> 2) + (b * OT + s0) * u;
-          const dst = (b * steps + t) * r.outDim;
-          if (r.merge === null) {
-            out.set(all.subarray(o0, o0 + u), dst);
-            continue;
-          }
-          const o1 = (runs[i][1].pOut >> 2) + (b * OT + s1) * u;
-          for (let q = 0; q < u; q++) {
-            const f = all[o0 + q];
-            const g = all[o1 + q];
-            if (r.merge === 'concat') {
-              out[dst + q] = f;
-              out[dst + u + q] = g;
-            } else if (r.merge === 'sum') out[dst + q] = f + g;
-            else if (r.merge === 'mul') out[dst + q] = f * g;
-            else out[dst + q] = Math.fround(f + g) * 0.5;
+      const p0 = runs[i][0].pOut >> 2;
+      if (r.merge === null) {
+        // One direction: its outputs as they come (a goBackwards layer's in its reading order).
+        for (let b = 0; b < B; b++) out.set(all.subarray(p0 + (b * OT + T - steps) * u, p0 + (b * OT + T) * u), b * steps * u);
+      } else {
+        for (let b = 0; b < B; b++) {
+          for (let t = 0; t < steps; t++) {
+            // Processing step of each direction for output time t (Bidirectional reverses its second).
+            const s0 = r.sequence ? t : T - 1;
+            const s1 = r.sequence ? T - 1 - t : T - 1;
+            const o0 = p0 + (b * OT + s0) * u;
+            const dst = (b * steps + t) * r.outDim;
+            const o1 = (runs[i][1].pOut >> 2) + (b * OT + s1) * u;
+            for (let q = 0; q < u; q++) {
+              const f = all[o0 + q];
+              const g = all[o1 + q];
+              if (r.merge === 'concat') {
+                out[dst + q] = f;
+                out[dst + u + q] = g;
+              } else if (r.merge === 'sum') out[dst + q] = f + g;
+              else if (r.merge === 'mul') out[dst + q] = f * g;
+              else out[dst + q] = Math.fround(f + g) * 0.5;
+            }
           }
         }
       }
@@ -293,40 +297,57 @@ export function runFusedStep(plan: FusedPlan, owner: object, x: tf.Tensor, y: tf
         ex.zero_floats(pd, B * OT * u);
         const all = heap.all().f32;
         const other = r.merge === null ? 0 : runs[i][1 - j].pOut >> 2;
-        for (let b = 0; b < B; b++) {
-          for (let t = 0; t < steps; t++) {
-            const sj = !r.sequence ? T - 1 : j === 1 ? T - 1 - t : t;
-            const so = !r.sequence ? T - 1 : j === 1 ? t : T - 1 - t; // the other direction's step for the same output
-            const dst = (pd >> 2) + (b * OT + sj) * u;
-            for (let q = 0; q < u; q++) {
-              const col = r.merge === 'concat' ? j * u + q : q;
-              const gq = r.sequence ? all[(pG >> 2) + (b * T + t) * r.outDim + col] : dA[b * r.outDim + col];
-              let v = gq;
-              if (r.merge === 'ave') v = gq * 0.5;
-              else if (r.merge === 'mul') v = gq * all[other + (b * OT + so) * u + q];
-              all[dst + q] = v;
+        if (r.merge === null) {
+          // One direction: the gradient goes where its outputs came from.
+          for (let b = 0; b < B; b++) {
+            const dst = (pd >> 2) + (b * OT + T - steps) * u;
+            if (r.sequence) all.copyWithin(dst, (pG >> 2) + b * T * u, (pG >> 2) + (b + 1) * T * u);
+            else for (let q = 0; q < u; q++) all[dst + q] = dA[b * u + q];
+          }
+        } else {
+          for (let b = 0; b < B; b++) {
+            for (let t = 0; t < steps; t++) {
+              const sj = !r.sequence ? T - 1 : j === 1 ? T - 1 - t : t;
+              const so = !r.sequence ? T - 1 : j === 1 ? t : T - 1 - t; // the other direction's step for the same output
+              const dst = (pd >> 2) + (b * OT + sj) * u;
+              for (let q = 0; q < u; q++) {
+                const col = r.merge === 'concat' ? j * u + q : q;
+                const gq = r.sequence ? all[(pG >> 2) + (b * T + t) * r.outDim + col] : dA[b * r.outDim + col];
+                let v = gq;
+                if (r.merge === 'ave') v = gq * 0.5;
+                else if (r.merge === 'mul') v = gq * all[other + (b * OT + so) * u + q];
+                all[dst + q] = v;
+              }
             }
           }
         }
         const g = wk.backward(runs[i][j].spec, runs[i][j].tape, heap.f32(pd, B * OT * u));
         const pdx = heap.ptrOf(g.dx);
-        // Sum into pDxs[i] in time order (a direction that read backwards got a reversed input).
-        const a2 = heap.all().f32;
-        const acc = pDxs[i] >> 2;
-        for (let b = 0; b < B; b++) {
-          for (let t = 0; t < T; t++) {
-            const src = (pdx >> 2) + (b * T + (d.backwards ? T - 1 - t : t)) * D;
-            const dst = acc + (b * T + t) * D;
-            if (j === 0) a2.copyWithin(dst, src, src + D);
-            else for (let q = 0; q < D; q++) a2[dst + q] += a2[src + q];
+        if (r.dirs.length === 1 && !d.backwards) {
+          // The common case: dx stays where the kernel left it (resident until the tapes go).
+          pDx = pdx;
+        } else {
+          // Sum into pDxs[i] in time order (a direction that read backwards got a reversed input).
+          const a2 = heap.all().f32;
+          const acc = pDxs[i] >> 2;
+          if (j === 0 && !d.backwards) a2.copyWithin(acc, pdx >> 2, (pdx >> 2) + B * T * D);
+          else if (j === 0) reverseInto(pdx, pDxs[i], D);
+          else {
+            for (let b = 0; b < B; b++) {
+              for (let t = 0; t < T; t++) {
+                const src = (pdx >> 2) + (b * T + (d.backwards ? T - 1 - t : t)) * D;
+                const dst = acc + (b * T + t) * D;
+                for (let q = 0; q < D; q++) a2[dst + q] += a2[src + q];
+              }
+            }
           }
+          pDx = pDxs[i];
         }
         grads.set(d.kernel, () => g.dKernel);
         grads.set(d.recurrentKernel, () => g.dRecurrent);
         grads.set(d.bias, () => g.dBias);
         if (gatesOf(runs[i][j].spec.cell) * u * D !== g.dKernel.length) throw new Error('fused step: unexpected kernel gradient size.');
       }
-      pDx = pDxs[i];
     }
     // 8. The embedding's dense gradient: scatter-add of dx into the resident [V, E] block.
     if (emb) {
