@@ -15,7 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { findChromium } from '../tests/e2e/browser';
 import { startStaticServer } from '../tests/e2e/static-server';
 
@@ -62,23 +62,8 @@ try {
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   await page.goto(`${server.url}lessons/lstm/`);
   await page.waitForSelector('html[data-notebook="ready"]');
-  await page.evaluate(() => {
-    const w = window as unknown as { __ev: { id: number; name: string; d: number }[] };
-    w.__ev = [];
-    new PerformanceObserver((l) => {
-      for (const e of l.getEntries() as (PerformanceEntry & { interactionId: number })[]) {
-        if (e.interactionId) w.__ev.push({ id: e.interactionId, name: e.name, d: e.duration });
-      }
-    }).observe({ type: 'event', durationThreshold: 16 } as PerformanceObserverInit);
-  });
-  const take = () =>
-    page.evaluate(() => {
-      const w = window as unknown as { __ev: { id: number; name: string; d: number }[] };
-      const per = new Map<number, number>();
-      for (const e of w.__ev) per.set(e.id, Math.max(per.get(e.id) ?? 0, e.d));
-      w.__ev = [];
-      return [...per.values()];
-    });
+  await watchInteractions(page);
+  const take = () => takeInteractions(page);
   await page.waitForTimeout(500);
   // A plain mouse click at the button's centre: locator.click() would run Playwright's hit-target
   // check inside the page's pointer events (tens of ms of its own script, counted by Event Timing).
@@ -146,6 +131,20 @@ window.view = new EditorView({ parent: document.getElementById('ed'), doc: ${JSO
   page.on('console', (m) => m.type() === 'error' && console.error('floor page:', m.text()));
   await page.goto(`${server.url}__floor/`);
   await page.waitForSelector('.cm-content');
+  await watchInteractions(page);
+  await page.locator('.cm-content').click();
+  await page.keyboard.press('End');
+  await page.waitForTimeout(500);
+  await takeInteractions(page);
+  await page.keyboard.type(KEYS, { delay: 80 });
+  await page.waitForTimeout(500);
+  const slow = await takeInteractions(page);
+  await page.context().close();
+  return slow;
+}
+
+/** Starts collecting the page's Event Timing entries of 16 ms and more (per interaction). */
+async function watchInteractions(page: Page): Promise<void> {
   await page.evaluate(() => {
     const w = window as unknown as { __ev: { id: number; d: number }[] };
     w.__ev = [];
@@ -155,17 +154,15 @@ window.view = new EditorView({ parent: document.getElementById('ed'), doc: ${JSO
       }
     }).observe({ type: 'event', durationThreshold: 16 } as PerformanceObserverInit);
   });
-  await page.locator('.cm-content').click();
-  await page.keyboard.press('End');
-  await page.waitForTimeout(500);
-  await page.evaluate(() => ((window as unknown as { __ev: unknown[] }).__ev = []));
-  await page.keyboard.type(KEYS, { delay: 80 });
-  await page.waitForTimeout(500);
-  const slow = await page.evaluate(() => {
+}
+
+/** The longest entry of each interaction collected since the last call (then starts afresh). */
+function takeInteractions(page: Page): Promise<number[]> {
+  return page.evaluate(() => {
+    const w = window as unknown as { __ev: { id: number; d: number }[] };
     const per = new Map<number, number>();
-    for (const e of (window as unknown as { __ev: { id: number; d: number }[] }).__ev) per.set(e.id, Math.max(per.get(e.id) ?? 0, e.d));
+    for (const e of w.__ev) per.set(e.id, Math.max(per.get(e.id) ?? 0, e.d));
+    w.__ev = [];
     return [...per.values()];
   });
-  await page.context().close();
-  return slow;
 }

@@ -135,9 +135,9 @@ export class NotebookPage implements CellHost {
   }
 
   changed(): void {
-    // Before the constructor has finished, the session may report its first status; cells
-    // not enhanced yet cannot be busy.
-    if (!this.enhanced) return;
+    // The session may report its first status from its own constructor, before `session` is
+    // set; cells not enhanced yet cannot be busy.
+    if (!this.session) return;
     this.toolbar.setActive(this.session.active || this.enhanced.some((c) => c.busy));
   }
 
