@@ -13,6 +13,8 @@ let lessons: string[] = [];
 /** Links found on the visited pages, and the element ids of each visited page. */
 const links = new Map<string, string>(); // absolute href -> page it was found on
 const ids = new Map<string, Set<string>>(); // page URL (no hash) -> ids
+/** The favicon each visited page links. */
+const icons = new Set<string>();
 
 beforeAll(async () => {
   lessons = await discoverLessons(browser, baseUrl);
@@ -47,9 +49,11 @@ describe('every page', () => {
       expect(await page.locator('h1').count(), url).toBe(1);
       expect((await page.locator('h1').innerText()).trim().length, url).toBeGreaterThan(0);
       expect(await page.locator('.katex-error').count(), `KaTeX errors on ${url}`).toBe(0);
-      for (const href of await page.$$eval('a[href]', (as) => as.map((a) => (a as HTMLAnchorElement).href))) {
+      // Links, and the head's <link>s (stylesheets, preloaded fonts, the icon).
+      for (const href of await page.$$eval('a[href], link[href]', (as) => as.map((a) => (a as HTMLAnchorElement).href))) {
         if (!links.has(href)) links.set(href, url);
       }
+      icons.add(await page.$eval('link[rel~="icon"]', (l) => (l as HTMLLinkElement).href));
       ids.set(url, new Set(await page.$$eval('[id]', (els) => els.map((e) => e.id))));
       await page.waitForTimeout(50);
       expect(errors, url).toEqual([]);
@@ -93,6 +97,15 @@ describe('every page', () => {
       expect(await axeViolations(page), `${url} at 375 px`).toEqual([]);
       await page.context().close();
     }
+  });
+
+  it('links one favicon, a PNG: an SVG icon costs the page a whole SVG document on its main thread during load', async () => {
+    expect([...icons]).toEqual([`${baseUrl}favicon-32.png`]);
+    const res = await fetch([...icons][0]!);
+    expect(res.status).toBe(200);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]); // PNG signature
+    expect(new DataView(bytes.buffer).getUint32(16)).toBe(32); // IHDR width
   });
 
   it('every same-origin link returns 200 and every #fragment exists on its page', async () => {
