@@ -11,6 +11,11 @@
  * JavaScript language, straight from node_modules through an import map) alone on an empty
  * page. What a keystroke costs there is what CodeMirror and the browser cost on this machine,
  * whatever the lesson page does; the lesson's figure is to be read against it.
+ *
+ * And the toggle's floor: a page of plain paragraphs filling the same 1280 x 900 viewport, whose
+ * button swaps two CSS custom properties (background and text colour) on <html>, as the site's
+ * toggle does. A theme change repaints the whole viewport whatever the page holds; this is what
+ * that repaint alone costs here (software raster: no GPU on this machine).
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -96,6 +101,7 @@ try {
 
   const floor = await typingFloor();
   report('floor: bare CodeMirror, typing', KEYS.length, floor);
+  report('floor: plain page, theme toggle', TOGGLES, await toggleFloor());
 } finally {
   await browser.close();
   await server.close();
@@ -138,6 +144,34 @@ window.view = new EditorView({ parent: document.getElementById('ed'), doc: ${JSO
   await takeInteractions(page);
   await page.keyboard.type(KEYS, { delay: 80 });
   await page.waitForTimeout(500);
+  const slow = await takeInteractions(page);
+  await page.context().close();
+  return slow;
+}
+
+/** Event Timing of TOGGLES clicks on a button that recolours a page of plain text (see the header). */
+async function toggleFloor(): Promise<number[]> {
+  const words = 'the forget gate decides what the cell state keeps from one step to the next while the input gate';
+  const paragraphs = Array.from({ length: 40 }, (_, i) => `<p>${i + 1}. ${`${words} `.repeat(6)}</p>`).join('');
+  const html = `<!doctype html><html lang="en" data-theme="light"><head><title>Toggle floor</title><style>
+:root { --bg: #ffffff; --fg: #1f2328; }
+:root[data-theme='dark'] { --bg: #0d1117; --fg: #e6edf3; }
+body { margin: 0; padding: 1rem 2rem; background: var(--bg); color: var(--fg); font: 17px/1.6 serif; }
+</style></head><body><button id="t" type="button">Toggle theme</button>${paragraphs}
+<script>document.getElementById('t').addEventListener('click', () => {
+  const r = document.documentElement;
+  r.dataset.theme = r.dataset.theme === 'dark' ? 'light' : 'dark';
+});</script></body></html>`;
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  await page.route('**/__toggle-floor/**', (route) => route.fulfill({ contentType: 'text/html', body: html }));
+  await page.goto(`${server.url}__toggle-floor/`);
+  await watchInteractions(page);
+  await page.waitForTimeout(500);
+  const box = (await page.locator('#t').boundingBox())!;
+  for (let i = 0; i < TOGGLES; i++) {
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForTimeout(250);
+  }
   const slow = await takeInteractions(page);
   await page.context().close();
   return slow;
