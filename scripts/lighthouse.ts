@@ -17,12 +17,13 @@
  *
  * Held first paint. Lighthouse launches Chromium through chrome-launcher, which disables
  * Chromium's `RenderDocument` feature (a workaround for tooling bugs; Chromium enables it by
- * default, Puppeteer and Playwright no longer disable it). On this machine that puts the page in
- * the renderer of the tab's initial about:blank, whose compositor viz throttles to one BeginFrame
- * a second during the load (`ThrottleUnresponsiveClient`): the page is loaded at ~0.3 s but first
- * paints at ~1.25 s, or ~2.25 s when its first frame misses that slot. The observed paint feeds
+ * default, Puppeteer and Playwright no longer disable it). With it disabled, on this machine,
+ * the page is loaded at ~0.3 s but first paints at ~1.25 s, or ~2.25 s when its first frame
+ * misses that slot: the compositor asks for the first frame only after about a second, in whole
+ * seconds (Lighthouse issue #17148 attributes such holds to viz throttling BeginFrames for a
+ * renderer it deems unresponsive, `ThrottleUnresponsiveClient`). The observed paint feeds
  * Lighthouse's Speed Index (1.4x the observed one), so the same page scores 97 or 89 depending on
- * the slot. Lighthouse issue #17148 reports the same on PageSpeed Insights. Each run's observed
+ * the slot; #17148 reports the same on PageSpeed Insights. Each run's observed
  * first paint and load are printed (`held` counts runs that painted more than 0.5 s after load);
  * `--render-document` keeps chrome-launcher's other flags but leaves RenderDocument on, as in the
  * browser a reader runs. Report which setting a figure comes from.
