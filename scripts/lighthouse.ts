@@ -63,11 +63,12 @@ if (keep) mkdirSync(keep, { recursive: true });
 const chrome = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const renderDocument = flag('--render-document');
 /**
- * Chromium's flags for Lighthouse: headless, and with --render-document chrome-launcher's own
- * `--disable-features` list again without RenderDocument (a later `--disable-features` replaces
- * the earlier one, so the rest of the list has to be repeated).
+ * Chromium's flags for Lighthouse, worked out once before anything is built or served:
+ * headless, and with --render-document chrome-launcher's own `--disable-features` list again
+ * without RenderDocument (a later `--disable-features` replaces the earlier one, so the rest of
+ * the list has to be repeated).
  */
-function chromeFlags(): string {
+const chromeFlags = (() => {
   const flags = ['--headless=new', '--no-sandbox', '--disable-gpu'];
   if (renderDocument) {
     const disabled = Launcher.defaultFlags().find((f) => f.startsWith('--disable-features='));
@@ -80,7 +81,7 @@ function chromeFlags(): string {
     flags.push(`--disable-features=${features.join(',')}`);
   }
   return flags.join(' ');
-}
+})();
 const base = option('--base') ?? '/';
 if (!base.startsWith('/') || !base.endsWith('/')) {
   console.error('npm run lighthouse: --base must start and end with "/" (e.g. /rnn-notebook/)');
@@ -179,7 +180,7 @@ async function lighthouse(url: string): Promise<Run> {
       '--output=json',
       `--output-path=${report}`,
       '--quiet',
-      `--chrome-flags=${chromeFlags()}`,
+      `--chrome-flags=${chromeFlags}`,
     ],
     { env: { ...process.env, CHROME_PATH: chrome }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
