@@ -84,7 +84,8 @@ export class NotebookPage implements CellHost {
     this.pending = [...elements];
     this.enhanceNext();
     void this.enhanceRest();
-    addEventListener('pagehide', () => this.cells.forEach((c) => c.flushSave()));
+    // Only enhanced cells can have an edit waiting to be saved: leaving need not enhance the rest.
+    addEventListener('pagehide', () => this.enhanced.forEach((c) => c.flushSave()));
     let resizeTimer: ReturnType<typeof setTimeout> | undefined;
     addEventListener('resize', () => {
       clearTimeout(resizeTimer);
