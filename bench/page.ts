@@ -56,6 +56,14 @@ const WORKER_PHASES = [
   'handle',
 ];
 
+/** The data cells' size line; the lessons' comments also name `REVIEWS = 2000, EPOCHS = 2`, without `const`. */
+const SIZE_LINE = /const REVIEWS = \d+, EPOCHS = \d+/;
+
+/** A data cell's source set to train on `reviews` reviews for `epochs` epochs; null if it has no size line. */
+export function withSize(source: string, reviews: number, epochs: number): string | null {
+  return SIZE_LINE.test(source) ? source.replace(SIZE_LINE, `const REVIEWS = ${reviews}, EPOCHS = ${epochs}`) : null;
+}
+
 export interface PageBenchResult {
   /** Wall seconds from clicking Run on the training cell to its `done` state. */
   trainSeconds: number;
@@ -115,8 +123,9 @@ export async function runPageBench(root: string, opts: { dist?: string; rebuild?
     };
     const iData = at('lstm-data');
     const source = await page.$eval(`rnn-cell[data-cell-id="lstm-data"]`, (c) => (c as HTMLElement).dataset.source ?? '');
-    if (!/const REVIEWS = \d+, EPOCHS = \d+/.test(source)) throw new Error(`the data cell no longer sets 'REVIEWS = …, EPOCHS = …':\n${source}`);
-    await setCellCode(page, iData, source.replace(/const REVIEWS = \d+, EPOCHS = \d+/, `const REVIEWS = ${reviews}, EPOCHS = ${epochs}`));
+    const sized = withSize(source, reviews, epochs);
+    if (sized === null) throw new Error(`the data cell no longer sets 'REVIEWS = …, EPOCHS = …':\n${source}`);
+    await setCellCode(page, iData, sized);
     const setupSeconds: Record<string, number> = {};
     for (const id of ['lstm-data', 'lstm-build']) {
       const t = Date.now();

@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { launch } from '../tests/e2e/browser';
 import { cellState, openNotebook, outputText, setCellCode } from '../tests/e2e/notebook-helpers';
 import { startStaticServer } from '../tests/e2e/static-server';
+import { withSize } from './page';
 
 const [lesson = 'lstm', reviews = '25000', epochs = '5'] = process.argv.slice(2);
 const dist = resolve(import.meta.dirname ?? '.', '..', 'dist-bench-page');
@@ -23,10 +24,10 @@ try {
   const ids = await page.locator('rnn-cell').evaluateAll((cs) => cs.map((c) => (c as HTMLElement).dataset.cellId ?? ''));
   // The data cell: the first that sets `REVIEWS = …, EPOCHS = …`.
   const sources = await page.locator('rnn-cell').evaluateAll((cs) => cs.map((c) => (c as HTMLElement).dataset.source ?? ''));
-  const iData = sources.findIndex((s) => /const REVIEWS = \d+, EPOCHS = \d+/.test(s));
+  const sized = sources.map((s) => withSize(s, Number(reviews), Number(epochs)));
+  const iData = sized.findIndex((s) => s !== null);
   if (iData < 0) throw new Error(`no cell of lessons/${lesson}/ sets 'REVIEWS = …, EPOCHS = …'`);
-  const source = sources[iData]!;
-  await setCellCode(page, iData, source.replace(/const REVIEWS = \d+, EPOCHS = \d+/, `const REVIEWS = ${reviews}, EPOCHS = ${epochs}`));
+  await setCellCode(page, iData, sized[iData]!);
   const t0 = Date.now();
   await page.locator('#notebook-bar').getByRole('button', { name: 'Run all', exact: true }).click();
   for (let i = 0; i < ids.length; i++) {
