@@ -20,7 +20,7 @@
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type Locator, type Page } from 'playwright-core';
 import { findChromium } from '../tests/e2e/browser';
 import { startStaticServer } from '../tests/e2e/static-server';
 
@@ -68,25 +68,11 @@ try {
   await page.goto(`${server.url}lessons/lstm/`);
   await page.waitForSelector('html[data-notebook="ready"]');
   await watchInteractions(page);
-  const take = () => takeInteractions(page);
   await page.waitForTimeout(500);
-  // A plain mouse click at the button's centre: locator.click() would run Playwright's hit-target
-  // check inside the page's pointer events (tens of ms of its own script, counted by Event Timing).
-  const box = (await page.locator('.site-header .theme-toggle').boundingBox())!;
-  for (let i = 0; i < TOGGLES; i++) {
-    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-    await page.waitForTimeout(250);
-  }
-  const theme = await take();
+  const theme = await clickToggle(page, '.site-header .theme-toggle');
   const c = page.locator('rnn-cell').nth(1);
   await c.getByRole('button', { name: 'Edit cell 2', exact: true }).click();
-  await c.locator('.cm-content').click();
-  await page.keyboard.press('End');
-  await page.waitForTimeout(500);
-  await take();
-  await page.keyboard.type(KEYS, { delay: 80 });
-  await page.waitForTimeout(500);
-  const typing = await take();
+  const typing = await typeAtLineEnd(page, c.locator('.cm-content'));
   const report = (label: string, n: number, slow: number[]) => {
     // Event Timing reports durations of 16 ms and more (in 8 ms steps): 16 itself is within a frame.
     const s = slow.filter((d) => d > 16).sort((a, b) => a - b);
@@ -138,13 +124,7 @@ window.view = new EditorView({ parent: document.getElementById('ed'), doc: ${JSO
   await page.goto(`${server.url}__floor/`);
   await page.waitForSelector('.cm-content');
   await watchInteractions(page);
-  await page.locator('.cm-content').click();
-  await page.keyboard.press('End');
-  await page.waitForTimeout(500);
-  await takeInteractions(page);
-  await page.keyboard.type(KEYS, { delay: 80 });
-  await page.waitForTimeout(500);
-  const slow = await takeInteractions(page);
+  const slow = await typeAtLineEnd(page, page.locator('.cm-content'));
   await page.context().close();
   return slow;
 }
@@ -167,14 +147,35 @@ body { margin: 0; padding: 1rem 2rem; background: var(--bg); color: var(--fg); f
   await page.goto(`${server.url}__toggle-floor/`);
   await watchInteractions(page);
   await page.waitForTimeout(500);
-  const box = (await page.locator('#t').boundingBox())!;
+  const slow = await clickToggle(page, '#t');
+  await page.context().close();
+  return slow;
+}
+
+/**
+ * Clicks `selector` TOGGLES times, 250 ms apart; the Event Timing of those clicks. A plain mouse
+ * click at the button's centre: locator.click() would run Playwright's hit-target check inside
+ * the page's pointer events (tens of ms of its own script, counted by Event Timing).
+ */
+async function clickToggle(page: Page, selector: string): Promise<number[]> {
+  await takeInteractions(page);
+  const box = (await page.locator(selector).boundingBox())!;
   for (let i = 0; i < TOGGLES; i++) {
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     await page.waitForTimeout(250);
   }
-  const slow = await takeInteractions(page);
-  await page.context().close();
-  return slow;
+  return takeInteractions(page);
+}
+
+/** Types KEYS at the end of the first line of `editor` (focused by a click); their Event Timing. */
+async function typeAtLineEnd(page: Page, editor: Locator): Promise<number[]> {
+  await editor.click();
+  await page.keyboard.press('End');
+  await page.waitForTimeout(500);
+  await takeInteractions(page); // not the click or End
+  await page.keyboard.type(KEYS, { delay: 80 });
+  await page.waitForTimeout(500);
+  return takeInteractions(page);
 }
 
 /** Starts collecting the page's Event Timing entries of 16 ms and more (per interaction). */
