@@ -11,7 +11,7 @@
  * model always sees 25,000 x 100 ids.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { launch } from '../tests/e2e/browser';
@@ -33,6 +33,30 @@ function buildSite(root: string, outDir: string, readable: boolean): void {
   for (const k of Object.keys(env)) if (/^(BASE_URL|DEV|PROD|SSR|MODE|NODE_ENV|VITEST.*)$/.test(k)) delete env[k];
   const config = readable ? ['--config', 'bench/astro.readable.config.mjs'] : [];
   execFileSync('npx', ['astro', 'build', ...config, '--outDir', outDir], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+/** What the site is built from: a build older than any of these is stale. */
+const SOURCES = ['src', 'content', 'public', 'astro.config.mjs', 'package-lock.json'];
+
+/** Newest modification time (ms) of a file or of any file below a folder; 0 when missing. */
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs;
+  for (const name of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, name)));
+  return newest;
+}
+
+/**
+ * Whether `outDir` has to be (re)built: no build yet, or a source file changed after it was
+ * made. (A build kept from before an edit once made this bench time old training code.)
+ */
+export function buildIsStale(root: string, outDir: string): boolean {
+  const index = join(outDir, 'index.html');
+  if (!existsSync(index)) return true;
+  const built = statSync(index).mtimeMs;
+  return SOURCES.some((s) => newestMtime(join(root, s)) > built);
 }
 
 /**
@@ -83,14 +107,16 @@ export interface PageBenchResult {
 }
 
 /**
- * Runs the lesson. `dist`: an existing build to reuse (else one is made in
- * `<root>/dist-bench-page`, kept for the next run unless `rebuild`).
+ * Runs the lesson. `dist`: an existing build to reuse as it is (else one is made in
+ * `<root>/dist-bench-page`, kept for the next run and remade when `rebuild` or when a source
+ * file is newer than it).
  */
 export async function runPageBench(root: string, opts: { dist?: string; rebuild?: boolean; reviews?: number; epochs?: number; profile?: boolean; reducedMotion?: boolean }): Promise<PageBenchResult> {
   const reviews = opts.reviews ?? 25000;
   const epochs = opts.epochs ?? 1;
   const outDir = resolve(root, opts.dist ?? (opts.profile ? 'dist-bench-page-readable' : 'dist-bench-page'));
-  if (opts.rebuild || !existsSync(join(outDir, 'index.html'))) buildSite(root, outDir, !!opts.profile);
+  const reuse = opts.dist !== undefined && existsSync(join(outDir, 'index.html'));
+  if (opts.rebuild || (!reuse && buildIsStale(root, outDir))) buildSite(root, outDir, !!opts.profile);
   const dataDir = join(outDir, 'data', 'imdb');
   const tmp = mkdtempSync(join(tmpdir(), 'rnn-bench-imdb-'));
   try {

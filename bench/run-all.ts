@@ -12,11 +12,12 @@ import { join, resolve } from 'node:path';
 import { launch } from '../tests/e2e/browser';
 import { cellState, openNotebook, outputText, setCellCode } from '../tests/e2e/notebook-helpers';
 import { startStaticServer } from '../tests/e2e/static-server';
-import { withSize } from './page';
+import { buildIsStale, withSize } from './page';
 
 const [lesson = 'lstm', reviews = '25000', epochs = '5'] = process.argv.slice(2);
 const dist = resolve(import.meta.dirname ?? '.', '..', 'dist-bench-page');
 if (!existsSync(join(dist, 'data', 'imdb'))) throw new Error(`${dist} has no IMDB data: run 'npm run bench -- --only=page' first.`);
+if (buildIsStale(resolve(dist, '..'), dist)) throw new Error(`${dist} is older than the sources: run 'npm run bench -- --only=page' to rebuild it.`);
 const server = await startStaticServer(dist, '/rnn-notebook/');
 const browser = await launch();
 try {

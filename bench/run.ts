@@ -15,7 +15,8 @@
  * --spellings (also time the fused LSTM written with each tfjs spelling: tf.layers.embedding,
  * tf.layers.dense, optimizer 'adam', tf.train.adam, and all of them; --spelling-steps=N, default 50)
  * --no-page (skip the real-page run: the LSTM lesson in headless Chromium at the course
- * setting, see bench/page.ts; --page-dist=DIR reuses a build, --page-rebuild forces one,
+ * setting, see bench/page.ts; its build is remade when a source is newer; --page-dist=DIR
+ * reuses a build as it is, --page-rebuild forces one,
  * --page-epochs=N, --page-reviews=N, --page-reduced-motion emulates prefers-reduced-motion)  --only=page runs only that
  * --profile (CPU profile of the fused timed repeats: the DevTools Profiler attached to the
  * Chromium worker, node:inspector in Node; prints the top functions by self time and saves
