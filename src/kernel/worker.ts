@@ -20,6 +20,16 @@ const kernel = new Kernel({
   post: (msg) => scope.postMessage(msg),
   load: async () => {
     const [tf, rnn] = await Promise.all([import('@tensorflow/tfjs'), import('../rnn/index')]);
+    // Lets the engine optimize the WebAssembly kernels in the background now, not during the
+    // reader's first epoch (src/rnn/kernels/warm-up.ts). In a task of its own, so the first
+    // cell starts first and the warm-up runs while it waits (e.g. for its data).
+    setTimeout(() => {
+      try {
+        rnn.warmUp();
+      } catch {
+        // Only a head start: the kernels work the same without it.
+      }
+    }, 0);
     return { tf, rnn };
   },
 });

@@ -54,7 +54,7 @@ export { installFastCpuKernels } from './kernels/cpu-kernels';
 export { installFusedTfjsAdam } from './optimizers/tfjs-adam';
 export { installStockRecurrentNotice } from './layers/stock-notice';
 export { installFusedFit, fusedStepInfo, setFusedTraining, type FusedStepInfo } from './train/index';
-export { setKernelImplementation, kernelImplementationName, ready, type KernelChoice } from './kernels/index';
+export { setKernelImplementation, kernelImplementationName, ready, warmUp, type KernelChoice } from './kernels/index';
 
 installFastCpuKernels();
 installFusedTfjsAdam();
