@@ -395,6 +395,23 @@ void seq_forward(int cell, const float *p, const float *up, const float *brec, i
   float *tmp = cp + up4 + 4;
   float *rh = tmp + gp + 4;
   float *pout = rh + up4 + 4;
+  /*
+   * LSTM with Keras's default activations (sigmoid gates, tanh candidate): the whole gate row
+   * [i | f | c | o] (G = 4u floats, a multiple of 4) is activated in G/4 vectors, one sigmoid
+   * per lane, as y = s·σ(s·x) + b with (s, b) = (1, 0) for gate lanes and (2, −1) for the
+   * candidate's, since tanh(x) = 2σ(2x) − 1 (absolute error about 1e-7, float32 rounding of a
+   * value near 1). Otherwise each block is activated on its own, whole vectors overhanging.
+   */
+  float *lane_s = pout + up4 + 4;
+  float *lane_b = lane_s + gp;
+  int fused_gates = cell == 1 && act == ACT_TANH && ract == ACT_SIGMOID;
+  if (fused_gates) {
+    for (int j = 0; j < gp; j++) {
+      int candidate = j >= 2 * u && j < 3 * u;
+      lane_s[j] = candidate ? 2.0f : 1.0f;
+      lane_b[j] = candidate ? -1.0f : 0.0f;
+    }
+  }
   int OT = T + (cell == 1 ? 2 : 1);
   int G = gates_of(cell) * u;
   int R = cell == 0 ? 1 : gates_of(cell);
@@ -425,13 +442,23 @@ void seq_forward(int cell, const float *p, const float *up, const float *brec, i
       }
       if (cell == 1) {
         recur_row(z, pr, hp, U, u, gp);
-        /* z holds [i | f | c | o]. Activate block by block in increasing order, writing
-           whole vectors: a block's overhanging lanes are overwritten by the next block, and
-           the last block's overhang lands in the next row (or the arena's slack). */
-        for (int k = 0; k < 4; k++) {
-          int code = k == 2 ? act : ract;
-          for (int j = 0; j < u; j += 4)
-            wasm_v128_store(gr + k * u + j, act4(code, wasm_v128_load(z + k * u + j)));
+        if (fused_gates) {
+          const v128_t one = wasm_f32x4_splat(1.0f);
+          for (int j = 0; j < gp; j += 4) {
+            v128_t sc = wasm_v128_load(lane_s + j);
+            v128_t e = exp4(wasm_f32x4_neg(wasm_f32x4_mul(sc, wasm_v128_load(z + j))));
+            v128_t sg = wasm_f32x4_div(one, wasm_f32x4_add(one, e));
+            wasm_v128_store(gr + j, wasm_f32x4_add(wasm_f32x4_mul(sc, sg), wasm_v128_load(lane_b + j)));
+          }
+        } else {
+          /* z holds [i | f | c | o]. Activate block by block in increasing order, writing
+             whole vectors: a block's overhanging lanes are overwritten by the next block, and
+             the last block's overhang lands in the next row (or the arena's slack). */
+          for (int k = 0; k < 4; k++) {
+            int code = k == 2 ? act : ract;
+            for (int j = 0; j < u; j += 4)
+              wasm_v128_store(gr + k * u + j, act4(code, wasm_v128_load(z + k * u + j)));
+          }
         }
         for (int j = 0; j < u; j++) {
           float cn = gr[u + j] * cp[j] + gr[j] * gr[2 * u + j];
