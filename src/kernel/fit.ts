@@ -12,7 +12,15 @@
  * - yields a macrotask every `yieldIntervalMs` of wall time so `interrupt` messages get in;
  * - on interrupt sets `stopTraining`, so tfjs stops after the current batch; the partial
  *   epoch's progress line is marked `stopped`, the history (and the History that fit
- *   returns) keeps only completed epochs, and fit then throws KeyboardInterrupt.
+ *   returns) keeps only completed epochs, and fit then throws KeyboardInterrupt;
+ * - runs the validation at the end of each epoch batch by batch with the same yields
+ *   (`validationData` or `validationSplit`). tfjs's own `testLoop` is one synchronous call: at
+ *   the course size it held the worker for 1-1.5 s (traced), longer on a slow phone, and a
+ *   Stop the worker cannot answer within 2 s makes the page terminate the kernel, losing every
+ *   definition. The numbers are tfjs's: the same test function on the same batches, summed
+ *   as `testLoop` sums them (see `validateInSteps`). A Stop during validation ends fit as one
+ *   during training does; that epoch is then incomplete (Keras too records no epoch whose
+ *   validation was interrupted).
  *
  * tfjs gets `verbose: 0` and, unless the reader chose otherwise, `yieldEvery: 'never'`.
  */
@@ -68,6 +76,25 @@ export function instrumentFit(tf: Tf, host: FitHost): void {
   const original = tf.LayersModel.prototype.fit;
   let fitCount = 0;
 
+  /**
+   * Models whose `fit` is running under the instrumentation, with what replaces tfjs's
+   * end-of-epoch validation for them (`fitLoop` is a method of the trained LayersModel, the
+   * same object `fit` runs on: a Sequential trains through its inner model).
+   */
+  const stepwise = new WeakMap<object, (valF: TestFunction, valIns: ValIns, batchSize: number, outLabels: string[]) => tfTypes.CustomCallback>();
+  const originalFitLoop = proto.fitLoop as FitLoop;
+  proto.fitLoop = function (this: tfTypes.LayersModel, ...a: Parameters<FitLoop>) {
+    const make = stepwise.get(this);
+    const [f, ins, outLabels, batchSize, epochs, verbose, callbacks, valF, valIns, shuffle, metrics, initialEpoch, stepsPerEpoch, validationSteps] = a;
+    if (!make || valF == null || valIns == null || stepsPerEpoch != null || validationSteps != null) {
+      return originalFitLoop.apply(this, a);
+    }
+    // tfjs then skips its own validation; ours runs first in onEpochEnd, so the reader's
+    // callbacks, the progress line and History all see the val_ logs as before.
+    const validator = make(valF, valIns, batchSize ?? 32, outLabels);
+    return originalFitLoop.call(this, f, ins, outLabels, batchSize, epochs, verbose, [validator, ...(callbacks ?? [])], null, null, shuffle, metrics, initialEpoch, stepsPerEpoch, validationSteps);
+  };
+
   async function fitImpl(
     this: tfTypes.LayersModel,
     x: unknown,
@@ -89,6 +116,8 @@ export function instrumentFit(tf: Tf, host: FitHost): void {
     let sums: Record<string, number> = {};
     let seen = 0;
     let lastEpochComplete = true;
+    /** The current epoch's validation was abandoned on Stop (the epoch is then incomplete). */
+    let validationAbandoned = false;
     let lastHistoryPost = -Infinity;
     let historyPending = false;
     const history: { epochs: number[]; metrics: Record<string, number[]> } = { epochs: [], metrics: {} };
@@ -141,6 +170,7 @@ export function instrumentFit(tf: Tf, host: FitHost): void {
         },
         onEpochBegin: async (e: number) => {
           epoch = e + 1;
+          validationAbandoned = false;
           step = 0;
           sums = {};
           seen = 0;
@@ -164,7 +194,7 @@ export function instrumentFit(tf: Tf, host: FitHost): void {
           await maybeYield(false, now);
         },
         onEpochEnd: async (_e: number, logs?: tfTypes.Logs) => {
-          lastEpochComplete = steps === 0 || step >= steps;
+          lastEpochComplete = (steps === 0 || step >= steps) && !validationAbandoned;
           if (lastEpochComplete) {
             const epochLogs = kerasLogs(logs);
             progress(true, epochLogs, stoppedByReader);
@@ -193,12 +223,43 @@ export function instrumentFit(tf: Tf, host: FitHost): void {
       callbacks: [...(callbacks as tfTypes.CustomCallback[]), ours],
     };
     if (host.interrupted()) throw new KeyboardInterrupt();
+    stepwise.set(model, (valF, valIns, batchSize, outLabels) => {
+      const validator = new tf.CustomCallback(
+        {
+          onEpochEnd: async (_e: number, logs?: tfTypes.Logs) => {
+            if (!logs) return;
+            // Stopped during the epoch: tfjs validates only once the last batch ran, and a Stop
+            // in that batch's callbacks would leave this epoch without its val_ logs, so it
+            // counts as incomplete (dropped, as Keras drops an interrupted epoch).
+            if (stoppedByReader) {
+              validationAbandoned = true;
+              return;
+            }
+            const values = await validateInSteps(tf, valF, valIns, batchSize, () => maybeYield(false), () => stoppedByReader);
+            if (values === null) {
+              validationAbandoned = true;
+              return;
+            }
+            outLabels.forEach((label, i) => (logs[`val_${label}`] = values[i]));
+          },
+        },
+        'never',
+      );
+      // The callbacks' shared params say what tfjs would have said with its own validation.
+      const setParams = validator.setParams.bind(validator);
+      validator.setParams = (p) => {
+        (p as unknown as Record<string, unknown>).doValidation = true;
+        setParams(p);
+      };
+      return validator;
+    });
     const running = original.call(this, x as never, y as never, fitArgs);
     host.track(running, stop);
     let result: tfTypes.History;
     try {
       result = await running;
     } finally {
+      stepwise.delete(model);
       if (historyPending) postHistory();
     }
     if (stoppedByReader) {
@@ -216,6 +277,65 @@ export function instrumentFit(tf: Tf, host: FitHost): void {
   }
 
   tf.LayersModel.prototype.fit = fit as typeof original;
+}
+
+/** tfjs's test function: one batch `[...inputs, ...targets, ...sample weights]` to `[loss, ...metrics]`. */
+type TestFunction = (batch: tfTypes.Tensor[]) => tfTypes.Scalar[];
+/** The validation arrays tfjs hands its fit loop (null entries for absent sample weights). */
+type ValIns = (tfTypes.Tensor | null)[];
+/** `LayersModel.fitLoop` (tfjs-layers engine/training.ts): the arguments as tfjs passes them. */
+type FitLoop = (
+  f: unknown,
+  ins: unknown,
+  outLabels: string[],
+  batchSize: number | undefined,
+  epochs: number | undefined,
+  verbose: number | undefined,
+  callbacks: unknown[] | undefined,
+  valF: TestFunction | null | undefined,
+  valIns: ValIns | null | undefined,
+  shuffle: unknown,
+  callbackMetrics: unknown,
+  initialEpoch: number | undefined,
+  stepsPerEpoch: number | null | undefined,
+  validationSteps: number | null | undefined,
+) => Promise<tfTypes.History>;
+
+/**
+ * tfjs's `testLoop`, batch by batch, awaiting `pause()` after each batch: the batches of
+ * `batchSize` in order, each batch's outputs weighted by its size and summed with tfjs ops in
+ * the same order, divided by the sample count at the end, so the values equal tfjs's to the
+ * last bit. Returns null (and keeps nothing) when `abandoned()` turns true.
+ */
+export async function validateInSteps(
+  tf: Tf,
+  valF: TestFunction,
+  valIns: ValIns,
+  batchSize: number,
+  pause: () => Promise<void>,
+  abandoned: () => boolean,
+): Promise<number[] | null> {
+  const first = valIns.find((t): t is tfTypes.Tensor => t != null);
+  const n = first?.shape[0] ?? 0;
+  let sums: tfTypes.Scalar[] | null = null;
+  try {
+    for (let start = 0; start < n; start += batchSize) {
+      const size = Math.min(batchSize, n - start);
+      const prev: tfTypes.Scalar[] | null = sums;
+      sums = tf.tidy(() => {
+        const outs = valF(valIns.map((t) => (t == null ? (null as unknown as tfTypes.Tensor) : tf.slice(t, start, size))));
+        return outs.map((o, i) => tf.add(prev ? prev[i] : tf.scalar(0), tf.mul(size, o)) as tfTypes.Scalar);
+      });
+      if (prev) tf.dispose(prev);
+      await pause();
+      if (abandoned()) return null;
+    }
+    if (!sums) return [];
+    const totals: tfTypes.Scalar[] = sums;
+    return tf.tidy(() => totals.map((s) => tf.div(s, n).dataSync()[0]));
+  } finally {
+    if (sums) tf.dispose(sums);
+  }
 }
 
 function cloneMetrics(m: Record<string, number[]>): Record<string, number[]> {

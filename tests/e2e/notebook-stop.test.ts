@@ -1,6 +1,6 @@
 /**
  * Stop in a real browser: during `fit` the kernel stops after the current batch and the
- * partial output stays; code that never yields is ended by terminating the worker after the
+ * partial output stays, also during the end-of-epoch validation; code that never yields is ended by terminating the worker after the
  * grace period, a fresh kernel starts and the page says so; queued cells are cancelled.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -77,6 +77,53 @@ describe('Stop', () => {
     await runCell(page, 1);
     expect(await waitForState(page, 1, ['done', 'error'])).toBe('done');
     expect((await outputText(page, 1)).trim()).toBe('2');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('during validation stops within a moment and keeps the kernel', async () => {
+    const { page, errors } = await openNotebook(browser, lesson);
+    // A metric that says when validation starts (8 training batches, then validation) and
+    // makes each validation batch take 40 ms: 256 batches, about 10 s, far past the 2 s after
+    // which the page terminates a kernel that does not answer Stop.
+    await setCellCode(
+      page,
+      0,
+      [
+        'let calls = 0;',
+        'const slow = (yTrue, yPred) => {',
+        "  if (++calls === 9) console.log('validating');",
+        '  if (calls > 8) { const t = Date.now(); while (Date.now() - t < 40) {} }',
+        '  return tf.mean(yPred);',
+        '};',
+        'const xs = tf.randomNormal([64, 8, 4]);',
+        'const ys = tf.randomUniform([64, 1]).round();',
+        'const xv = tf.randomNormal([2048, 8, 4]);',
+        'const yv = tf.randomUniform([2048, 1]).round();',
+        'const net = tf.sequential();',
+        'net.add(rnn.lstm({ units: 8, inputShape: [8, 4] }));',
+        "net.add(rnn.dense({ units: 1, activation: 'sigmoid' }));",
+        "net.compile({ optimizer: rnn.adam(), loss: 'binaryCrossentropy', metrics: [slow] });",
+        'await net.fit(xs, ys, { epochs: 1, batchSize: 8, validationData: [xv, yv] });',
+      ].join('\n'),
+    );
+    await setCellCode(page, 1, 'net.layers.length + " " + (calls < 100)');
+    await runCell(page, 0);
+    await page.waitForFunction(() => /validating/.test(document.querySelectorAll('rnn-cell')[0]!.querySelector('.cell-output')?.textContent ?? ''), null, {
+      timeout: 60_000,
+    });
+    await page.waitForTimeout(300);
+    const t0 = Date.now();
+    await page.locator('#notebook-bar').getByRole('button', { name: 'Stop', exact: true }).click();
+    expect(await waitForState(page, 0, ['stopped', 'done', 'error'], 10_000)).toBe('stopped');
+    // Within the grace period: the kernel answered, it was not terminated.
+    expect(Date.now() - t0).toBeLessThan(1500);
+    expect(await outputText(page, 0)).not.toMatch(/restarted/);
+    expect(await outputText(page, 0)).toMatch(/Stopped\.$/);
+    expect(await page.locator('#notebook-bar .nb-notice').innerText()).not.toMatch(/restarted/);
+    await runCell(page, 1);
+    expect(await waitForState(page, 1, ['done', 'error'])).toBe('done');
+    expect((await outputText(page, 1)).trim()).toBe('2 true');
     expect(errors).toEqual([]);
     await page.context().close();
   });

@@ -62,6 +62,54 @@ describe('fit progress and history', () => {
   });
 });
 
+describe('validation', () => {
+  it('gives the values tfjs computes (evaluate with the same batches, after the same epoch)', async () => {
+    const out = await h.exec(`const xv = tf.randomUniform([50, 6], 0, 50, 'int32');
+const yv = tf.randomUniform([50, 1]).round();
+const vh = await model.fit(xs, ys, { epochs: 1, batchSize: 16, validationData: [xv, yv] });
+const [el, ea] = model.evaluate(xv, yv, { batchSize: 16 });
+[vh.history.val_loss[0] === el.dataSync()[0], vh.history.val_acc[0] === ea.dataSync()[0], vh.params.doValidation]`);
+    expect(out.error).toBeUndefined();
+    expect(out.result?.bundle).toEqual({ kind: 'text', text: '[true, true, true]' });
+  });
+
+  it('yields between batches: a Stop during validation ends fit and drops that epoch', async () => {
+    // A metric that says when validation starts: 5 training batches (80 / 16), then validation.
+    let sent = false;
+    h.onMessage = (m) => {
+      if (!sent && m.type === 'stream' && m.text === 'validating\n') {
+        sent = true;
+        h.kernel.handle({ type: 'interrupt' });
+      }
+    };
+    const out = await h.exec(`let probeCalls = 0;
+const probe = (yTrue, yPred) => { if (++probeCalls === 6) console.log('validating'); return tf.mean(yPred); };
+const m2 = tf.sequential();
+m2.add(rnn.embedding({ inputDim: 50, outputDim: 4, inputLength: 6 }));
+m2.add(rnn.lstm({ units: 3 }));
+m2.add(rnn.dense({ units: 1, activation: 'sigmoid' }));
+m2.compile({ optimizer: rnn.adam(), loss: 'binaryCrossentropy', metrics: [probe] });
+const xv2 = tf.randomUniform([64, 6], 0, 50, 'int32');
+const yv2 = tf.randomUniform([64, 1]).round();
+await m2.fit(xs, ys, { epochs: 2, batchSize: 16, validationData: [xv2, yv2] });
+console.log('not reached');`);
+    h.onMessage = undefined;
+    expect(sent).toBe(true);
+    expect(out.reply).toMatchObject({ type: 'result', interrupted: true });
+    expect(out.text).toBe('validating\n');
+    const ds = displays(out.messages);
+    const lines = ds.filter((d) => d.bundle.kind === 'progress').map((d) => d.bundle as ProgressBundle);
+    const last = lines[lines.length - 1];
+    expect(last).toMatchObject({ epoch: 1, step: 5, steps: 5, done: false, stopped: true });
+    expect(Object.keys(last.logs).some((k) => k.startsWith('val_'))).toBe(false);
+    const histories = ds.filter((d) => d.bundle.kind === 'history');
+    expect(histories.every((d) => (d.bundle as HistoryBundle).epochs.length === 0)).toBe(true);
+    // Validation stopped after its first batch, not after all four.
+    const after = await h.exec('probeCalls');
+    expect(after.result?.bundle).toEqual({ kind: 'text', text: '6' });
+  });
+});
+
 describe('interrupt', () => {
   it('stops fit after the current batch, keeps completed epochs, and answers interrupted', async () => {
     let sent = false;
