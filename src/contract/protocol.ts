@@ -2,8 +2,8 @@
  * The message protocol between a lesson page (main thread) and its kernel (a Web Worker).
  *
  * Modelled on Jupyter's messaging: the page sends `execute`, `interrupt` and `input_reply`;
- * the kernel answers with `status`, `stream`, `display`, `result`, `error` and
- * `input_request`. `restart` is done by the page itself (it terminates the worker and starts
+ * the kernel answers with `status`, `stream`, `display`, `result`, `error`,
+ * `input_request` and `busy`. `restart` is done by the page itself (it terminates the worker and starts
  * a new one), so it is not a message. Every message is plain structured-clone data.
  *
  * It lives in `src/contract/` with the other things both sides share (keras-format.ts): that
@@ -15,7 +15,7 @@
  * own in the first `status`: they differ only when the page and the worker script come from
  * different builds of the site (an old copy in a cache), and the page then says so.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /* ------------------------------------------------------------------ page -> kernel */
 
@@ -155,6 +155,20 @@ export interface InputRequest {
   accept: string;
 }
 
+/**
+ * The run entered (`what` set) or left (`what` null) a call the kernel cannot stop midway:
+ * `model.evaluate` or `model.predict` on many samples, which tfjs runs as one synchronous task
+ * (about 1 s on 25,000 reviews here, several on a slow phone). An `interrupt` waits in the
+ * worker's queue meanwhile; the page lets a Stop wait for the call instead of terminating the
+ * kernel after its usual grace period, and says what it waits for.
+ */
+export interface BusyMessage {
+  type: 'busy';
+  runId: number;
+  /** What the kernel is in, e.g. 'model.evaluate on 25,000 samples'; null once it returned. */
+  what: string | null;
+}
+
 /** Every message the kernel sends to the page. */
 export type FromKernel =
   | StatusMessage
@@ -162,7 +176,8 @@ export type FromKernel =
   | DisplayMessage
   | ResultMessage
   | ErrorMessage
-  | InputRequest;
+  | InputRequest
+  | BusyMessage;
 
 /* ------------------------------------------------------------------ display bundles */
 
@@ -316,7 +331,7 @@ export interface PlotBundle {
 /* ------------------------------------------------------------------ helpers */
 
 const TO_KERNEL = new Set(['init', 'execute', 'interrupt', 'input_reply']);
-const FROM_KERNEL = new Set(['status', 'stream', 'display', 'result', 'error', 'input_request']);
+const FROM_KERNEL = new Set(['status', 'stream', 'display', 'result', 'error', 'input_request', 'busy']);
 
 /**
  * True for an object whose `type` is one of the page -> kernel message types (the payload is not

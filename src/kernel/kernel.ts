@@ -41,6 +41,7 @@ import { cellRuntime, kernelBuiltins } from './cell-runtime';
 import { mapRuntimeError, type MappedError, type ScriptInfo } from './errors';
 import { FileRequests } from './files';
 import { instrumentFit, type FitHost } from './fit';
+import { instrumentUninterruptible } from './uninterruptible';
 import { TensorHygiene } from './hygiene';
 import { InterruptSignal, KeyboardInterrupt, isKeyboardInterrupt, isThenable } from './interrupt';
 import { NotebookScope } from './notebook-scope';
@@ -322,6 +323,7 @@ export class Kernel {
     patchSummary(mods.tf, (b) => this.show(b), (fn) => this.capture.isConsoleMethod(fn));
     patchModelSave(mods.tf, (b) => this.show(b));
     instrumentFit(mods.tf, this.fitHost());
+    instrumentUninterruptible(mods.tf, () => this.run?.runId, (msg) => this.post(msg));
     Object.assign(this.scope.builtins, moduleBuiltins(mods));
     this.hygiene = new TensorHygiene(mods.tf);
     this.mods = mods;

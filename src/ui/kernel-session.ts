@@ -19,6 +19,10 @@
  *   (closed, or stuck in code a callback left running) and is replaced, and the page says so.
  * - A Stop that the kernel honours keeps every definition; the notice says so, replacing an
  *   earlier "did not stop" warning.
+ * - While the kernel says it is in a call it cannot stop midway (`busy`: `model.evaluate` on
+ *   25,000 samples, one synchronous task in tfjs), the grace period does not run out: Stop
+ *   waits for the call, up to `busyLimitMs`, and the notice says what it waits for. The grace
+ *   period starts again when the call returns.
  *
  * The worker is injected (`createWorker`) so this logic runs in Node tests with a fake.
  */
@@ -84,6 +88,8 @@ export interface SessionEvents {
 export interface SessionOptions {
   /** How long Stop waits for the running cell before terminating the worker. */
   graceMs?: number;
+  /** How long Stop waits for a call the kernel said it cannot stop midway (`busy`) before terminating the worker. */
+  busyLimitMs?: number;
   /** How long an `execute` may go without any message from the kernel before it is declared dead. */
   ackMs?: number;
 }
@@ -121,10 +127,15 @@ export class KernelSession {
   private graceTimer: ReturnType<typeof setTimeout> | null = null;
   private ackTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly graceMs: number;
+  private readonly busyLimitMs: number;
   private readonly ackMs: number;
   /** runId -> sink of finished runs, newest per cell, for output that arrives late. */
   private readonly late = new Map<number, { cellId: string; sink: RunSink }>();
   private stopRequested = false;
+  /** What the running job's kernel said it cannot stop midway (`busy`), or null. */
+  private busyWhat: string | null = null;
+  /** The pending Stop's grace timer: how long it has waited before this timer, and whether the wait was explained. */
+  private grace = { waited: 0, told: false };
   /** True once the current worker has sent anything (it loaded and runs). */
   private heard = false;
   private st: SessionStatus = { state: 'off', queued: 0 };
@@ -136,6 +147,7 @@ export class KernelSession {
     opts: SessionOptions = {},
   ) {
     this.graceMs = opts.graceMs ?? 2000;
+    this.busyLimitMs = opts.busyLimitMs ?? 120_000;
     this.ackMs = opts.ackMs ?? 8000;
   }
 
@@ -220,6 +232,7 @@ export class KernelSession {
     }
     this.worker = null;
     this.current = null;
+    this.busyWhat = null;
     this.emit({ state: 'off', backend: undefined, numTensors: undefined });
   }
 
@@ -281,6 +294,14 @@ export class KernelSession {
       return;
     }
     switch (msg.type) {
+      case 'busy':
+        this.busyWhat = msg.what;
+        // The call returned during a Stop: the kernel gets a whole grace period from here.
+        if (msg.what === null && this.graceTimer) {
+          this.clearGrace();
+          this.armGrace(job, this.graceMs, this.grace.waited, this.grace.told);
+        }
+        return;
       case 'stream':
       case 'display':
         job.sink.message(msg);
@@ -293,6 +314,7 @@ export class KernelSession {
       case 'error': {
         this.clearGrace();
         this.current = null;
+        this.busyWhat = null;
         this.late.set(job.runId, { cellId: job.cellId, sink: job.sink });
         if (this.late.size > LATE_RUNS) this.late.delete(this.late.keys().next().value!);
         this.emit({ numTensors: msg.numTensors });
@@ -344,12 +366,33 @@ export class KernelSession {
     // A pending file picker would otherwise keep the run waiting forever.
     for (const id of job.inputRequests) this.reply(id, undefined);
     if (this.graceTimer) return;
+    this.armGrace(job, this.graceMs, 0, false);
+  }
+
+  /**
+   * After `ms`, restarts the kernel if `job` still runs, unless the kernel is in a call it
+   * cannot stop midway and the Stop has waited less than `busyLimitMs`: then it says what Stop
+   * waits for (once) and looks again. `waited`: the Stop's wait before this timer.
+   */
+  private armGrace(job: Job, ms: number, waited: number, told: boolean): void {
+    this.grace = { waited, told };
     this.graceTimer = setTimeout(() => {
       this.graceTimer = null;
       if (this.current !== job) return;
-      const secs = Math.round(this.graceMs / 100) / 10;
+      const total = waited + ms;
+      if (this.busyWhat !== null && total < this.busyLimitMs) {
+        if (!told) {
+          this.events.notice(
+            `Stopping once ${this.busyWhat} returns: it runs as one step and cannot be stopped midway. Restart kernel ends it at once, losing every definition.`,
+            'info',
+          );
+        }
+        this.armGrace(job, this.graceMs, total, true);
+        return;
+      }
+      const secs = told ? Math.round(total / 1000) : Math.round(this.graceMs / 100) / 10;
       this.restart(`The running code did not stop within ${secs} s, so the kernel was restarted.`, 'warn');
-    }, this.graceMs);
+    }, ms);
   }
 
   private clearGrace(): void {

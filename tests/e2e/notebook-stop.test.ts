@@ -1,6 +1,7 @@
 /**
  * Stop in a real browser: during `fit` the kernel stops after the current batch and the
- * partial output stays, also during the end-of-epoch validation; code that never yields is ended by terminating the worker after the
+ * partial output stays, also during the end-of-epoch validation; a call that cannot stop
+ * midway (model.evaluate) is waited for, and the page says so; code that never yields is ended by terminating the worker after the
  * grace period, a fresh kernel starts and the page says so; queued cells are cancelled.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -124,6 +125,50 @@ describe('Stop', () => {
     await runCell(page, 1);
     expect(await waitForState(page, 1, ['done', 'error'])).toBe('done');
     expect((await outputText(page, 1)).trim()).toBe('2 true');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('during model.evaluate, which cannot stop midway, waits for it and keeps the kernel', async () => {
+    const { page, errors } = await openNotebook(browser, lesson);
+    // 128 batches of 25 ms: about 3 s, past the 2 s grace period, in one synchronous call.
+    await setCellCode(
+      page,
+      0,
+      [
+        'let calls = 0;',
+        'const slow = (yTrue, yPred) => {',
+        "  if (++calls === 1) console.log('evaluating');",
+        '  const t = Date.now(); while (Date.now() - t < 25) {}',
+        '  return tf.mean(yPred);',
+        '};',
+        'const net = tf.sequential();',
+        'net.add(rnn.lstm({ units: 4, inputShape: [8, 4] }));',
+        "net.add(rnn.dense({ units: 1, activation: 'sigmoid' }));",
+        "net.compile({ optimizer: rnn.adam(), loss: 'binaryCrossentropy', metrics: [slow] });",
+        'const xe = tf.randomNormal([1024, 8, 4]);',
+        'const ye = tf.randomUniform([1024, 1]).round();',
+        'net.evaluate(xe, ye, { batchSize: 8 });',
+        'await tf.nextFrame();',
+        "console.log('not reached');",
+      ].join('\n'),
+    );
+    await setCellCode(page, 1, 'net.layers.length');
+    await runCell(page, 0);
+    await page.waitForFunction(() => /evaluating/.test(document.querySelectorAll('rnn-cell')[0]!.querySelector('.cell-output')?.textContent ?? ''), null, {
+      timeout: 60_000,
+    });
+    await page.locator('#notebook-bar').getByRole('button', { name: 'Stop', exact: true }).click();
+    const notice = page.locator('#notebook-bar .nb-notice');
+    await page.waitForFunction(() => /Stopping once model\.evaluate on 1,024 samples returns/.test(document.querySelector('#notebook-bar .nb-notice')?.textContent ?? ''), null, {
+      timeout: 10_000,
+    });
+    expect(await waitForState(page, 0, ['stopped', 'done', 'error'], 30_000)).toBe('stopped');
+    expect(await outputText(page, 0)).not.toMatch(/not reached|restarted/);
+    expect(await notice.innerText()).not.toMatch(/restarted/);
+    await runCell(page, 1);
+    expect(await waitForState(page, 1, ['done', 'error'])).toBe('done');
+    expect((await outputText(page, 1)).trim()).toBe('2');
     expect(errors).toEqual([]);
     await page.context().close();
   });

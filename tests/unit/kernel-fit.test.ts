@@ -110,6 +110,21 @@ console.log('not reached');`);
   });
 });
 
+describe('calls that cannot stop midway', () => {
+  it('evaluate and predict on many samples say so before and after; small ones do not', async () => {
+    const out = await h.exec(`const xb = tf.randomUniform([600, 6], 0, 50, 'int32');
+const yb = tf.randomUniform([600, 1]).round();
+tf.dispose(model.evaluate(xb, yb, { batchSize: 64 }));
+tf.dispose(model.predict(xb));
+tf.dispose(model.predict(xs));
+'ok'`);
+    expect(out.error).toBeUndefined();
+    const busy = out.messages.filter((m) => m.type === 'busy').map((m) => (m as { what: string | null }).what);
+    expect(busy).toEqual(['model.evaluate on 600 samples', null, 'model.predict on 600 samples', null]);
+    expect(out.messages[out.messages.length - 1]).toBe(out.reply);
+  });
+});
+
 describe('interrupt', () => {
   it('stops fit after the current batch, keeps completed epochs, and answers interrupted', async () => {
     let sent = false;

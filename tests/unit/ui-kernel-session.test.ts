@@ -161,6 +161,58 @@ describe('KernelSession', () => {
     expect(workers[1]!.executes()).toHaveLength(1);
   });
 
+  it('Stop waits for a call the kernel cannot stop midway, then gives a fresh grace period', async () => {
+    const a = recorder();
+    session.enqueue('a', 'model.evaluate(x, y)', a.sink);
+    await flush();
+    const w = workers[0]!;
+    const runId = w.executes()[0]!.runId;
+    w.reply({ type: 'busy', runId, what: 'model.evaluate on 25,000 samples' });
+    expect(a.log).toEqual([`started ${runId}`]); // not shown in the cell
+    session.stop();
+    vi.advanceTimersByTime(9000);
+    expect(w.terminated).toBe(false);
+    expect(notices.filter((n) => /Stopping once model\.evaluate on 25,000 samples returns/.test(n))).toHaveLength(1);
+    // The call returned: the kernel now has a whole grace period to reach its next await.
+    w.reply({ type: 'busy', runId, what: null });
+    vi.advanceTimersByTime(1999);
+    expect(w.terminated).toBe(false);
+    vi.advanceTimersByTime(1);
+    expect(w.terminated).toBe(true);
+    expect(a.outcomes[0]!.kind).toBe('killed');
+    expect(notices.at(-1)).toMatch(/did not stop within 1\d s/);
+  });
+
+  it('Stop during such a call ends well when the run answers, and gives up after the limit', async () => {
+    const a = recorder();
+    session.enqueue('a', 'model.predict(x)', a.sink);
+    await flush();
+    const w = workers[0]!;
+    const runA = w.executes()[0]!.runId;
+    w.reply({ type: 'busy', runId: runA, what: 'model.predict on 25,000 samples' });
+    session.stop();
+    vi.advanceTimersByTime(5000);
+    w.reply({ type: 'busy', runId: runA, what: null });
+    w.reply({ type: 'result', runId: runA, executionCount: 1, numTensors: 0, interrupted: true });
+    vi.advanceTimersByTime(5000);
+    expect(w.terminated).toBe(false);
+    expect(a.outcomes[0]).toMatchObject({ kind: 'result' });
+
+    // A call that never returns (busyLimitMs, 120 s by default) is ended by a restart.
+    const b = recorder();
+    session.enqueue('b', 'model.predict(x)', b.sink);
+    await flush();
+    const runB = w.executes()[1]!.runId;
+    w.reply({ type: 'busy', runId: runB, what: 'model.predict on 25,000 samples' });
+    session.stop();
+    vi.advanceTimersByTime(119_000);
+    expect(w.terminated).toBe(false);
+    vi.advanceTimersByTime(1000);
+    expect(w.terminated).toBe(true);
+    expect(b.outcomes[0]!.kind).toBe('killed');
+    expect(notices.at(-1)).toMatch(/did not stop within 120 s/);
+  });
+
   it("a cell's own Stop removes it from the queue, or interrupts it when it runs", async () => {
     const a = recorder();
     const b = recorder();
