@@ -85,12 +85,8 @@ static inline float dact(int code, float y) {
   }
 }
 
-/*
- * Applies an activation to n floats of a buffer padded to a multiple of 4. Not inlined: at -O2
- * every call site got its own copy of all four activations (20 KB of seq_forward's code, which
- * is embedded in the first Run's download); one call per use costs nothing next to an exp.
- */
-__attribute__((noinline)) static void act_inplace(int code, float *buf, int n) {
+/* Applies an activation to n floats of a buffer padded to a multiple of 4. */
+static void act_inplace(int code, float *buf, int n) {
   for (int j = 0; j < n; j += 4) wasm_v128_store(buf + j, act4(code, wasm_v128_load(buf + j)));
 }
 
