@@ -4,10 +4,33 @@
  * program (module code: strict, top-level `await` allowed). Cells written in TypeScript are
  * parsed after sucrase strips their annotations; plain JavaScript never goes through sucrase,
  * so its error positions are acorn's own.
+ *
+ * sucrase (./typescript.ts, about 45 KB gzip) is loaded on demand: a cell that acorn cannot
+ * parse throws `TypeScriptNotLoaded` until `loadTypeScript()` has run, and the caller (the
+ * kernel, the page's cell) awaits it and parses again. So a reader who writes plain JavaScript
+ * never downloads it.
  */
 import { Parser, tokTypes, type Expression, type Options, type Program } from 'acorn';
 import { offsetToPosition, lineStarts, type Position } from './positions';
-import { stripTypes, type StrippedTypeScript } from './typescript';
+import type { StrippedTypeScript } from './typescript';
+
+let stripTypes: ((source: string) => StrippedTypeScript) | null = null;
+
+/**
+ * Thrown by `parseCell` for a cell that is not plain JavaScript while sucrase is not loaded yet:
+ * await `loadTypeScript()` and parse again.
+ */
+export class TypeScriptNotLoaded extends Error {
+  constructor() {
+    super('The TypeScript stripper is not loaded: await loadTypeScript() and parse again.');
+    this.name = 'TypeScriptNotLoaded';
+  }
+}
+
+/** Loads sucrase (./typescript.ts) for the cells acorn cannot parse; resolves at once when loaded. */
+export async function loadTypeScript(): Promise<void> {
+  stripTypes ??= (await import('./typescript')).stripTypes;
+}
 
 /** How acorn parses a cell: the latest syntax, as module code (strict, top-level `await`), with line/column locations. */
 export const acornOptions: Options = {
@@ -38,7 +61,10 @@ export interface ParsedCell {
   typescript?: StrippedTypeScript;
 }
 
-/** Parses a cell, as an expression first, then as a program; throws CellSyntaxError positioned in the cell. */
+/**
+ * Parses a cell, as an expression first, then as a program; throws CellSyntaxError positioned in
+ * the cell, or TypeScriptNotLoaded (see the header).
+ */
 export function parseCell(source: string): ParsedCell {
   let jsError: unknown;
   try {
@@ -46,6 +72,7 @@ export function parseCell(source: string): ParsedCell {
   } catch (error) {
     jsError = error;
   }
+  if (!stripTypes) throw new TypeScriptNotLoaded();
   let ts: StrippedTypeScript;
   try {
     ts = stripTypes(source);

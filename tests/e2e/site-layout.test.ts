@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { Page, Response } from 'playwright-core';
 import { openPage } from './browser';
 import { baseUrl, browser, useBrowser } from './use-browser';
-import { cell, openNotebook, runCell, setCellCode, tinyFitCode, waitForState } from './notebook-helpers';
+import { cell, openNotebook, outputText, runCell, setCellCode, tinyFitCode, waitForState } from './notebook-helpers';
 import { axeViolations, EXPECTED_LESSONS, horizontalOverflow } from './site-helpers';
 
 useBrowser();
@@ -254,12 +254,22 @@ describe('weight', () => {
     expect(gzip).toBeLessThanOrEqual(350 * 1024);
     expect([...unique.keys()].filter((u) => /editor|codemirror/i.test(u))).toEqual([]);
     expect([...unique.keys()].filter((u) => /webgl|converter|tfjs-data/i.test(u))).toEqual([]);
+    // sucrase (TypeScript in cells) loads only for a cell that is not plain JavaScript.
+    expect([...unique.keys()].filter((u) => /typescript|sucrase/i.test(u))).toEqual([]);
 
     // Edit loads CodeMirror.
     const editorChunk = page.waitForResponse((r) => /\/editor[.-][^/]*\.js/.test(r.url()));
     await cell(page, 0).getByRole('button', { name: 'Edit cell 1', exact: true }).click();
     await editorChunk;
     await cell(page, 0).locator('.cm-content').waitFor();
+
+    // A TypeScript cell loads sucrase then, and runs.
+    const tsChunk = page.context().waitForEvent('response', (r) => /\/typescript[.-][^/]*\.js/.test(r.url()));
+    await setCellCode(page, 1, 'const answer: number = 6 * 7;\nanswer');
+    await runCell(page, 1);
+    expect(await waitForState(page, 1, ['done', 'error'], 60_000)).toBe('done');
+    expect((await outputText(page, 1)).trim()).toBe('42');
+    await tsChunk;
     expect(errors).toEqual([]);
     await page.context().close();
   });

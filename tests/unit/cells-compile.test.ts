@@ -3,8 +3,10 @@
  * code map back to the cell (JS and TS), and generated code behaves like the cell would.
  */
 import { transform } from 'sucrase';
-import { describe, expect, it } from 'vitest';
-import { CellSyntaxError, compileCell, parseCell } from '../../src/cells/index';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CellSyntaxError, compileCell, loadTypeScript, parseCell } from '../../src/cells/index';
+
+beforeAll(loadTypeScript);
 
 const opts = (known: string[] = []) => ({
   sourceURL: 'cell-t-1.js',

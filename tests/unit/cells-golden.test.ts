@@ -8,8 +8,10 @@
  */
 import { existsSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { CellSyntaxError, compileCell } from '../../src/cells/index';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CellSyntaxError, compileCell, loadTypeScript } from '../../src/cells/index';
+
+beforeAll(loadTypeScript);
 
 const root = join(import.meta.dirname, '../golden/cells');
 const inputs = readdirSync(join(root, 'input')).filter((f) => /\.(js|ts)$/.test(f)).sort();
