@@ -28,14 +28,22 @@ function toyTask(n: number, seed = 1): { x: tf.Tensor2D; y: tf.Tensor2D } {
   return { x: tf.tensor2d(xs, [n, 12], 'int32'), y: tf.tensor2d(ys, [n, 1]) };
 }
 
+/**
+ * The test model, with seeded initial weights: unseeded, the simple RNN's loss fell below
+ * 0.6x its first epoch's on most runs but not all (0.454 against 0.411 once in a full run).
+ */
 function buildModel(kind: 'lstm' | 'gru' | 'bi' | 'simple'): tf.Sequential {
+  let seed = 100;
+  const glorot = () => tf.initializers.glorotUniform({ seed: seed++ });
+  const orthogonal = () => tf.initializers.orthogonal({ seed: seed++ });
+  const cell = { kernelInitializer: glorot(), recurrentInitializer: orthogonal() };
   const m = tf.sequential();
-  m.add(rnn.embedding({ inputDim: 20, outputDim: 8, inputLength: 12 }));
-  if (kind === 'lstm') m.add(rnn.lstm({ units: 8 }));
-  if (kind === 'gru') m.add(rnn.gru({ units: 8 }));
-  if (kind === 'simple') m.add(rnn.simpleRNN({ units: 8 }));
-  if (kind === 'bi') m.add(rnn.bidirectional({ layer: rnn.lstm({ units: 4 }) }));
-  m.add(rnn.dense({ units: 1, activation: 'sigmoid' }));
+  m.add(rnn.embedding({ inputDim: 20, outputDim: 8, inputLength: 12, embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: seed++ }) }));
+  if (kind === 'lstm') m.add(rnn.lstm({ units: 8, ...cell }));
+  if (kind === 'gru') m.add(rnn.gru({ units: 8, ...cell }));
+  if (kind === 'simple') m.add(rnn.simpleRNN({ units: 8, ...cell }));
+  if (kind === 'bi') m.add(rnn.bidirectional({ layer: rnn.lstm({ units: 4, ...cell }) }));
+  m.add(rnn.dense({ units: 1, activation: 'sigmoid', kernelInitializer: glorot() }));
   return m;
 }
 
@@ -45,7 +53,7 @@ describe('training through model.fit', () => {
       const { x, y } = toyTask(256);
       const m = buildModel(kind);
       m.compile({ optimizer: rnn.adam({ learningRate: 0.02 }), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
-      const h = await m.fit(x, y, { epochs: 12, batchSize: 32, yieldEvery: 'never', verbose: 0 });
+      const h = await m.fit(x, y, { epochs: 12, batchSize: 32, shuffle: false, yieldEvery: 'never', verbose: 0 });
       const loss = h.history.loss as number[];
       expect(loss[loss.length - 1]).toBeLessThan(0.6 * loss[0]);
       const [evalLoss, acc] = m.evaluate(x, y, { batchSize: 64 }) as tf.Scalar[];
