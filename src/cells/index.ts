@@ -3,13 +3,13 @@
  * whose annotations are stripped first), reports what it declares and what it uses, and
  * transpiles it into a script the kernel evaluates (see transpile.ts for the rewrite rules).
  */
-import { parseCell, CellSyntaxError, loadTypeScript, TypeScriptNotLoaded, type ParsedCell } from './parse';
+import { parseCell, CellSyntaxError, loadTypeScript, TypeScriptNotLoaded, withTypeScript, type ParsedCell } from './parse';
 import type { Position } from './positions';
 import { analyzeScope } from './scope';
 export { CELL_FUNCTION, RUNTIME_PARAM, SCOPE_PARAM, cellSourceURL, cleanGeneratedNames, parseCellFrame, type CellFrame } from './generated';
 import { finalExpression, hasTopLevelAwait, transpileCell, type TranspileOptions } from './transpile';
 
-export { CellSyntaxError, loadTypeScript, parseCell, TypeScriptNotLoaded };
+export { CellSyntaxError, loadTypeScript, parseCell, TypeScriptNotLoaded, withTypeScript };
 export type { ParsedCell, Position, TranspileOptions };
 
 /** What `compileCell` returns: the runnable script plus what the kernel needs to know about the cell. */

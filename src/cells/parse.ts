@@ -6,8 +6,8 @@
  * so its error positions are acorn's own.
  *
  * sucrase (./typescript.ts, about 45 KB gzip) is loaded on demand: a cell that acorn cannot
- * parse throws `TypeScriptNotLoaded` until `loadTypeScript()` has run, and the caller (the
- * kernel, the page's cell) awaits it and parses again. So a reader who writes plain JavaScript
+ * parse throws `TypeScriptNotLoaded` until `loadTypeScript()` has run; callers (the kernel, the
+ * page's cell) parse through `withTypeScript`, which loads it then and parses again. So a reader who writes plain JavaScript
  * never downloads it.
  */
 import { Parser, tokTypes, type Expression, type Options, type Program } from 'acorn';
@@ -30,6 +30,20 @@ export class TypeScriptNotLoaded extends Error {
 /** Loads sucrase (./typescript.ts) for the cells acorn cannot parse; resolves at once when loaded. */
 export async function loadTypeScript(): Promise<void> {
   stripTypes ??= (await import('./typescript')).stripTypes;
+}
+
+/**
+ * Runs `parse` (anything that calls `parseCell`); when it throws TypeScriptNotLoaded, loads
+ * sucrase and runs it once more. Other errors pass through.
+ */
+export async function withTypeScript<T>(parse: () => T): Promise<T> {
+  try {
+    return parse();
+  } catch (e) {
+    if (!(e instanceof TypeScriptNotLoaded)) throw e;
+    await loadTypeScript();
+    return parse();
+  }
 }
 
 /** How acorn parses a cell: the latest syntax, as module code (strict, top-level `await`), with line/column locations. */

@@ -33,7 +33,7 @@
  * - output is bounded per run (stream messages and characters, text and table sizes), so a
  *   runaway cell cannot flood the page; what was dropped is counted and said.
  */
-import { CellSyntaxError, TypeScriptNotLoaded, cellSourceURL, compileCell, loadTypeScript } from '../cells/index';
+import { CellSyntaxError, cellSourceURL, compileCell, withTypeScript } from '../cells/index';
 import { ConsoleCapture, streamName, type Level } from './console-capture';
 import { boundBundle, formatLogArgs, toBundle } from './display';
 import type { CallbackHost } from './callbacks';
@@ -464,22 +464,16 @@ export class Kernel {
     reply: (msg: FromKernel & { type: 'result' | 'error' }) => void,
   ): Promise<void> {
     const sourceURL = cellSourceURL(req.cellId, executionCount);
-    const compile = () =>
-      compileCell(req.code, {
-        sourceURL,
-        known: (name) => this.scope.has(name),
-        isGlobal: (name) => name in globalThis,
-      });
     let compiled;
     try {
-      try {
-        compiled = compile();
-      } catch (e) {
-        // Not plain JavaScript: load sucrase (only now, src/cells/parse.ts) and try as TypeScript.
-        if (!(e instanceof TypeScriptNotLoaded)) throw e;
-        await loadTypeScript();
-        compiled = compile();
-      }
+      // A cell that is not plain JavaScript loads sucrase only now (src/cells/parse.ts).
+      compiled = await withTypeScript(() =>
+        compileCell(req.code, {
+          sourceURL,
+          known: (name) => this.scope.has(name),
+          isGlobal: (name) => name in globalThis,
+        }),
+      );
     } catch (e) {
       if (!(e instanceof CellSyntaxError)) throw e;
       fail({ ename: 'SyntaxError', evalue: e.message, line: e.line, column: e.column, traceback: [] });

@@ -65,16 +65,9 @@ export function undefinedName(ename: string, evalue: string): string | null {
 /** Top-level names a cell declares, from its source; [] when it does not parse. */
 async function declarationsOf(source: string): Promise<string[]> {
   // Loaded only when a ReferenceError needs it: the parser is not part of the page's first load.
-  const [{ parseCell, loadTypeScript, TypeScriptNotLoaded }, { analyzeScope }] = await Promise.all([import('../cells/parse'), import('../cells/scope')]);
-  const parse = () => analyzeScope(parseCell(source).root).declarations;
+  const [{ parseCell, withTypeScript }, { analyzeScope }] = await Promise.all([import('../cells/parse'), import('../cells/scope')]);
   try {
-    try {
-      return parse();
-    } catch (e) {
-      if (!(e instanceof TypeScriptNotLoaded)) throw e;
-      await loadTypeScript();
-      return parse();
-    }
+    return await withTypeScript(() => analyzeScope(parseCell(source).root).declarations);
   } catch {
     return [];
   }
