@@ -64,7 +64,8 @@ export async function ready(): Promise<void> {
  * not allowed, call it after `await ready()`).
  */
 export function warmUp(): number {
-  if (choice === 'js' || wasm === null) return 0;
+  // With no module (null), getWasmKernels would throw under setKernelImplementation('wasm').
+  if (wasm === null) return 0;
   const k = getWasmKernels();
   return k ? warmUpWasmKernels(k) : 0;
 }
