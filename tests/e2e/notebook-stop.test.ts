@@ -110,9 +110,7 @@ describe('Stop', () => {
     );
     await setCellCode(page, 1, 'net.layers.length + " " + (calls < 100)');
     await runCell(page, 0);
-    await page.waitForFunction(() => /validating/.test(document.querySelectorAll('rnn-cell')[0]!.querySelector('.cell-output')?.textContent ?? ''), null, {
-      timeout: 60_000,
-    });
+    await cell(page, 0).locator('.cell-output', { hasText: 'validating' }).waitFor({ timeout: 60_000 });
     await page.waitForTimeout(300);
     const t0 = Date.now();
     await page.locator('#notebook-bar').getByRole('button', { name: 'Stop', exact: true }).click();
@@ -155,14 +153,10 @@ describe('Stop', () => {
     );
     await setCellCode(page, 1, 'net.layers.length');
     await runCell(page, 0);
-    await page.waitForFunction(() => /evaluating/.test(document.querySelectorAll('rnn-cell')[0]!.querySelector('.cell-output')?.textContent ?? ''), null, {
-      timeout: 60_000,
-    });
+    await cell(page, 0).locator('.cell-output', { hasText: 'evaluating' }).waitFor({ timeout: 60_000 });
     await page.locator('#notebook-bar').getByRole('button', { name: 'Stop', exact: true }).click();
     const notice = page.locator('#notebook-bar .nb-notice');
-    await page.waitForFunction(() => /Stopping once model\.evaluate on 1,024 samples returns/.test(document.querySelector('#notebook-bar .nb-notice')?.textContent ?? ''), null, {
-      timeout: 10_000,
-    });
+    await notice.filter({ hasText: /Stopping once model\.evaluate on 1,024 samples returns/ }).waitFor({ timeout: 10_000 });
     expect(await waitForState(page, 0, ['stopped', 'done', 'error'], 30_000)).toBe('stopped');
     expect(await outputText(page, 0)).not.toMatch(/not reached|restarted/);
     expect(await notice.innerText()).not.toMatch(/restarted/);
