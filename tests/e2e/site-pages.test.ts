@@ -49,7 +49,7 @@ describe('every page', () => {
       expect(await page.locator('h1').count(), url).toBe(1);
       expect((await page.locator('h1').innerText()).trim().length, url).toBeGreaterThan(0);
       expect(await page.locator('.katex-error').count(), `KaTeX errors on ${url}`).toBe(0);
-      // Links, and the head's <link>s (stylesheets, preloaded fonts, the icon).
+      // Links, and every <link> (stylesheets, preloaded fonts, the icon).
       for (const href of await page.$$eval('a[href], link[href]', (as) => as.map((a) => (a as HTMLAnchorElement).href))) {
         if (!links.has(href)) links.set(href, url);
       }
@@ -106,6 +106,29 @@ describe('every page', () => {
     const bytes = new Uint8Array(await res.arrayBuffer());
     expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]); // PNG signature
     expect(new DataView(bytes.buffer).getUint32(16)).toBe(32); // IHDR width
+  });
+
+  it('the first frame waits only on the stylesheets: no font preload and no script before them in <head>', async () => {
+    // Chromium holds the first frame for a font preload met in <head> and, until it has run, a
+    // classic script delays the requests for the stylesheets after it. Under Lighthouse's
+    // browser flags a late first frame is shown a whole second later (PERFORMANCE.md).
+    for (const url of pages()) {
+      const html = await (await fetch(url)).text();
+      const head = html.slice(0, html.indexOf('<body'));
+      const body = html.slice(html.indexOf('<body'));
+      expect(head.match(/<link[^>]*rel="preload"[^>]*as="font"/g) ?? [], url).toEqual([]);
+      const lastSheet = head.lastIndexOf('rel="stylesheet"');
+      expect(lastSheet, url).toBeGreaterThan(0);
+      const scripts = [...head.matchAll(/<script\b([^>]*)>/g)];
+      expect(scripts.filter((m) => m.index! < lastSheet && !/type="(module|application\/ld\+json)"/.test(m[1]!)).length, url).toBe(0);
+      // The theme is still set before anything visible: its script comes before the header.
+      expect(body.indexOf('rnn-notebook-theme'), url).toBeGreaterThan(0);
+      expect(body.indexOf('rnn-notebook-theme'), url).toBeLessThan(body.indexOf('<header'));
+      if (url.includes('/lessons/')) {
+        // KaTeX's two main faces are still fetched from the start of <body>.
+        expect(body.match(/<link[^>]*rel="preload"[^>]*as="font"/g)?.length, url).toBe(2);
+      }
+    }
   });
 
   it('every same-origin link returns 200 and every #fragment exists on its page', async () => {
