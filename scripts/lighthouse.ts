@@ -17,16 +17,16 @@
  *
  * Held first paint. Lighthouse launches Chromium through chrome-launcher, which disables
  * Chromium's `RenderDocument` feature (a workaround for tooling bugs; Chromium enables it by
- * default, Puppeteer and Playwright no longer disable it). With it disabled, on this machine,
- * the page is loaded at ~0.3 s but first paints at ~1.25 s, or ~2.25 s when its first frame
- * misses that slot: the compositor asks for the first frame only after about a second, in whole
- * seconds (Lighthouse issue #17148 attributes such holds to viz throttling BeginFrames for a
- * renderer it deems unresponsive, `ThrottleUnresponsiveClient`). The observed paint feeds
- * Lighthouse's Speed Index (1.4x the observed one), so the same page scores 97 or 89 depending on
- * the slot; #17148 reports the same on PageSpeed Insights. Each run's observed
- * first paint and load are printed (`held` counts runs that painted more than 0.5 s after load);
- * `--render-document` keeps chrome-launcher's other flags but leaves RenderDocument on, as in the
- * browser a reader runs. Report which setting a figure comes from.
+ * default, Puppeteer and Playwright no longer disable it). With it disabled, the browser stops
+ * drawing the page's early frames and, about 0.2 s into the load, sends it one frame request a
+ * second (Lighthouse issue #17148: viz throttling an "unresponsive" frame sink). A page that
+ * commits its first frame early paints at once (~0.3 s) or at ~1.25 s; one that has committed
+ * nothing by the ~1.2 s request paints at ~2.25 s (PERFORMANCE.md, "The first frame in time").
+ * The observed paint feeds Lighthouse's Speed Index (1.4x the observed one), so the same page
+ * scores 97 or 89 depending on the slot; #17148 reports the same on PageSpeed Insights. Each
+ * run's observed first paint and load are printed (`held` counts runs that painted more than
+ * 0.5 s after load); `--render-document` keeps chrome-launcher's other flags but leaves
+ * RenderDocument on, as in the browser a reader runs. Report which setting a figure comes from.
  */
 import { Launcher } from 'chrome-launcher';
 import { execFileSync, spawn } from 'node:child_process';
