@@ -109,10 +109,11 @@ describe('dark mode', () => {
     }
     expect(await page.evaluate(() => localStorage.getItem('rnn-notebook-theme'))).toBe('light');
 
-    // On the next page load the stored choice wins over the OS, already when <body> starts.
+    // On the next page load the stored choice wins over the OS, already when the first thing
+    // that can paint (the site header, which follows the theme script in <body>) is parsed.
     await page.addInitScript(() => {
       new MutationObserver((_, obs) => {
-        if (document.body) {
+        if (document.querySelector('.site-header')) {
           (window as unknown as { firstTheme?: string }).firstTheme = document.documentElement.dataset.theme;
           obs.disconnect();
         }
