@@ -7,8 +7,8 @@
  *
  * sucrase (./typescript.ts, about 45 KB gzip) is loaded on demand: a cell that acorn cannot
  * parse throws `TypeScriptNotLoaded` until `loadTypeScript()` has run; callers (the kernel, the
- * page's cell) parse through `withTypeScript`, which loads it then and parses again. So a reader who writes plain JavaScript
- * never downloads it.
+ * page's cell) parse through `withTypeScript`, which loads it then and parses again. So a
+ * reader who writes plain JavaScript never downloads it.
  */
 import { Parser, tokTypes, type Expression, type Options, type Program } from 'acorn';
 import { offsetToPosition, lineStarts, type Position } from './positions';
