@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { openPage } from './browser';
 import { baseUrl, browser, useBrowser } from './use-browser';
+import { renderAllSections } from './sections';
 import { squash, texOf } from './site-helpers';
 
 useBrowser();
@@ -54,6 +55,64 @@ describe('GRU lesson equations', () => {
       'h_t = z_t ⊙ h_{t-1} + (1 - z_t) ⊙ \\tilde{h}_t',
     ).toBe(true);
   });
+});
+
+describe('the MathML copy KaTeX keeps for screen readers', () => {
+  // Each formula's MathML is clipped to a pixel but laid out. Set in Unicode's Mathematical
+  // Italic letters (MathML Core's default for a one-letter <mi>), it sent Chromium searching the
+  // system's fonts once per letter while the page loaded (base.css, PERFORMANCE.md).
+  for (const slug of ['lstm', 'simple-rnn']) {
+    it(`${slug}: every glyph is in KaTeX's own faces, and the accessibility tree has plain letters`, async () => {
+      const { page, errors } = await openPage(browser, `${baseUrl}lessons/${slug}/`);
+      await renderAllSections(page);
+      await page.evaluate(() => document.fonts.ready);
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('DOM.enable');
+      await cdp.send('CSS.enable');
+      await cdp.send('Accessibility.enable');
+      const { root } = await cdp.send('DOM.getDocument', { depth: -1 });
+      const { nodeIds } = await cdp.send('DOM.querySelectorAll', {
+        nodeId: root.nodeId,
+        selector: '.katex-mathml :is(mi, mn, mo, mtext)',
+      });
+      expect(nodeIds.length, 'MathML tokens on the page').toBeGreaterThan(300);
+      const elsewhere: string[] = [];
+      let glyphs = 0;
+      for (const nodeId of nodeIds) {
+        const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+        for (const f of fonts) {
+          glyphs += f.glyphCount;
+          if (!f.familyName.startsWith('KaTeX_')) {
+            const { outerHTML } = await cdp.send('DOM.getOuterHTML', { nodeId });
+            elsewhere.push(`${outerHTML} in ${f.familyName}`);
+          }
+        }
+      }
+      expect(glyphs).toBeGreaterThan(300);
+      expect(elsewhere).toEqual([]);
+
+      // What a screen reader is given: the letters as written (c, t), not 𝑐 (U+1D450) and 𝑡.
+      const { nodeIds: maths } = await cdp.send('DOM.querySelectorAll', { nodeId: root.nodeId, selector: '.katex-mathml math' });
+      let spoken = '';
+      for (const nodeId of maths.slice(0, 25)) {
+        const { nodes } = await cdp.send('Accessibility.getPartialAXTree', { nodeId, fetchRelatives: false });
+        const texts = async (id: string): Promise<string> => {
+          const { nodes: children } = await cdp.send('Accessibility.getChildAXNodes', { id });
+          let out = '';
+          for (const c of children) {
+            if (c.role?.value === 'StaticText') out += String(c.name?.value ?? '');
+            else out += await texts(c.nodeId);
+          }
+          return out;
+        };
+        spoken += await texts(nodes[0]!.nodeId);
+      }
+      expect(spoken).toMatch(/[a-z]/);
+      expect(spoken.match(/[\u{1D400}-\u{1D7FF}]/gu) ?? []).toEqual([]);
+      expect(errors).toEqual([]);
+      await page.context().close();
+    });
+  }
 });
 
 describe('display equations on a phone (390 px, and 320 px)', () => {
