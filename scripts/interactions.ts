@@ -7,6 +7,10 @@
  * Prints, per kind, how many interactions took more than one frame (16 ms), their median and
  * the worst, and the machine's load: figures from a loaded machine are upper bounds.
  *
+ * Keys are typed twice: at the end of a short line (the editor does not move), and at the end of
+ * a line longer than the editor is wide, so that it scrolls sideways at every key (CodeMirror
+ * then measures its layout again).
+ *
  * Then the floor: the same keystrokes in a bare CodeMirror 6 editor (`basicSetup` and the
  * JavaScript language, straight from node_modules through an import map) alone on an empty
  * page. What a keystroke costs there is what CodeMirror and the browser cost on this machine,
@@ -72,21 +76,25 @@ try {
   const theme = await clickToggle(page, '.site-header .theme-toggle');
   const c = page.locator('rnn-cell').nth(1);
   await c.getByRole('button', { name: 'Edit cell 2', exact: true }).click();
-  const typing = await typeAtLineEnd(page, c.locator('.cm-content'));
+  // Cell 2's line 1 is `const model = tf.sequential();`, its line 3 is 109 columns long.
+  const typingShort = await typeAtLineEnd(page, c.locator('.cm-line').nth(0));
+  const typingLong = await typeAtLineEnd(page, c.locator('.cm-line').nth(2));
   const report = (label: string, n: number, slow: number[]) => {
     // Event Timing reports durations of 16 ms and more (in 8 ms steps): 16 itself is within a frame.
     const s = slow.filter((d) => d > 16).sort((a, b) => a - b);
     const all = [...new Array(n - s.length).fill(16), ...s];
     console.log(
-      `${label.padEnd(14)} ${n} interactions, ${s.length} over 16 ms; median ${all[Math.floor(all.length / 2)]! <= 16 ? '<= 16' : all[Math.floor(all.length / 2)]} ms, worst ${s.length ? s[s.length - 1] : '<= 16'} ms`,
+      `${label.padEnd(44)} ${n} interactions, ${s.length} over 16 ms; median ${all[Math.floor(all.length / 2)]! <= 16 ? '<= 16' : all[Math.floor(all.length / 2)]} ms, worst ${s.length ? s[s.length - 1] : '<= 16'} ms`,
     );
   };
   console.log(`LSTM lesson, Chromium, 1280 px, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   report('theme toggle', TOGGLES, theme);
-  report('typing', KEYS.length, typing);
+  report('typing, short line', KEYS.length, typingShort);
+  report('typing, long line (scrolls sideways)', KEYS.length, typingLong);
 
   const floor = await typingFloor();
-  report('floor: bare CodeMirror, typing', KEYS.length, floor);
+  report('floor: bare CodeMirror, typing, short line', KEYS.length, floor.short);
+  report('floor: bare CodeMirror, typing, long line', KEYS.length, floor.long);
   report('floor: plain page, theme toggle', TOGGLES, await toggleFloor());
 } finally {
   await browser.close();
@@ -94,8 +102,8 @@ try {
 }
 
 
-/** Event Timing of KEYS typed at the end of a line in a bare CodeMirror editor on an empty page. */
-async function typingFloor(): Promise<number[]> {
+/** Event Timing of KEYS typed at the end of a short and a long line in a bare CodeMirror editor on an empty page. */
+async function typingFloor(): Promise<{ short: number[]; long: number[] }> {
   const modules = resolve(import.meta.dirname, '..', 'node_modules');
   const imports: Record<string, string> = {};
   for (const name of FLOOR_PACKAGES) {
@@ -103,9 +111,10 @@ async function typingFloor(): Promise<number[]> {
     const entry: string = pkg.module ?? pkg.exports?.['.']?.import ?? pkg.exports?.import;
     imports[name] = `/__floor/node_modules/${name}/${entry.replace(/^\.\//, '')}`;
   }
-  // As in the lesson's cell 2 at 1280 px: a 900 px wide editor whose lines are longer than it, so
-  // typing at the end of one scrolls the editor sideways at every key.
-  const doc = Array.from({ length: 12 }, (_, i) => `model.add(rnn.lstm({ units: 5 }));${' '.repeat(55)}// line ${i + 1}: 4*5*(32+5+1) = 760`).join('\n');
+  // As in the lesson's cell 2 at 1280 px: a 900 px wide editor, a short first line, then lines
+  // longer than the editor, so that typing at the end of one scrolls the editor sideways.
+  const long = Array.from({ length: 11 }, (_, i) => `model.add(rnn.lstm({ units: 5 }));${' '.repeat(55)}// line ${i + 2}: 4*5*(32+5+1) = 760`);
+  const doc = ['const model = tf.sequential();', ...long].join('\n');
   const html = `<!doctype html><html lang="en"><head><title>CodeMirror floor</title>
 <script type="importmap">${JSON.stringify({ imports })}</script></head><body><div id="ed" style="width:900px;font:14px monospace"></div>
 <script type="module">
@@ -124,9 +133,10 @@ window.view = new EditorView({ parent: document.getElementById('ed'), doc: ${JSO
   await page.goto(`${server.url}__floor/`);
   await page.waitForSelector('.cm-content');
   await watchInteractions(page);
-  const slow = await typeAtLineEnd(page, page.locator('.cm-content'));
+  const short = await typeAtLineEnd(page, page.locator('.cm-line').nth(0));
+  const longLine = await typeAtLineEnd(page, page.locator('.cm-line').nth(2));
   await page.context().close();
-  return slow;
+  return { short, long: longLine };
 }
 
 /** Event Timing of TOGGLES clicks on a button that recolours a page of plain text (see the header). */
@@ -167,9 +177,9 @@ async function clickToggle(page: Page, selector: string): Promise<number[]> {
   return takeInteractions(page);
 }
 
-/** Types KEYS at the end of the first line of `editor` (focused by a click); their Event Timing. */
-async function typeAtLineEnd(page: Page, editor: Locator): Promise<number[]> {
-  await editor.click();
+/** Types KEYS at the end of `line` (an editor line, focused by a click on it); their Event Timing. */
+async function typeAtLineEnd(page: Page, line: Locator): Promise<number[]> {
+  await line.click();
   await page.keyboard.press('End');
   await page.waitForTimeout(500);
   await takeInteractions(page); // not the click or End
