@@ -40,14 +40,24 @@ interface TraceEvent {
 }
 
 const server = await startStaticServer(resolve(dirArg), option('--base') ?? '/');
-const browser = await chromium.launch({ executablePath: findChromium(), args: ['--no-sandbox', '--disable-gpu'] });
+const browser = await chromium.launch({
+  executablePath: findChromium(),
+  args: ['--no-sandbox', '--disable-gpu'],
+});
 try {
-  console.log(`Chromium ${browser.version()}, 412 x 823, no throttling, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  const load = loadavg().map((l) => l.toFixed(2)).join(' ');
+  console.log(`Chromium ${browser.version()}, 412 x 823, no throttling, load ${load}`);
   for (let n = 0; n < loads; n++) {
     for (const slug of lessons) {
-      const context = await browser.newContext({ viewport: { width: 412, height: 823 }, deviceScaleFactor: 1.75, isMobile: true });
+      const context = await browser.newContext({
+        viewport: { width: 412, height: 823 },
+        deviceScaleFactor: 1.75,
+        isMobile: true,
+      });
       const page = await context.newPage();
-      await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'fonts'] });
+      await browser.startTracing(page, {
+        categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'fonts'],
+      });
       await page.goto(`${server.url}lessons/${slug}/`, { waitUntil: 'load' });
       await page.waitForTimeout(1500);
       const events: TraceEvent[] = JSON.parse((await browser.stopTracing()).toString()).traceEvents;

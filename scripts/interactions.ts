@@ -102,7 +102,7 @@ try {
 }
 
 
-/** Event Timing of KEYS typed at the end of a short and a long line in a bare CodeMirror editor on an empty page. */
+/** Event Timing of KEYS typed at the end of a short and of a long line, in a bare CodeMirror editor. */
 async function typingFloor(): Promise<{ short: number[]; long: number[] }> {
   const modules = resolve(import.meta.dirname, '..', 'node_modules');
   const imports: Record<string, string> = {};
