@@ -92,19 +92,22 @@ describe('the MathML copy KaTeX keeps for screen readers', () => {
       expect(elsewhere).toEqual([]);
 
       // What a screen reader is given: the letters as written (c, t), not 𝑐 (U+1D450) and 𝑡.
-      const { nodeIds: maths } = await cdp.send('DOM.querySelectorAll', { nodeId: root.nodeId, selector: '.katex-mathml math' });
+      const texts = async (id: string): Promise<string> => {
+        const { nodes: children } = await cdp.send('Accessibility.getChildAXNodes', { id });
+        let out = '';
+        for (const c of children) {
+          if (c.role?.value === 'StaticText') out += String(c.name?.value ?? '');
+          else out += await texts(c.nodeId);
+        }
+        return out;
+      };
+      const { nodeIds: maths } = await cdp.send('DOM.querySelectorAll', {
+        nodeId: root.nodeId,
+        selector: '.katex-mathml math',
+      });
       let spoken = '';
       for (const nodeId of maths.slice(0, 25)) {
         const { nodes } = await cdp.send('Accessibility.getPartialAXTree', { nodeId, fetchRelatives: false });
-        const texts = async (id: string): Promise<string> => {
-          const { nodes: children } = await cdp.send('Accessibility.getChildAXNodes', { id });
-          let out = '';
-          for (const c of children) {
-            if (c.role?.value === 'StaticText') out += String(c.name?.value ?? '');
-            else out += await texts(c.nodeId);
-          }
-          return out;
-        };
         spoken += await texts(nodes[0]!.nodeId);
       }
       expect(spoken).toMatch(/[a-z]/);
