@@ -17,19 +17,12 @@ import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { findChromium } from '../tests/e2e/browser';
 import { startStaticServer } from '../tests/e2e/static-server';
+import { cliOptions } from './cli-options';
 
-const args = process.argv.slice(2);
-const option = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const dirArg = option('--dir');
-if (!dirArg) {
-  console.error('npm run font-lookups: --dir DIST is required (a built site, e.g. dist-lighthouse)');
-  process.exit(1);
-}
-const lessons = (option('--only') ?? 'lstm,gru').split(',');
-const loads = Number(option('--loads') ?? 3);
+const cli = cliOptions('font-lookups', { '--dir': 'DIST', '--base': '/path/', '--only': 'a,b', '--loads': 'N' });
+const dir = resolve(cli.required('--dir', 'a built site, e.g. dist-lighthouse'));
+const lessons = (cli.value('--only') ?? 'lstm,gru').split(',');
+const loads = Number(cli.value('--loads') ?? 3);
 
 interface TraceEvent {
   name: string;
@@ -39,7 +32,7 @@ interface TraceEvent {
   tid: number;
 }
 
-const server = await startStaticServer(resolve(dirArg), option('--base') ?? '/');
+const server = await startStaticServer(dir, cli.value('--base') ?? '/');
 const browser = await chromium.launch({
   executablePath: findChromium(),
   args: ['--no-sandbox', '--disable-gpu'],

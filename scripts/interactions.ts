@@ -27,19 +27,11 @@ import { join, resolve } from 'node:path';
 import { chromium, type Locator, type Page } from 'playwright-core';
 import { findChromium } from '../tests/e2e/browser';
 import { startStaticServer } from '../tests/e2e/static-server';
+import { cliOptions } from './cli-options';
 
-const args = process.argv.slice(2);
-const option = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const dirArg = option('--dir');
-if (!dirArg) {
-  console.error('npm run interactions: --dir DIST is required (a built site, e.g. dist-lighthouse)');
-  process.exit(1);
-}
-const dir = resolve(dirArg);
-const base = option('--base') ?? '/';
+const cli = cliOptions('interactions', { '--dir': 'DIST', '--base': '/path/' });
+const dir = resolve(cli.required('--dir', 'a built site, e.g. dist-lighthouse'));
+const base = cli.value('--base') ?? '/';
 const KEYS = ' // typed key by key, abcdefghij';
 const TOGGLES = 8;
 

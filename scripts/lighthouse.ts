@@ -35,22 +35,18 @@ import { createServer } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { cliOptions } from './cli-options';
 
 const root = resolve(import.meta.dirname, '..');
-const args = process.argv.slice(2);
-const flag = (name: string) => args.includes(name);
-const option = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-for (const a of args) {
-  if (a.startsWith('--') && !['--no-build', '--dir', '--runs', '--only', '--base', '--keep', '--render-document'].includes(a)) {
-    console.error(
-      `npm run lighthouse: unknown option ${a} (known: --no-build, --dir DIR, --base /path/, --runs N, --only a,b, --keep DIR, --render-document)`,
-    );
-    process.exit(1);
-  }
-}
+const { flag, value: option } = cliOptions('lighthouse', {
+  '--no-build': '',
+  '--dir': 'DIR',
+  '--base': '/path/',
+  '--runs': 'N',
+  '--only': 'a,b',
+  '--keep': 'DIR',
+  '--render-document': '',
+});
 const dir = resolve(root, option('--dir') ?? 'dist-lighthouse');
 const runs = Number(option('--runs') ?? 3);
 if (!Number.isInteger(runs) || runs < 1) {
