@@ -8,6 +8,7 @@ import remarkCells from './src/markdown/remark-cells.ts';
 import remarkBaseLinks from './src/markdown/remark-base-links.ts';
 import rehypeScrollBoxes from './src/markdown/rehype-scroll-boxes.ts';
 import rehypeKatexErrors from './src/markdown/rehype-katex-errors.ts';
+import rehypeMathSearchText from './src/markdown/rehype-math-search-text.ts';
 import { shikiInheritDefault } from './src/markdown/shiki-inherit-default.ts';
 import rehypeMathStack from './src/markdown/rehype-math-stack.ts';
 import rehypeSections from './src/markdown/rehype-sections.ts';
@@ -35,12 +36,14 @@ export default defineConfig({
     // remarkCells runs first so cell code is never touched by the other plugins.
     remarkPlugins: [remarkCells, remarkMath, [remarkBaseLinks, { base }]],
     // KaTeX renders at build time (HTML + MathML); a formula it cannot parse fails the build
-    // with the file, line and KaTeX's message (rehypeKatexErrors).
+    // with the file, line and KaTeX's message (rehypeKatexErrors). rehypeMathSearchText gives each
+    // formula a readable text for search excerpts (an attribute Pagefind indexes; pagefind.yml).
     // rehypeMathStack groups consecutive display equations; rehypeSections groups the body by
     // h2 so off-screen sections skip style, layout and paint (layout.css).
     rehypePlugins: [
       [rehypeKatex, { throwOnError: false, strict: 'warn' }],
       rehypeKatexErrors,
+      rehypeMathSearchText,
       rehypeScrollBoxes,
       rehypeMathStack,
       rehypeSections,

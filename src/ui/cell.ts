@@ -178,13 +178,24 @@ export class Cell {
 
     el.addEventListener('cell-tab-change', () => this.render());
     // Ctrl/Cmd+Shift+Enter anywhere in the cell (editor included): run every cell above it.
+    // Shift+Enter / Ctrl+Enter on the tabs or in the Keras (Python) panel run the cell as its
+    // Run button does there (the TensorFlow.js twin; the tab switches back and the output says
+    // so); the listing and the editor handle those keys themselves.
     el.addEventListener(
       'keydown',
       (e) => {
-        if (e.key === 'Enter' && e.shiftKey && (e.ctrlKey || e.metaKey) && !e.altKey) {
+        if (e.key !== 'Enter' || e.altKey) return;
+        const mod = e.ctrlKey || e.metaKey;
+        const target = e.target instanceof Element ? e.target : null;
+        if (e.shiftKey && mod) {
           e.preventDefault();
           e.stopPropagation();
           this.host.runAbove(this);
+        } else if ((e.shiftKey || mod) && target?.closest('.cell-keras, .cell-tabs')) {
+          e.preventDefault();
+          e.stopPropagation();
+          this.run();
+          if (e.shiftKey) this.host.focusNext(this);
         }
       },
       true,
@@ -458,6 +469,19 @@ export class Cell {
     requestAnimationFrame(() => {
       if (live) this.outputEl.setAttribute('aria-live', live);
     });
+    // Storage dropped the boxes' tab stops. Which boxes scroll is known only once they are laid
+    // out: mark them when the outputs first come near the screen (no layout forced at load, when
+    // most sections are not rendered at all).
+    if ('IntersectionObserver' in window) {
+      const seen = new IntersectionObserver((entries) => {
+        if (!entries.some((e) => e.isIntersecting)) return;
+        seen.disconnect();
+        this.out.markScrollable();
+      });
+      seen.observe(this.outputEl);
+    } else {
+      this.out.markScrollable();
+    }
   }
 
   /** The outputs as text (what Copy output copies), without the earlier-run label. */
@@ -465,7 +489,7 @@ export class Cell {
     const copy = this.outputEl.cloneNode(true) as HTMLElement;
     copy.querySelectorAll('.nb-earlier-label, .nb-hint button').forEach((n) => n.remove());
     for (const cell of copy.querySelectorAll('td, th')) cell.append('\t');
-    for (const row of copy.querySelectorAll('tr, p, pre, div')) row.append('\n');
+    for (const row of copy.querySelectorAll('tr, p, pre, div, caption')) row.append('\n');
     return (copy.textContent ?? '').replace(/\t\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
   }
 

@@ -182,7 +182,8 @@ export class KernelSession {
     const running = this.current;
     const hadWorker = this.worker !== null;
     this.killWorker();
-    if (running) running.sink.finished({ kind: 'killed', reason });
+    // The cell that was running says it too: its definitions, and every other cell's, are gone.
+    if (running) running.sink.finished({ kind: 'killed', reason: `${reason} ${RESTART_NOTICE}` });
     // Before the first run there is nothing to restart, and no reason to load the kernel yet.
     if (hadWorker) this.startWorker();
     this.events.notice(`${reason} ${RESTART_NOTICE}`, kind);

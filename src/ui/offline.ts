@@ -63,7 +63,14 @@ async function register(): Promise<void> {
   registration.addEventListener('updatefound', () => watch(registration.installing));
 }
 
-if ('serviceWorker' in navigator && import.meta.env.PROD) {
+/**
+ * A reader who asked the browser to save data (Chrome's Lite mode / Android's Data Saver,
+ * `navigator.connection.saveData`) is not sent the offline copy: it is the whole site (about
+ * 1.7 MB compressed), downloaded in the background. Pages and cells still work as usual.
+ */
+const savingData = (navigator as Navigator & { connection?: { saveData?: boolean } }).connection?.saveData === true;
+
+if ('serviceWorker' in navigator && import.meta.env.PROD && !savingData) {
   // After load, so the first visit's own downloads come first.
   if (document.readyState === 'complete') void register().catch((e) => console.warn('Offline copy unavailable:', e));
   else addEventListener('load', () => void register().catch((e) => console.warn('Offline copy unavailable:', e)), { once: true });

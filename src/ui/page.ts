@@ -66,7 +66,12 @@ export class NotebookPage implements CellHost {
     this.toolbar = new Toolbar(bar, {
       runAll: () => this.runAll(),
       stop: () => this.session.stop(),
-      restart: () => this.session.restart('Kernel restarted.'),
+      // As Jupyter does, ask first when there is something to lose (a kernel that has run).
+      restart: () => {
+        const ask = 'Restart the kernel? Every definition, a trained model included, is lost. Outputs stay; Run all brings the definitions back.';
+        if (this.session.status.state !== 'off' && !window.confirm(ask)) return;
+        this.session.restart('Kernel restarted.');
+      },
       clear: () => this.cells.forEach((c) => c.clearOutput()),
     });
     this.session = new KernelSession(

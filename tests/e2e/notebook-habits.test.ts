@@ -111,6 +111,31 @@ describe('Run from the Keras (Python) tab', () => {
     expect(errors).toEqual([]);
     await page.context().close();
   });
+
+  it('Shift+Enter in the Python listing and Ctrl+Enter on the tab run the cell too, as the Run button does', async () => {
+    const { page, errors } = await openNotebook(browser, lesson);
+    await setCellCode(page, 0, '40 + 2');
+    const c = cell(page, 0);
+    const kerasTab = c.getByRole('tab', { name: 'Keras (Python)' });
+    await kerasTab.click();
+    await c.locator('.cell-keras pre').click();
+    await page.keyboard.press('Shift+Enter');
+    expect(await waitForState(page, 0, ['done', 'error'])).toBe('done');
+    expect(await outputText(page, 0)).toMatch(/Ran the TensorFlow\.js code of this cell[\s\S]*42/);
+    expect(await c.getByRole('tab', { name: 'TensorFlow.js' }).getAttribute('aria-selected')).toBe('true');
+    // Shift+Enter moves on, as everywhere else: the focus is in the next cell.
+    expect(await page.evaluate(() => document.activeElement?.closest('rnn-cell') === document.querySelectorAll('rnn-cell')[1])).toBe(true);
+    // Ctrl+Enter on the Keras tab runs in place; the keys do not also select the tab.
+    await setCellCode(page, 0, '6 * 7 + 100');
+    await kerasTab.click();
+    await kerasTab.focus();
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => outputText(page, 0)).toContain('142');
+    expect(await waitForState(page, 0, ['done', 'error'])).toBe('done');
+    expect(await c.getByRole('tab', { name: 'TensorFlow.js' }).getAttribute('aria-selected')).toBe('true');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
 });
 
 describe('cells run out of order', () => {
@@ -188,6 +213,13 @@ describe('copy buttons', () => {
     await c.getByRole('tab', { name: 'Keras (Python)' }).click();
     await c.getByRole('button', { name: 'Copy Keras code of cell 1' }).click();
     await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toMatch(/imdb\.load_data/);
+
+    // A model summary copies as lines: the caption, then the header row, then one row per layer.
+    await setCellCode(page, 1, 'const m = tf.sequential();\nm.add(tf.layers.dense({ units: 1, inputShape: [3] }));\nm.summary();');
+    await runCell(page, 1);
+    expect(await waitForState(page, 1, ['done', 'error'])).toBe('done');
+    await cell(page, 1).getByRole('button', { name: 'Copy output of cell 2' }).click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toMatch(/^Model: "[^"]+"\nLayer \(type\)\tOutput Shape\tParam #\n/m);
     expect(errors).toEqual([]);
     await page.context().close();
   });
@@ -197,7 +229,8 @@ describe('outputs survive a reload', () => {
   for (const width of [1280, 390]) {
     it(`keeps the last outputs, marked as from an earlier run, until the cell runs again (${width} px)`, async () => {
       const { page, errors } = await openNotebook(browser, lesson, { width });
-      await setCellCode(page, 0, "console.log('kept line'); ({ answer: 42 })");
+      // A value wider than the cell: its box scrolls, so it must stay reachable by keyboard.
+      await setCellCode(page, 0, "console.log('kept line'); ({ answer: 42, wide: 'w'.repeat(400) })");
       await runCell(page, 0);
       expect(await waitForState(page, 0, ['done', 'error'])).toBe('done');
       await page.reload();
@@ -209,6 +242,9 @@ describe('outputs survive a reload', () => {
       expect(out).toContain('kept line');
       expect(out).toContain('answer: 42');
       expect(await c.locator('.cell-prompt').textContent()).toBe('In [ ]:');
+      // Storage drops tab stops; the restored box that scrolls gets its own back.
+      await c.scrollIntoViewIfNeeded();
+      await expect.poll(() => c.locator('.nb-earlier pre[tabindex="0"][role="group"]').count()).toBe(1);
       // Still readable: axe finds nothing in the restored (dimmed) outputs; the page does not scroll sideways.
       expect(await axeOnCells(page)).toEqual([]);
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
@@ -241,7 +277,7 @@ describe('the IMDB stand-in, on a site built without the data', () => {
     await runCell(page, 0);
     expect(await waitForState(page, 0, ['done', 'error'])).toBe('done');
     const out = await outputText(page, 0);
-    expect(out).toMatch(/The IMDB movie reviews are not available on this site, so this run uses a small made-up stand-in/);
+    expect(out).toMatch(/The IMDB movie reviews are not available on this site, so this run uses a made-up stand-in/);
     expect(out).toContain("data: 'toy'");
     expect(out).not.toMatch(/https?:|HTTP|404|npm run|manifest/);
     expect(requested.map((r) => r.url.split('/data/')[1])).toEqual(['imdb-available.json']);

@@ -107,7 +107,7 @@ describe('data files wrong inside', () => {
     expect(out).toMatch(/DataUnavailableError: An IMDB data file on the site is damaged inside \(re-run the conversion\): http:\/\/127\.0\.0\.1:\d+\/bad\/data\/imdb\/test-labels\.bin \(label 1 is 7; labels must be 0 or 1\)/);
     expect(await run(page, 1, `const [[xt]] = await imdb.loadData({ fallback: "toy", limit: 10 });\nxt.length`)).toBe('done');
     // The reader sees the plain stand-in sentence (the damaged file is for whoever deploys).
-    expect(await outputText(page, 1)).toMatch(/not available on this site, so this run uses a small made-up stand-in[\s\S]*10$/);
+    expect(await outputText(page, 1)).toMatch(/not available on this site, so this run uses a made-up stand-in[\s\S]*10$/);
 
     // A cell overwrites the cached files; the next load says so and fetches them again.
     expect(await run(page, 2, `rnn.configureData({ baseUrl: "${dataUrl}good/" });\nconst [[a]] = await imdb.loadData();\na.length`)).toBe('done');

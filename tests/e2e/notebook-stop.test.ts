@@ -189,7 +189,8 @@ describe('Stop', () => {
     const took = Date.now() - t0;
     expect(took).toBeGreaterThan(1500);
     expect(took).toBeLessThan(6000);
-    expect(await outputText(page, 1)).toMatch(/did not stop within 2 s.*restarted/s);
+    // The stopped cell itself says that every definition is gone, not only the toolbar.
+    expect(await outputText(page, 1)).toMatch(/did not stop within 2 s.*restarted.*Earlier definitions are gone; Run all restores them/s);
     expect(await page.locator('#notebook-bar .nb-notice').innerText()).toMatch(/restarted.*Earlier definitions are gone; Run all restores them/s);
 
     // A working kernel within a few seconds; earlier definitions are gone.
@@ -210,7 +211,18 @@ describe('Stop', () => {
     await setCellCode(page, 0, 'const kept = 5;\nkept');
     await runCell(page, 0);
     expect(await waitForState(page, 0, ['done', 'error'])).toBe('done');
-    await page.locator('#notebook-bar').getByRole('button', { name: 'Restart kernel', exact: true }).click();
+    // It asks first, as Jupyter does; Cancel keeps everything.
+    const restart = page.locator('#notebook-bar').getByRole('button', { name: 'Restart kernel', exact: true });
+    const asked: string[] = [];
+    page.once('dialog', (d) => (asked.push(d.message()), void d.dismiss()));
+    await restart.click();
+    expect(asked).toEqual([expect.stringMatching(/^Restart the kernel\? Every definition, a trained model included, is lost/)]);
+    await setCellCode(page, 1, 'kept + 1');
+    await runCell(page, 1);
+    expect(await waitForState(page, 1, ['done', 'error'])).toBe('done');
+    expect((await outputText(page, 1)).trim()).toBe('6');
+    page.once('dialog', (d) => void d.accept());
+    await restart.click();
     expect(await page.locator('#notebook-bar .nb-notice').innerText()).toMatch(/Kernel restarted/);
     await setCellCode(page, 1, 'typeof kept');
     await runCell(page, 1);

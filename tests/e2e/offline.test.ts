@@ -85,4 +85,26 @@ describe('offline', () => {
       await page.context().close();
     }
   });
+
+  it('is not downloaded for a reader whose browser saves data (Save-Data); the lesson and its cells work as usual', { timeout: 120_000 }, async () => {
+    const { page, errors } = await openPage(browser, 'about:blank', { serviceWorkers: 'allow' });
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Emulation.setDataSaverOverride', { dataSaverEnabled: true });
+    const fetched: string[] = [];
+    page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+    await page.goto(`${baseUrl}lessons/lstm/`, { waitUntil: 'load' });
+    expect(await page.evaluate(() => (navigator as Navigator & { connection?: { saveData?: boolean } }).connection?.saveData)).toBe(true);
+    await page.waitForSelector('html[data-notebook="ready"]');
+    await setCellCode(page, 0, '6 * 7');
+    await runCell(page, 0);
+    expect(await waitForState(page, 0, ['done', 'error'])).toBe('done');
+    expect(await outputText(page, 0)).toContain('42');
+    // Time enough for a registration after load to have started its downloads (it starts at once).
+    await page.waitForTimeout(3000);
+    expect(await page.evaluate(() => navigator.serviceWorker.getRegistrations().then((r) => r.length))).toBe(0);
+    expect(await page.evaluate(() => caches.keys())).toEqual([]);
+    expect(fetched.filter((f) => f.endsWith('/sw.js') || f.includes('/lessons/gru/'))).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
 });

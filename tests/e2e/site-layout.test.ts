@@ -7,11 +7,12 @@
  */
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { Page, Response } from 'playwright-core';
+import type { Locator, Page, Response } from 'playwright-core';
 import { openPage } from './browser';
 import { baseUrl, browser, useBrowser } from './use-browser';
 import { cell, openNotebook, outputText, runCell, setCellCode, tinyFitCode, waitForState } from './notebook-helpers';
 import { axeViolations, EXPECTED_LESSONS, horizontalOverflow } from './site-helpers';
+import { renderAllSections } from './sections';
 
 useBrowser();
 const lessonUrl = (slug: string) => new URL(`lessons/${slug}/`, baseUrl).href;
@@ -32,7 +33,7 @@ function columnsWidth(page: Page, n: number): Promise<number> {
 
 /** Fits a tiny model (progress lines, history table) and shows its summary, in cells 1 and 2. */
 async function trainTiny(page: Page): Promise<void> {
-  await setCellCode(page, 0, tinyFitCode(2));
+  await setCellCode(page, 0, tinyFitCode(5)); // the course's five epochs
   await runCell(page, 0);
   expect(await waitForState(page, 0, ['done', 'error'], 120_000)).toBe('done');
   await setCellCode(page, 1, 'net');
@@ -74,6 +75,10 @@ describe('width: cells get the width a notebook needs', () => {
         .map((b) => b.className),
     );
     expect(hidden).toEqual([]);
+    // The course's five epochs fit in the training log without scrolling it.
+    const log = await cell(page, 0).locator('.nb-progress-log').evaluate((b) => ({ text: b.textContent ?? '', scrolls: b.scrollHeight > b.clientHeight + 1 }));
+    expect(log.text).toMatch(/Epoch 1\/5[\s\S]*Epoch 5\/5/);
+    expect(log.scrolls).toBe(false);
     expect(await page.locator('rnn-cell .nb-progress').count()).toBeGreaterThan(0);
     expect(await cell(page, 0).locator('.cell-output').innerText()).toMatch(/val_loss/);
     expect(errors).toEqual([]);
@@ -210,11 +215,48 @@ describe('navigation', () => {
     });
   }
 
+  for (const width of [1280, 390]) {
+    it(`from the end of a lesson, the header's Lessons button lists every lesson at ${width} px; Escape closes it`, async () => {
+      const { page, errors } = await openPage(browser, LSTM(), { width });
+      await page.locator('.prev-next').scrollIntoViewIfNeeded();
+      const button = page.locator('.site-header').getByRole('button', { name: 'Lessons', exact: true });
+      const menu = page.locator('#site-lessons');
+      expect(await menu.isVisible()).toBe(false);
+      // The sticky header keeps it on screen, wherever the reader is.
+      const box = (await button.boundingBox())!;
+      expect(box.y).toBeGreaterThanOrEqual(0);
+      expect(box.y + box.height).toBeLessThanOrEqual(100);
+      await button.focus();
+      await page.keyboard.press('Enter');
+      expect(await menu.isVisible()).toBe(true);
+      const links = menu.getByRole('link');
+      expect(await links.count()).toBe(EXPECTED_LESSONS.length);
+      expect(await menu.locator('a[aria-current="page"]').innerText()).toContain('LSTM');
+      // Every link is inside the window (the list is under the header, not off screen).
+      for (const b of await links.evaluateAll((as) => as.map((a) => a.getBoundingClientRect().toJSON() as DOMRect))) {
+        expect(b.top).toBeGreaterThanOrEqual(0);
+        expect(b.bottom).toBeLessThanOrEqual(900);
+        expect(b.right).toBeLessThanOrEqual(width);
+      }
+      expect(await axeViolations(page)).toEqual([]);
+      await page.keyboard.press('Escape');
+      expect(await menu.isVisible()).toBe(false);
+      // A click on a lesson goes there.
+      await button.click();
+      await menu.getByRole('link', { name: 'Gated recurrent units (GRU)', exact: true }).click();
+      await page.waitForURL(/\/lessons\/gru\/$/);
+      expect(errors).toEqual([]);
+      await page.context().close();
+    });
+  }
+
   it('at 1440 px the sidebar lists the lessons and the disclosure is not shown', async () => {
     const { page } = await openPage(browser, LSTM(), { width: 1440 });
     expect(await page.locator('.sidebar .lesson-list a').count()).toBe(EXPECTED_LESSONS.length);
     expect(await page.locator('.sidebar').isVisible()).toBe(true);
     expect(await page.locator('.lessons-inline').isVisible()).toBe(false);
+    // The sidebar is the list here: the header's button is not shown on lessons this wide.
+    expect(await page.locator('.site-lessons-button').isVisible()).toBe(false);
     await page.context().close();
   });
 });
@@ -370,6 +412,275 @@ describe('sections off screen skip rendering (content-visibility), links and fin
     expect(found.top).toBeGreaterThanOrEqual(0);
     expect(found.bottom).toBeLessThanOrEqual(900);
     expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
+
+/*
+ * Scroll cues as a reader sees them (issue: text outputs, the training log, the history table,
+ * the gate heatmaps and the cheat sheet's equations). The box's content is made invisible and
+ * the box is photographed: at an edge with hidden content the background is shaded, at an edge
+ * without it, it is exactly the colour behind the box (no band of another colour).
+ */
+type Rgb = [number, number, number];
+type Edge = 'left' | 'right' | 'top' | 'bottom';
+const rgbOf = (css: string): Rgb => (css.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map(Number) as Rgb;
+const colourDiff = (a: Rgb, b: Rgb) => Math.max(...a.map((v, i) => Math.abs(v - b[i]!)));
+
+/** At each edge of the box (2 px inside, halfway along; the top 2 px below `topInset`): how far its colour is from the colour behind the box. */
+async function edgeShading(page: Page, box: Locator, topInset = 0): Promise<Record<Edge, number>> {
+  const geo = await box.evaluate((b) => {
+    // The content keeps its layout but draws nothing: only the box's own background shows.
+    for (const el of b.querySelectorAll<HTMLElement | SVGElement>('*')) {
+      for (const p of ['color', 'border-color', 'fill', 'stroke', 'outline-color', 'text-decoration-color']) el.style.setProperty(p, 'transparent', 'important');
+      if (!el.matches('th, th *')) el.style.setProperty('background-color', 'transparent', 'important');
+    }
+    let behind = 'rgb(255, 255, 255)';
+    for (let e = b.parentElement; e; e = e.parentElement) {
+      const c = getComputedStyle(e).backgroundColor;
+      if (c !== 'rgba(0, 0, 0, 0)') { behind = c; break; }
+    }
+    const cs = getComputedStyle(b);
+    const r = b.getBoundingClientRect();
+    return {
+      w: r.width, h: r.height, behind,
+      bl: parseFloat(cs.borderLeftWidth), br: parseFloat(cs.borderRightWidth),
+      bt: parseFloat(cs.borderTopWidth), bb: parseFloat(cs.borderBottomWidth),
+    };
+  });
+  const png = (await box.screenshot({ animations: 'disabled' })).toString('base64');
+  const points: Record<Edge, [number, number]> = {
+    left: [geo.bl + 2, geo.h / 2],
+    right: [geo.w - geo.br - 3, geo.h / 2],
+    top: [geo.w / 2, geo.bt + topInset + 2],
+    bottom: [geo.w / 2, geo.h - geo.bb - 3],
+  };
+  const colours = await page.evaluate(
+    async ([png, points]) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${png}`;
+      await img.decode();
+      const c = document.createElement('canvas');
+      [c.width, c.height] = [img.naturalWidth, img.naturalHeight];
+      const g = c.getContext('2d')!;
+      g.drawImage(img, 0, 0);
+      return Object.fromEntries(
+        Object.entries(points).map(([k, [x, y]]) => [k, [...g.getImageData(Math.floor(x), Math.floor(y), 1, 1).data.slice(0, 3)]]),
+      );
+    },
+    [png, points] as const,
+  );
+  const bg = rgbOf(geo.behind);
+  return Object.fromEntries(Object.entries(colours).map(([k, v]) => [k, colourDiff(v as Rgb, bg)])) as Record<Edge, number>;
+}
+
+/** Edges shaded (a cue) and edges plain (exactly the colour behind), from `edgeShading`. */
+function cueEdges(s: Record<Edge, number>): { shaded: Edge[]; plain: Edge[] } {
+  const edges = Object.keys(s) as Edge[];
+  return { shaded: edges.filter((e) => s[e] >= 6), plain: edges.filter((e) => s[e] <= 1) };
+}
+
+const setTheme = (page: Page, theme: 'light' | 'dark') => page.evaluate((t) => (document.documentElement.dataset.theme = t), theme);
+
+describe('scroll cues: a shadow where content is hidden, drawn in the colour behind the box', () => {
+  it('a text output wider than a phone shows the cue at its hidden side, light and dark', async () => {
+    const { page, errors } = await openNotebook(browser, LSTM(), { width: 390, height: 844 });
+    // A long line (like the lesson's "ids: [1, 6, 38, …" output) and blank lines below it.
+    await setCellCode(page, 0, "'ids: ' + JSON.stringify(Array.from({ length: 60 }, (_, i) => i * 7)) + '\\n\\n\\n\\nend'");
+    await runCell(page, 0);
+    expect(await waitForState(page, 0, ['done', 'error'])).toBe('done');
+    const pre = cell(page, 0).locator('.cell-output pre.nb-text');
+    expect(await pre.evaluate((p) => p.scrollWidth > p.clientWidth + 100)).toBe(true);
+    for (const theme of ['light', 'dark'] as const) {
+      await setTheme(page, theme);
+      await pre.evaluate((p) => (p.scrollLeft = 0));
+      const start = cueEdges(await edgeShading(page, pre));
+      expect(start.shaded, `${theme}, scrolled to the start`).toContain('right');
+      expect(start.plain, `${theme}, scrolled to the start`).toEqual(expect.arrayContaining(['left', 'top', 'bottom']));
+      await pre.evaluate((p) => (p.scrollLeft = p.scrollWidth));
+      const end = cueEdges(await edgeShading(page, pre));
+      expect(end.shaded, `${theme}, scrolled to the end`).toContain('left');
+      expect(end.plain, `${theme}, scrolled to the end`).toEqual(expect.arrayContaining(['right', 'top', 'bottom']));
+    }
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('the training log shows a cue above its newest lines, the history table below and under its header', async () => {
+    const { page, errors } = await openNotebook(browser, LSTM(), { width: 1280 });
+    await setCellCode(page, 0, tinyFitCode(14));
+    await runCell(page, 0);
+    expect(await waitForState(page, 0, ['done', 'error'], 120_000)).toBe('done');
+    const log = cell(page, 0).locator('.nb-progress-log');
+    const hist = cell(page, 0).locator('.nb-history-scroll');
+    expect(await log.evaluate((b) => b.scrollHeight > b.clientHeight + 50)).toBe(true);
+    expect(await hist.evaluate((b) => b.scrollHeight > b.clientHeight + 50)).toBe(true);
+    const header = await hist.locator('thead').evaluate((t) => t.getBoundingClientRect().height);
+    for (const theme of ['light', 'dark'] as const) {
+      await setTheme(page, theme);
+      // The log starts at its newest line ("Epoch 14/14"): the oldest are hidden above.
+      await log.evaluate((b) => (b.scrollTop = 0));
+      const newest = cueEdges(await edgeShading(page, log));
+      expect(newest.shaded, `${theme}: log at its newest line`).toEqual(['top']);
+      expect(newest.plain, `${theme}: log at its newest line`).toContain('bottom');
+      await log.evaluate((b) => (b.scrollTop = -b.scrollHeight));
+      const oldest = cueEdges(await edgeShading(page, log));
+      expect(oldest.shaded, `${theme}: log scrolled to "Epoch 1/14"`).toEqual(['bottom']);
+      expect(oldest.plain, `${theme}: log scrolled to "Epoch 1/14"`).toContain('top');
+
+      await hist.evaluate((b) => (b.scrollTop = 0));
+      const top = cueEdges(await edgeShading(page, hist, header));
+      expect(top.shaded, `${theme}: history at its first row`).toEqual(['bottom']);
+      expect(top.plain, `${theme}: history at its first row`).toEqual(expect.arrayContaining(['top', 'left', 'right']));
+      await hist.evaluate((b) => (b.scrollTop = 60));
+      const middle = cueEdges(await edgeShading(page, hist, header));
+      expect(middle.shaded, `${theme}: history scrolled a little`).toEqual(expect.arrayContaining(['top', 'bottom']));
+    }
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('the gate heatmaps, which scroll both ways on a phone, show the cue on the sides with hidden content', async () => {
+    const { page, errors } = await openNotebook(browser, LSTM(), { width: 390, height: 844 });
+    await setCellCode(
+      page,
+      0,
+      [
+        'const m = tf.sequential();',
+        'm.add(rnn.embedding({ inputDim: 50, outputDim: 4, inputLength: 60 }));',
+        'm.add(rnn.lstm({ units: 12 }));',
+        "m.add(rnn.dense({ units: 1, activation: 'sigmoid' }));",
+        'const gx = tf.tensor2d([Array.from({ length: 60 }, (_, i) => (i * 3) % 50)]);',
+        "display.gates(rnn.inspect.gates(m.layers[1], gx, { model: m }), { tokens: Array.from({ length: 60 }, (_, i) => 'w' + i) });",
+      ].join('\n'),
+    );
+    await runCell(page, 0);
+    expect(await waitForState(page, 0, ['done', 'error'])).toBe('done');
+    const box = cell(page, 0).locator('.nb-gates-box');
+    expect(await box.evaluate((b) => b.scrollWidth > b.clientWidth + 50 && b.scrollHeight > b.clientHeight + 50)).toBe(true);
+    for (const theme of ['light', 'dark'] as const) {
+      await setTheme(page, theme);
+      await box.evaluate((b) => b.scrollTo(0, 0));
+      const start = cueEdges(await edgeShading(page, box));
+      expect(start.shaded.sort(), `${theme}, at the top left`).toEqual(['bottom', 'right']);
+      expect(start.plain.sort(), `${theme}, at the top left`).toEqual(['left', 'top']);
+      await box.evaluate((b) => b.scrollTo(b.scrollWidth, b.scrollHeight));
+      const end = cueEdges(await edgeShading(page, box));
+      expect(end.shaded.sort(), `${theme}, at the bottom right`).toEqual(['left', 'top']);
+      expect(end.plain.sort(), `${theme}, at the bottom right`).toEqual(['bottom', 'right']);
+    }
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it("the cheat sheet's wide equations show the cue in the card's colour, light and dark", async () => {
+    const { page, errors } = await openPage(browser, new URL('cheatsheet/', baseUrl).href, { width: 390, height: 844 });
+    await page.evaluate(() => document.fonts.ready);
+    const wide = page.locator('.cs-eq .katex-display, .cs-eq').filter({ has: page.locator('.katex') });
+    const boxes = await wide.evaluateAll((bs) => bs.map((b, i) => [i, b.scrollWidth > b.clientWidth + 1] as const).filter(([, o]) => o).map(([i]) => i));
+    expect(boxes.length, 'at 390 px the GRU equation scrolls').toBeGreaterThan(0);
+    for (const theme of ['light', 'dark'] as const) {
+      await setTheme(page, theme);
+      for (const i of boxes) {
+        const b = wide.nth(i);
+        await b.evaluate((e) => (e.scrollLeft = 0));
+        const start = cueEdges(await edgeShading(page, b));
+        expect(start.shaded, `${theme}: equation ${i} at the start`).toEqual(['right']);
+        expect(start.plain.sort(), `${theme}: equation ${i} at the start`).toEqual(['bottom', 'left', 'top']);
+        await b.evaluate((e) => (e.scrollLeft = e.scrollWidth));
+        const end = cueEdges(await edgeShading(page, b));
+        expect(end.shaded, `${theme}: equation ${i} at the end`).toEqual(['left']);
+        expect(end.plain.sort(), `${theme}: equation ${i} at the end`).toEqual(['bottom', 'right', 'top']);
+      }
+    }
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('on every lesson and the cheat sheet, each cue is drawn in the colour behind its box, light and dark', async () => {
+    const pages = [...EXPECTED_LESSONS.map(({ slug }) => lessonUrl(slug)), new URL('cheatsheet/', baseUrl).href];
+    for (const url of pages) {
+      const { page } = await openPage(browser, url, { width: 390, height: 844 });
+      await renderAllSections(page);
+      for (const theme of ['light', 'dark'] as const) {
+        await setTheme(page, theme);
+        const wrong = await page.evaluate(() => {
+          const opaque = (c: string) => c !== 'rgba(0, 0, 0, 0)' && !/rgba\(.*, 0\)$/.test(c);
+          return [...document.querySelectorAll<HTMLElement>('body *')]
+            .filter((b) => /radial-gradient/.test(getComputedStyle(b).backgroundImage) && getComputedStyle(b).backgroundAttachment.includes('local'))
+            .map((b) => {
+              let behind = getComputedStyle(b).backgroundColor;
+              for (let e = b.parentElement; e && !opaque(behind); e = e.parentElement) behind = getComputedStyle(e).backgroundColor;
+              const band = getComputedStyle(b).backgroundImage.match(/rgba?\([^)]*\)/)![0];
+              return { box: `${b.tagName}.${b.className}`, band, behind };
+            })
+            .filter(({ band, behind }) => band !== behind)
+            .map(({ box, band, behind }) => `${box}: cue in ${band} on ${behind}`);
+        });
+        expect(wrong, `${url} (${theme})`).toEqual([]);
+      }
+      await page.context().close();
+    }
+  });
+});
+
+describe('the toolbar shows the whole kernel status', () => {
+  for (const width of [1280, 1100, 1000, 800, 390, 360]) {
+    it(`at ${width} px every status item is shown whole or not at all, in a bar of the reserved height`, async () => {
+      const { page, errors } = await openPage(browser, LSTM(), { width, height: 844 });
+      await page.waitForSelector('#notebook-bar .nb-run-all');
+      const check = () =>
+        page.evaluate(() => {
+          const k = document.querySelector<HTMLElement>('#notebook-bar .nb-kernel')!.getBoundingClientRect();
+          const inside = (r: DOMRect) => r.left >= k.left - 0.5 && r.right <= k.right + 0.5 && r.top >= k.top - 0.5 && r.bottom <= k.bottom + 0.5;
+          const outside = (r: DOMRect) => r.left >= k.right || r.top >= k.bottom || r.width === 0;
+          const text = (el: Element) => {
+            const range = document.createRange();
+            range.selectNodeContents(el);
+            return [...range.getClientRects()].filter((r) => r.width > 0);
+          };
+          const state = document.querySelector('#notebook-bar .nb-kernel-state')!;
+          const items = [...document.querySelectorAll('#notebook-bar .nb-kernel-item')].filter((i) => getComputedStyle(i).display !== 'none');
+          const bar = document.getElementById('notebook-bar')!;
+          return {
+            stateWhole: text(state).every(inside),
+            cut: items.filter((i) => { const rs = text(i); return !rs.every(inside) && !rs.every(outside); }).map((i) => i.textContent),
+            barHeight: Math.abs(bar.getBoundingClientRect().height - parseFloat(getComputedStyle(bar).minHeight)),
+          };
+        });
+      expect(await page.locator('#notebook-bar .nb-kernel-state').innerText()).toBe('not started');
+      for (const text of ['not started', 'starting', 'idle', 'busy (11 queued)', 'busy (123 queued)']) {
+        // The texts Toolbar.setStatus writes (src/ui/toolbar.ts).
+        await page.locator('#notebook-bar .nb-kernel-state').evaluate((s, t) => (s.textContent = t), text);
+        const m = await check();
+        expect(m.stateWhole, `"${text}" shown whole`).toBe(true);
+        expect(m.cut, `"${text}": items cut at the edge`).toEqual([]);
+        expect(m.barHeight, `"${text}": bar height`).toBeLessThanOrEqual(1);
+      }
+      expect(errors).toEqual([]);
+      await page.context().close();
+    });
+  }
+});
+
+describe('header search', () => {
+  it('the placeholder has 4.5:1 contrast on the search field, light and dark', async () => {
+    const { page } = await openPage(browser, LSTM(), { width: 1280 });
+    const lum = ([r, g, b]: Rgb) => {
+      const f = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    for (const theme of ['light', 'dark'] as const) {
+      await setTheme(page, theme);
+      const c = await page.locator('#site-search-q').evaluate((i) => {
+        const ph = getComputedStyle(i, '::placeholder');
+        return { fg: ph.color, opacity: ph.opacity, bg: getComputedStyle(i).backgroundColor };
+      });
+      expect(c.opacity).toBe('1');
+      const [a, b] = [lum(rgbOf(c.fg)), lum(rgbOf(c.bg))];
+      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      expect(ratio, `${theme}: ${c.fg} on ${c.bg}`).toBeGreaterThanOrEqual(4.5);
+    }
     await page.context().close();
   });
 });

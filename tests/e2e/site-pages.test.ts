@@ -40,7 +40,7 @@ describe('the lessons', () => {
 });
 
 describe('every page', () => {
-  const pages = () => [baseUrl, `${baseUrl}search/`, ...lessons];
+  const pages = () => [baseUrl, `${baseUrl}search/`, `${baseUrl}cheatsheet/`, ...lessons];
 
   it('renders an h1 without console or page errors, and KaTeX reported no errors', async () => {
     expect(lessons.length).toBeGreaterThan(0);
@@ -61,12 +61,26 @@ describe('every page', () => {
     }
   });
 
-  it('lesson pages render their equations with KaTeX at build time and load no math script', async () => {
-    for (const url of lessons) {
+  it('pages with maths render them with KaTeX at build time, styled by its stylesheet, and load no math script', async () => {
+    let withMaths = 0;
+    for (const url of pages()) {
       const { page } = await openPage(browser, url);
       const scripts = await page.$$eval('script[src]', (s) => s.map((e) => (e as HTMLScriptElement).src));
       expect(scripts.filter((s) => /katex|mathjax/i.test(s)), url).toEqual([]);
       if (await page.locator('.katex').count()) {
+        withMaths++;
+        // KaTeX's stylesheet is on the page: each formula is drawn in KaTeX's faces and its
+        // MathML copy (for screen readers) is clipped out of sight. Without the stylesheet the
+        // formula shows twice, the second time as run-together text.
+        const unstyled = await page.$$eval('.katex', (ks) =>
+          ks.flatMap((k, i) => {
+            const mathml = k.querySelector('.katex-mathml');
+            const box = mathml?.getBoundingClientRect();
+            const ok = /KaTeX_Main/.test(getComputedStyle(k).fontFamily) && !!mathml && getComputedStyle(mathml).position === 'absolute' && box!.width <= 1 && box!.height <= 1;
+            return ok ? [] : [`formula ${i + 1}: ${k.textContent?.slice(0, 40)}`];
+          }),
+        );
+        expect(unstyled, `formulas without KaTeX's stylesheet on ${url}`).toEqual([]);
         // The KaTeX stylesheet and its fonts come from this site, not a CDN.
         await page.evaluate(() => document.fonts.ready);
         const fonts = await page.evaluate(() =>
@@ -77,6 +91,7 @@ describe('every page', () => {
       }
       await page.context().close();
     }
+    expect(withMaths, 'pages with maths: the lessons and the cheat sheet').toBe(lessons.length + 1);
   });
 
   it('has no axe-core violations, in the light and the dark theme', async () => {

@@ -1,6 +1,7 @@
 /**
  * Search as a reader meets it (issue 11, item 13), on the built site with its Pagefind index:
- * results quote prose, never maths flattened into text, and never repeat their own title; the
+ * results quote prose, with each formula as the readable text of its TeX ("W has d · u entries")
+ * rather than dropped or flattened into text, and never repeat their own title; the
  * header's box keeps the query on the search page; the placeholder is readable (>= 4.5:1) on a
  * phone; Ctrl+K and "/" open instant results in a dialog (not while typing code), Escape
  * closes it and gives focus back. Checked at 1280 and 390 px, with axe on the open dialog.
@@ -23,17 +24,40 @@ async function axe(page: Page, include: string): Promise<string[]> {
   }, include);
 }
 
-/** Titles and excerpts of the results shown in `scope`, once they have loaded. */
+/** Titles, addresses and excerpts of the results shown in `scope`, once they have loaded. */
 async function results(page: Page, scope: string) {
   await page.locator(`${scope} .pagefind-ui__result`).first().waitFor({ timeout: 30_000 });
   await page.waitForFunction((s) => !document.querySelector(`${s} .pagefind-ui__result .pagefind-ui__loading`), scope);
   return page.locator(`${scope} .pagefind-ui__result`).evaluateAll((els) =>
     els.map((el) => ({
       title: el.querySelector('.pagefind-ui__result-title')?.textContent?.trim() ?? '',
+      url: el.querySelector<HTMLAnchorElement>('.pagefind-ui__result-link')?.href ?? '',
       nested: [...el.querySelectorAll('.pagefind-ui__result-nested .pagefind-ui__result-title')].map((n) => n.textContent?.trim() ?? ''),
       excerpts: [...el.querySelectorAll('.pagefind-ui__result-excerpt')].map((n) => n.textContent ?? ''),
     })),
   );
+}
+
+/**
+ * KaTeX's two rendered copies (MathML and HTML) of every formula on the pages at `urls`, as
+ * their text reads when flattened (what an index of that text would quote), leaving out those
+ * that read the same as the formula's readable text (`data-math-text`, e.g. a lone "W").
+ */
+async function flattenedMaths(page: Page, urls: string[]): Promise<string[]> {
+  return page.evaluate(async (urls) => {
+    const out = new Set<string>();
+    for (const url of new Set(urls.map((u) => u.split('#')[0]!))) {
+      const doc = new DOMParser().parseFromString(await (await fetch(url)).text(), 'text/html');
+      for (const k of doc.querySelectorAll('.katex')) {
+        const readable = (k.getAttribute('data-math-text') ?? '').trim();
+        for (const copy of k.querySelectorAll('.katex-mathml, .katex-html')) {
+          const flat = (copy.textContent ?? '').replace(/\s+/g, '');
+          if (flat.length >= 3 && flat !== readable.replace(/\s+/g, '')) out.add(flat);
+        }
+      }
+    }
+    return [...out];
+  }, urls);
 }
 
 /** WCAG contrast ratio of two CSS colours (rgb()/rgba(), alpha composited over `bg`). */
@@ -62,9 +86,17 @@ describe('search results', () => {
     const found = await results(page, '.search-page');
     expect(found.length).toBeGreaterThan(0);
     expect(found.some((r) => /GRU/.test(r.title))).toBe(true);
+    // Formulas read as their TeX's readable text ("z_t = σ(x_t W_z + …)"): never raw TeX, nor
+    // KaTeX's text flattened ("ft,it,ot∈(0,1)1×u", with the zero-width spaces of its layout).
+    const flattened = await flattenedMaths(page, found.map((r) => r.url));
+    expect(flattened.length).toBeGreaterThan(0);
     for (const r of found) {
       expect(r.nested, `sub-results of "${r.title}"`).not.toContain(r.title);
-      for (const text of r.excerpts) expect(text, `excerpt of "${r.title}"`).not.toMatch(/[∈⊙σ×∑]|\\[a-z]+\{/);
+      for (const text of r.excerpts) {
+        expect(text, `excerpt of "${r.title}"`).not.toMatch(/\\[a-zA-Z]+|\u200b/);
+        const squeezed = text.replace(/\s+/g, '');
+        expect(flattened.filter((f) => squeezed.includes(f)), `excerpt of "${r.title}": ${text}`).toEqual([]);
+      }
     }
     // The header box shows the query; refining it on the page updates the box and the address.
     expect(await page.inputValue('#site-search-q')).toBe('update gate');
@@ -73,6 +105,27 @@ describe('search results', () => {
     await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe('forget gate');
     expect(errors).toEqual([]);
     await page.context().close();
+  });
+
+  it('quote sentences with maths whole: each formula as the readable text of its TeX', async () => {
+    // [query, the lesson, what its excerpt must read, the sentence with its formulas dropped]
+    const cases: [string, RegExp, RegExp, RegExp][] = [
+      // simple-rnn.mdx: "$W$ has $d \cdot u$ entries, $U$ has $u \cdot u$ and $b$ has $u$, so"
+      ['entries', /simple RNN/, /W has d · u entries, U has u ·/, /has\s+entries|has\s+and\s+has/],
+      // lstm.mdx: "read: expose a squashed copy $\tanh(c_t)$ through the output gate $o_t$"
+      ['squashed copy', /LSTM/, /squashed copy tanh\(c_t\) through/, /squashed copy\s+through/],
+    ];
+    for (const [query, lesson, readable, dropped] of cases) {
+      const { page, errors } = await openPage(browser, `${baseUrl}search/?q=${encodeURIComponent(query)}`);
+      const found = await results(page, '.search-page');
+      const hit = found.find((r) => lesson.test(r.title));
+      expect(hit, `"${query}": ${found.map((r) => r.title).join(' | ')}`).toBeDefined();
+      const excerpts = hit!.excerpts.join('\n');
+      expect(excerpts, `"${query}"`).toMatch(readable);
+      expect(excerpts, `"${query}"`).not.toMatch(dropped);
+      expect(errors).toEqual([]);
+      await page.context().close();
+    }
   });
 
   it('has a readable placeholder on a phone (>= 4.5:1)', async () => {

@@ -90,7 +90,7 @@ describe('IMDB content validation', () => {
     const [[x]] = await imdb.loadData({ fallback: 'toy', limit: 20 });
     expect(x.length).toBe(20);
     // The reader gets the plain stand-in sentence (the file's problem is for whoever deploys).
-    expect(warnings.at(-1)).toMatch(/not available on this site, so this run uses a small made-up stand-in/);
+    expect(warnings.at(-1)).toMatch(/not available on this site, so this run uses a made-up stand-in/);
     expect(imdb.source()).toBe('toy');
   });
 

@@ -210,4 +210,11 @@ describe('every Keras argument is honoured or refused by name', () => {
     expect(() => rnn.gru({ units: 2, implementation: 3 })).toThrow(/'implementation'/);
     expect(() => rnn.simpleRNN({ units: 2, timeMajor: true })).toThrow(/'timeMajor'/);
   });
+
+  it('a 2-D input is refused with its shape as Keras prints it (None for the batch), not "[, 5]"', () => {
+    const m = tf.sequential();
+    m.add(rnn.embedding({ inputDim: 20, outputDim: 4, inputLength: 6 }));
+    m.add(rnn.lstm({ units: 5 }));
+    expect(() => m.add(rnn.lstm({ units: 5 }))).toThrow(/expects input of shape \[batch, steps, features\], got \[None, 5\]\./);
+  });
 });

@@ -310,7 +310,7 @@ describe('KernelSession', () => {
     vi.advanceTimersByTime(7_900);
     expect(b.outcomes).toEqual([]);
     vi.advanceTimersByTime(200);
-    expect(b.outcomes).toEqual([{ kind: 'killed', reason: 'The kernel stopped answering (no reply within 8 s), so it was restarted.' }]);
+    expect(b.outcomes).toEqual([{ kind: 'killed', reason: 'The kernel stopped answering (no reply within 8 s), so it was restarted. Earlier definitions are gone; Run all restores them.' }]);
     expect(w.terminated).toBe(true);
     expect(workers).toHaveLength(2);
     expect(notices.at(-1)).toMatch(/stopped answering/);

@@ -6,6 +6,9 @@
  * What the UI is given on top of Pagefind's defaults:
  * - results never list the page's own title again as a sub-result (the lesson's `<h1 id="_top">`
  *   would otherwise come back under it);
+ * - excerpts lose the space Pagefind leaves before the punctuation after a formula ("has u , so"):
+ *   formulas are indexed from an attribute (src/markdown/rehype-math-search-text.ts), which
+ *   Pagefind pads with spaces;
  * - a real accessible name for Pagefind's input, and a readable placeholder (search.css);
  * - on the search page, the query stays in the header's box and in the address (`?q=`).
  */
@@ -19,8 +22,9 @@ declare global {
 /** Pagefind's result data, as far as `processResult` touches it. */
 interface PagefindResultData {
   url: string;
+  excerpt?: string;
   meta: { title?: string };
-  sub_results?: { title: string; url: string }[];
+  sub_results?: { title: string; url: string; excerpt?: string }[];
 }
 
 const MISSING =
@@ -61,6 +65,19 @@ export function dropTitleRepeats<T extends PagefindResultData>(result: T): T {
   return result;
 }
 
+/** `excerpt` (Pagefind's HTML, with `<mark>`s) without a space before closing punctuation. */
+export function tidyExcerpt(excerpt: string): string {
+  return excerpt.replace(/(\S) +(?!\.\.)(?=[,.;:!?)\]]+(?:\s|<|$))/g, '$1');
+}
+
+/** What the UI does to each result: drops title repeats, tidies the excerpts. */
+export function processResult<T extends PagefindResultData>(result: T): T {
+  dropTitleRepeats(result);
+  if (typeof result.excerpt === 'string') result.excerpt = tidyExcerpt(result.excerpt);
+  for (const s of result.sub_results ?? []) if (typeof s.excerpt === 'string') s.excerpt = tidyExcerpt(s.excerpt);
+  return result;
+}
+
 /**
  * Mounts Pagefind's UI in `root` (an element with `data-bundle`, a `.search-ui` child and a
  * `.search-status` or `.search-dialog-status` child). Resolves to the UI, or null when the index is missing (the status
@@ -87,7 +104,7 @@ export async function mountSearch(root: HTMLElement): Promise<{ triggerSearch(te
     showImages: false,
     resetStyles: false,
     autofocus: true,
-    processResult: dropTitleRepeats,
+    processResult,
     translations: { placeholder: 'Search the lessons' },
   });
   // Pagefind's input only has a placeholder; give it a real accessible name.

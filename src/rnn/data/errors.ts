@@ -7,7 +7,7 @@ import { DATA_COMMAND } from './imdb-format';
 /** The sentence that tells a reader what works without the IMDB files. */
 export const OFFLINE_HINT =
   "Offline alternatives: imdb.loadData({ ..., fallback: 'toy' }) or datasets.toySentiment() " +
-  '(a small IMDB-shaped task), or your own file with files.pick() + parseTextDataset() + Tokenizer.';
+  '(a made-up IMDB-shaped task), or your own file with files.pick() + parseTextDataset() + Tokenizer.';
 
 /** The IMDB files are not on the site, could not be fetched, or failed verification. */
 export class DataUnavailableError extends Error {

@@ -155,7 +155,7 @@ export function loadRawImdb(): Promise<{ manifest: ImdbManifest; raw: RawImdb }>
  * content/README.md, "Build and deploy"; the error without a fallback names the command).
  */
 export const TOY_NOTICE =
-  'The IMDB movie reviews are not available on this site, so this run uses a small made-up ' +
+  'The IMDB movie reviews are not available on this site, so this run uses a made-up ' +
   'stand-in with the same shape: reviews as lists of word ids, labels 0 and 1. It is a different, ' +
   'simpler task, so its accuracy says nothing about how the model would do on real reviews.';
 

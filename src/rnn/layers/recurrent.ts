@@ -273,7 +273,7 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
   override build(inputShape: Shape | Shape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
     if (shape.length !== 3) {
-      throw new ValueError(`${this.kerasClassName} '${this.name}' expects input of shape [batch, steps, features], got [${shape.join(', ')}].`);
+      throw new ValueError(`${this.kerasClassName} '${this.name}' expects input of shape [batch, steps, features], got [${shape.map((d) => d ?? 'None').join(', ')}].`);
     }
     const inputDim = shape[2];
     if (inputDim == null) throw new ValueError(`${this.kerasClassName} '${this.name}': the feature dimension of the input must be known.`);

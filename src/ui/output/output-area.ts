@@ -259,13 +259,15 @@ export class OutputArea {
    * once a run has finished (and on resize), not on every update.
    */
   markScrollable(): void {
-    for (const box of this.root.querySelectorAll<HTMLElement>('pre, .nb-scroll')) {
-      if (box.closest('.nb-progress-log')) continue; // the log box itself is the scroller
+    for (const box of this.root.querySelectorAll<HTMLElement>('pre, .nb-scroll, .nb-progress-log')) {
+      if (box.matches('.nb-progress-log pre')) continue; // the log box itself is the scroller
       const scrolls = box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1;
       if (scrolls && !box.hasAttribute('tabindex')) {
+        // A live training log has its tab stop from the start; a restored one (outputs from an
+        // earlier run lose their tab stops in storage) keeps its name.
         box.tabIndex = 0;
         box.setAttribute('role', 'group');
-        box.setAttribute('aria-label', box.matches('pre') ? 'Output (scrolls)' : 'Table (scrolls)');
+        if (!box.hasAttribute('aria-label')) box.setAttribute('aria-label', box.matches('pre') ? 'Output (scrolls)' : 'Table (scrolls)');
       } else if (!scrolls && box.getAttribute('role') === 'group' && box.tabIndex === 0) {
         box.removeAttribute('tabindex');
         box.removeAttribute('role');
