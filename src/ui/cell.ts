@@ -194,8 +194,8 @@ export class Cell {
         } else if ((e.shiftKey || mod) && target?.closest('.cell-keras, .cell-tabs')) {
           e.preventDefault();
           e.stopPropagation();
-          this.run();
-          if (e.shiftKey) this.host.focusNext(this);
+          if (e.shiftKey) this.runAndAdvance();
+          else this.run();
         }
       },
       true,
@@ -226,6 +226,12 @@ export class Cell {
     this.setPrompt('In [*]:');
     this.handle = this.host.session.enqueue(this.id, this.source, this.sink());
     return true;
+  }
+
+  /** Shift+Enter, wherever it is pressed in the cell: run, then move to the next cell. */
+  private runAndAdvance(): void {
+    this.run();
+    this.host.focusNext(this);
   }
 
   stop(): void {
@@ -264,10 +270,7 @@ export class Cell {
           label: `Code of cell ${this.index}`,
           onChange: (code) => this.changed(code),
           onRun: () => this.run(),
-          onRunAndAdvance: () => {
-            this.run();
-            this.host.focusNext(this);
-          },
+          onRunAndAdvance: () => this.runAndAdvance(),
           onEscape: () => this.buttons.run.focus(),
         });
         if (this.listing) this.listing.hidden = true;
@@ -366,8 +369,7 @@ export class Cell {
       if (e.key !== 'Enter') return;
       e.preventDefault();
       if (e.shiftKey) {
-        this.run();
-        this.host.focusNext(this);
+        this.runAndAdvance();
       } else if (e.ctrlKey || e.metaKey) {
         this.run();
       } else {

@@ -183,10 +183,11 @@ export class KernelSession {
     const hadWorker = this.worker !== null;
     this.killWorker();
     // The cell that was running says it too: its definitions, and every other cell's, are gone.
-    if (running) running.sink.finished({ kind: 'killed', reason: `${reason} ${RESTART_NOTICE}` });
+    const told = `${reason} ${RESTART_NOTICE}`;
+    if (running) running.sink.finished({ kind: 'killed', reason: told });
     // Before the first run there is nothing to restart, and no reason to load the kernel yet.
     if (hadWorker) this.startWorker();
-    this.events.notice(`${reason} ${RESTART_NOTICE}`, kind);
+    this.events.notice(told, kind);
     this.emit();
   }
 

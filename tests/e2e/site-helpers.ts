@@ -48,3 +48,20 @@ export function texOf(page: Page): Promise<string[]> {
 
 /** Removes all whitespace, so `\odot h_{t-1}` and `\odot  h_{t-1}` compare equal. */
 export const squash = (tex: string) => tex.replace(/\s+/g, '');
+
+/** WCAG contrast ratio of two CSS colours (rgb()/rgba(), alpha composited over `bg`). */
+export function contrast(fg: string, bg: string): number {
+  const parse = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
+  const [br, bgG, bb] = parse(bg);
+  const [r, g, b, a = 1] = parse(fg);
+  const mix = [r! * a + br! * (1 - a), g! * a + bgG! * (1 - a), b! * a + bb! * (1 - a)];
+  const lum = (rgb: number[]) => {
+    const [R, G, B] = rgb.map((v) => {
+      const s = v / 255;
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * R! + 0.7152 * G! + 0.0722 * B!;
+  };
+  const [l1, l2] = [lum(mix), lum([br!, bgG!, bb!])].sort((x, y) => y - x);
+  return (l1! + 0.05) / (l2! + 0.05);
+}

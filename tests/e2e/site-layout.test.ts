@@ -11,7 +11,7 @@ import type { Locator, Page, Response } from 'playwright-core';
 import { openPage } from './browser';
 import { baseUrl, browser, useBrowser } from './use-browser';
 import { cell, openNotebook, outputText, runCell, setCellCode, tinyFitCode, waitForState } from './notebook-helpers';
-import { axeViolations, EXPECTED_LESSONS, horizontalOverflow } from './site-helpers';
+import { axeViolations, contrast, EXPECTED_LESSONS, horizontalOverflow } from './site-helpers';
 import { renderAllSections } from './sections';
 
 useBrowser();
@@ -666,10 +666,6 @@ describe('the toolbar shows the whole kernel status', () => {
 describe('header search', () => {
   it('the placeholder has 4.5:1 contrast on the search field, light and dark', async () => {
     const { page } = await openPage(browser, LSTM(), { width: 1280 });
-    const lum = ([r, g, b]: Rgb) => {
-      const f = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
-      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
-    };
     for (const theme of ['light', 'dark'] as const) {
       await setTheme(page, theme);
       const c = await page.locator('#site-search-q').evaluate((i) => {
@@ -677,9 +673,7 @@ describe('header search', () => {
         return { fg: ph.color, opacity: ph.opacity, bg: getComputedStyle(i).backgroundColor };
       });
       expect(c.opacity).toBe('1');
-      const [a, b] = [lum(rgbOf(c.fg)), lum(rgbOf(c.bg))];
-      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
-      expect(ratio, `${theme}: ${c.fg} on ${c.bg}`).toBeGreaterThanOrEqual(4.5);
+      expect(contrast(c.fg, c.bg), `${theme}: ${c.fg} on ${c.bg}`).toBeGreaterThanOrEqual(4.5);
     }
     await page.context().close();
   });

@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { openPage } from './browser';
 import { baseUrl, browser, useBrowser } from './use-browser';
+import { contrast } from './site-helpers';
 
 useBrowser();
 
@@ -58,23 +59,6 @@ async function flattenedMaths(page: Page, urls: string[]): Promise<string[]> {
     }
     return [...out];
   }, urls);
-}
-
-/** WCAG contrast ratio of two CSS colours (rgb()/rgba(), alpha composited over `bg`). */
-function contrast(fg: string, bg: string): number {
-  const parse = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
-  const [br, bgG, bb] = parse(bg);
-  const [r, g, b, a = 1] = parse(fg);
-  const mix = [r! * a + br! * (1 - a), g! * a + bgG! * (1 - a), b! * a + bb! * (1 - a)];
-  const lum = (rgb: number[]) => {
-    const [R, G, B] = rgb.map((v) => {
-      const s = v / 255;
-      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-    });
-    return 0.2126 * R! + 0.7152 * G! + 0.0722 * B!;
-  };
-  const [l1, l2] = [lum(mix), lum([br!, bgG!, bb!])].sort((x, y) => y - x);
-  return (l1! + 0.05) / (l2! + 0.05);
 }
 
 describe('search results', () => {
