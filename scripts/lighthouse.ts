@@ -90,7 +90,6 @@ if (!flag('--no-build') && base !== '/') {
 
 if (!flag('--no-build')) {
   execFileSync('npx', ['astro', 'build', '--outDir', dir], { cwd: root, stdio: 'inherit' });
-  execFileSync('npx', ['pagefind', '--site', dir], { cwd: root, stdio: 'inherit' });
 }
 if (!existsSync(join(dir, 'index.html'))) {
   console.error(`npm run lighthouse: no build in ${dir} (run without --no-build)`);

@@ -1,28 +1,13 @@
 /**
  * The `lessons` content collection: one MDX file per lesson in `content/lessons/`, checked
- * against `lessonSchema` (src/site/lesson-schema.ts). After loading, two lessons with the same
- * `order` stop the build (and `astro dev`) with a message naming both files.
+ * against `lessonSchema` (src/site/lesson-schema.ts). The loader (src/site/lesson-loader.ts)
+ * stops the build (and `astro dev`) with a message naming the file, and the line where there
+ * is one, on frontmatter that is not valid YAML or does not match the schema, on two files with
+ * the same slug and on two lessons with the same `order`.
  */
 import { defineCollection } from 'astro:content';
-import { glob, type Loader } from 'astro/loaders';
 import { lessonSchema } from './site/lesson-schema';
-import { checkUniqueOrder } from './site/order';
-
-function lessonsLoader(): Loader {
-  const files = glob({ pattern: '**/*.mdx', base: './content/lessons' });
-  return {
-    name: 'lessons-loader',
-    async load(context) {
-      await files.load(context);
-      checkUniqueOrder(
-        context.store
-          .values()
-          .map((e) => ({ file: e.filePath ?? e.id, order: Number(e.data.order) }))
-          .sort((a, b) => a.file.localeCompare(b.file)),
-      );
-    },
-  };
-}
+import { lessonsLoader } from './site/lesson-loader';
 
 const lessons = defineCollection({
   loader: lessonsLoader(),

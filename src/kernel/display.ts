@@ -31,11 +31,24 @@ export function isTensor(value: unknown, tf: TfForDisplay | undefined): value is
   return !!tf && value instanceof tf.Tensor;
 }
 
-/** Keras's metric names for tfjs's: `acc` -> `accuracy`, `val_acc` -> `val_accuracy`. */
+/** tfjs metric keys whose Keras name differs (compile accepts the Keras names, keras-args.ts). */
+const KERAS_METRIC_NAMES: Record<string, string> = {
+  acc: 'accuracy',
+  binaryAccuracy: 'binary_accuracy',
+  categoricalAccuracy: 'categorical_accuracy',
+  categoricalCrossentropy: 'categorical_crossentropy',
+  sparseCategoricalCrossentropy: 'sparse_categorical_crossentropy',
+};
+
+/**
+ * Keras's metric names for tfjs's: `acc` -> `accuracy`, `val_acc` -> `val_accuracy`, and the
+ * camelCase metric names tfjs logs (`binaryAccuracy` -> `binary_accuracy`).
+ */
 export function kerasMetricName(name: string): string {
-  if (name === 'acc') return 'accuracy';
-  if (name === 'val_acc') return 'val_accuracy';
-  return name;
+  const val = name.startsWith('val_');
+  const base = val ? name.slice(4) : name;
+  const keras = Object.prototype.hasOwnProperty.call(KERAS_METRIC_NAMES, base) ? KERAS_METRIC_NAMES[base] : undefined;
+  return keras === undefined ? name : val ? `val_${keras}` : keras;
 }
 
 /** Renames tfjs log keys to Keras names and keeps only numbers. */

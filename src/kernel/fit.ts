@@ -22,10 +22,29 @@
  *   during training does; that epoch is then incomplete (Keras too records no epoch whose
  *   validation was interrupted).
  *
+ * The arguments are checked first (keras-args.ts: unknown or snake_case keys and positional
+ * numbers are refused by name). `verbose` is Keras's:
+ * - 1 or 'auto' (the default): the live progress lines and the history table and chart;
+ * - 2: one plain line per epoch, as Keras prints it (`Epoch 1/3` then
+ *   `5/5 - 1s - 120ms/step - accuracy: 0.5000 - loss: 0.6931`), no bar; the history table and
+ *   chart still show (they are the page's, not Keras's, and cost nothing per batch);
+ * - 0: silent, as Keras is: no progress and no history display (the returned History still
+ *   shows when it is the cell's value or passed to `display`). Stop works the same.
+ * The History that fit returns and the logs the reader's callbacks get carry Keras's metric
+ * names too (`accuracy`, `val_accuracy` beside tfjs's `acc`, `val_acc`), as non-enumerable
+ * aliases, so iterating them lists each metric once.
+ *
+ * The history display is first posted once the second epoch's line is on the page (or when fit
+ * ends): output printed during epoch 1 (the stock-layer notice, the reader's logs) closes the
+ * page's box of progress lines, and a history posted at the end of epoch 1 would then sit
+ * between the lines of epochs 1 and 2.
+ *
  * tfjs gets `verbose: 0` and, unless the reader chose otherwise, `yieldEvery: 'never'`.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
-import { kerasLogs } from './display';
+import { kerasLogs, kerasMetricName } from './display';
+import { checkArgs } from './keras-args';
+import { toFixedPy } from '../contract/keras-format';
 import { KeyboardInterrupt } from './interrupt';
 import type { DisplayBundle, ProgressBundle } from '../contract/protocol';
 
@@ -44,6 +63,8 @@ export interface FitHost {
   /** Registers a fit in progress until `done` settles; `stop` is called on interrupt. */
   track(done: Promise<unknown>, stop: () => void): void;
   macrotask(): Promise<void>;
+  /** Prints a line of text (stdout) in the running cell (`verbose: 2`); without it nothing is printed. */
+  print?(text: string): void;
   now(): number;
   yieldIntervalMs: number;
   progressIntervalMs: number;
@@ -100,9 +121,14 @@ export function instrumentFit(tf: Tf, host: FitHost): void {
     x: unknown,
     y: unknown,
     args: tfTypes.ModelFitArgs = {},
+    extra: unknown[] = [],
   ): Promise<tfTypes.History> {
+    checkArgs('fit', args, extra);
+    args ??= {};
     const runId = host.runId();
     if (runId === undefined) return original.call(this, x as never, y as never, args);
+    const v = (args as { verbose?: unknown }).verbose;
+    const verbose = v === 0 ? 0 : v === 2 ? 2 : 1;
     const model = this;
     const fitId = `fit-${runId}-${++fitCount}`;
     let stoppedByReader = false;
@@ -120,6 +146,8 @@ export function instrumentFit(tf: Tf, host: FitHost): void {
     let validationAbandoned = false;
     let lastHistoryPost = -Infinity;
     let historyPending = false;
+    /** The history display is on the page (its first post waits for epoch 2's line, see above). */
+    let historyShown = false;
     const history: { epochs: number[]; metrics: Record<string, number[]> } = { epochs: [], metrics: {} };
 
     const stop = () => {
@@ -127,6 +155,9 @@ export function instrumentFit(tf: Tf, host: FitHost): void {
       model.stopTraining = true;
     };
     const progress = (done: boolean, logs: Record<string, number>, stopped: boolean, now = host.now()) => {
+      lastPost = now;
+      if (verbose === 2 && done && !stopped) host.print?.(epochLine(step, steps, now - epochStart, logs));
+      if (verbose !== 1) return;
       const bundle: ProgressBundle = {
         kind: 'progress',
         epoch,
@@ -139,12 +170,14 @@ export function instrumentFit(tf: Tf, host: FitHost): void {
       };
       if (stopped) bundle.stopped = true;
       host.display(bundle, `${fitId}-epoch-${epoch}`);
-      lastPost = now;
+      if (epoch >= 2 && !historyShown && historyPending) postHistory(now);
     };
     const postHistory = (now = host.now()) => {
+      historyPending = false;
+      if (verbose === 0) return;
+      historyShown = true;
       host.display({ kind: 'history', epochs: [...history.epochs], metrics: cloneMetrics(history.metrics) }, `${fitId}-history`);
       lastHistoryPost = now;
-      historyPending = false;
     };
     /** The running means with Keras's names and order (sums are kept under tfjs's names). */
     const means = () => {
@@ -175,6 +208,7 @@ export function instrumentFit(tf: Tf, host: FitHost): void {
           sums = {};
           seen = 0;
           epochStart = host.now();
+          if (verbose === 2) host.print?.(`Epoch ${epoch}/${epochs}`);
           // The empty line of a new epoch only when a line is due (the first epoch always):
           // epochs shorter than the interval show their final line only.
           if (e === 0 || epochStart - lastPost >= host.progressIntervalMs) progress(false, {}, false, epochStart);
@@ -202,7 +236,7 @@ export function instrumentFit(tf: Tf, host: FitHost): void {
             for (const [k, v] of Object.entries(epochLogs)) (history.metrics[k] ??= []).push(v);
             historyPending = true;
             const now = host.now();
-            if (now - lastHistoryPost >= host.progressIntervalMs) postHistory(now);
+            if (historyShown && now - lastHistoryPost >= host.progressIntervalMs) postHistory(now);
           } else {
             progress(false, means(), true);
           }
@@ -216,11 +250,19 @@ export function instrumentFit(tf: Tf, host: FitHost): void {
     const callbacks = user.map((c) =>
       isCallbackInstance(c) ? c : new tf.CustomCallback(c as tfTypes.CustomCallbackArgs, args.yieldEvery),
     );
+    // First (after the validation, which fitLoop puts before all): Keras names for the reader's callbacks.
+    const aliases = new tf.CustomCallback(
+      {
+        onBatchEnd: async (_b: number, logs?: tfTypes.Logs) => aliasKerasNames(logs),
+        onEpochEnd: async (_e: number, logs?: tfTypes.Logs) => aliasKerasNames(logs),
+      },
+      'never',
+    );
     const fitArgs: tfTypes.ModelFitArgs = {
       ...args,
       verbose: 0,
       yieldEvery: args.yieldEvery ?? 'never',
-      callbacks: [...(callbacks as tfTypes.CustomCallback[]), ours],
+      callbacks: [aliases, ...(callbacks as tfTypes.CustomCallback[]), ours],
     };
     if (host.interrupted()) throw new KeyboardInterrupt();
     stepwise.set(model, (valF, valIns, batchSize, outLabels) => {
@@ -266,12 +308,13 @@ export function instrumentFit(tf: Tf, host: FitHost): void {
       if (!lastEpochComplete) dropLastEpoch(result);
       throw new KeyboardInterrupt();
     }
+    if (result?.history) aliasKerasNames(result.history);
     return result;
   }
 
   /** The promise is marked handled: a fit that is not awaited must not fail the page. */
-  function fit(this: tfTypes.LayersModel, x: unknown, y: unknown, args?: tfTypes.ModelFitArgs) {
-    const p = fitImpl.call(this, x, y, args);
+  function fit(this: tfTypes.LayersModel, x: unknown, y: unknown, args?: tfTypes.ModelFitArgs, ...extra: unknown[]) {
+    const p = fitImpl.call(this, x, y, args, extra);
     p.catch(() => {});
     return p;
   }
@@ -336,6 +379,60 @@ export async function validateInSteps(
   } finally {
     if (sums) tf.dispose(sums);
   }
+}
+
+/**
+ * Adds Keras's name of each tfjs metric key (`acc` -> `accuracy`, `val_acc` -> `val_accuracy`)
+ * as a non-enumerable alias of the same value: `logs.accuracy`, `history.history.accuracy`
+ * work as in Keras while `Object.keys`, `for…in` and JSON list each metric once.
+ */
+export function aliasKerasNames(obj: Record<string, unknown> | undefined): void {
+  if (!obj) return;
+  for (const k of Object.keys(obj)) {
+    const alias = kerasMetricName(k);
+    if (alias === k || Object.prototype.hasOwnProperty.call(obj, alias)) continue;
+    Object.defineProperty(obj, alias, {
+      get: () => obj[k],
+      set: (value: unknown) => {
+        obj[k] = value;
+      },
+      enumerable: false,
+      configurable: true,
+    });
+  }
+}
+
+/** Keras's `_format_time`: `" 34ms/step"`, `" 2s/step"`, `" 850us/step"`. */
+function stepTime(secondsPerStep: number): string {
+  if (secondsPerStep >= 1 || secondsPerStep === 0) return `${Math.round(secondsPerStep)}s/step`;
+  if (secondsPerStep >= 1e-3) return `${Math.round(secondsPerStep * 1000)}ms/step`;
+  return `${Math.round(secondsPerStep * 1e6)}us/step`;
+}
+
+/** A value as Keras's progress bar prints it: `{:.4f}` above 1e-3, else `{:.4e}`. */
+function metricText(x: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (x > 1e-3) return x === Infinity ? 'inf' : toFixedPy(x, 4);
+  if (x === -Infinity) return '-inf';
+  const [mantissa, exp] = x.toExponential(4).split('e');
+  const e = Number(exp);
+  return `${mantissa}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+}
+
+/**
+ * The line Keras 3 prints at the end of an epoch with `verbose=2`:
+ * `782/782 - 27s - 34ms/step - accuracy: 0.7818 - loss: 0.4638 - val_accuracy: … - val_loss: …`
+ * (training metrics in name order, then the validation ones).
+ */
+export function epochLine(step: number, steps: number, elapsedMs: number, logs: Record<string, number>): string {
+  const total = steps || step;
+  const count = `${String(step).padStart(String(Math.max(1, total)).length, ' ')}/${total}`;
+  const seconds = Math.max(0, elapsedMs) / 1000;
+  const names = Object.keys(logs);
+  const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const ordered = [...names.filter((n) => !n.startsWith('val_')).sort(byName), ...names.filter((n) => n.startsWith('val_')).sort(byName)];
+  const metrics = ordered.map((k) => ` - ${k}: ${metricText(logs[k])}`).join('');
+  return `${count} - ${Math.round(seconds)}s - ${stepTime(step > 0 ? seconds / step : 0)}${metrics}`;
 }
 
 function cloneMetrics(m: Record<string, number[]>): Record<string, number[]> {

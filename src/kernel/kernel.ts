@@ -41,6 +41,7 @@ import { cellRuntime, kernelBuiltins } from './cell-runtime';
 import { mapRuntimeError, type MappedError, type ScriptInfo } from './errors';
 import { FileRequests } from './files';
 import { instrumentFit, type FitHost } from './fit';
+import { instrumentKerasArgs } from './keras-args';
 import { instrumentUninterruptible } from './uninterruptible';
 import { TensorHygiene } from './hygiene';
 import { InterruptSignal, KeyboardInterrupt, isKeyboardInterrupt, isThenable } from './interrupt';
@@ -323,6 +324,7 @@ export class Kernel {
     patchSummary(mods.tf, (b) => this.show(b), (fn) => this.capture.isConsoleMethod(fn));
     patchModelSave(mods.tf, (b) => this.show(b));
     instrumentFit(mods.tf, this.fitHost());
+    instrumentKerasArgs(mods.tf);
     instrumentUninterruptible(mods.tf, () => this.run?.runId, (msg) => this.post(msg));
     Object.assign(this.scope.builtins, moduleBuiltins(mods));
     this.hygiene = new TensorHygiene(mods.tf);
@@ -356,6 +358,9 @@ export class Kernel {
         done.then(cleanup, cleanup);
       },
       macrotask,
+      print: (text) => {
+        this.stream('log', [text]);
+      },
       now: () => performance.now(),
       yieldIntervalMs: this.options.yieldIntervalMs ?? 40,
       // 5 lines a second: each one costs the page a style, layout and paint of the lesson

@@ -8,6 +8,7 @@
  */
 import type { SummaryBundle, SummaryRow } from '../contract/protocol';
 import { formatBytes, formatCount } from '../contract/keras-format';
+import { kerasLayerName } from '../rnn/names';
 
 /** The parts of a tfjs Layer the summary reads. */
 export interface LayerLike {
@@ -107,15 +108,6 @@ function count(weights: WeightLike[]): { params: number; bytes: number } {
     bytes += n * (DTYPE_BYTES[w.dtype] ?? 4);
   }
   return { params, bytes };
-}
-
-/** `lstm_LSTM1` -> `lstm`, `lstm_LSTM2` -> `lstm_1`; other names are kept. */
-export function kerasLayerName(layer: LayerLike): string {
-  const cls = layer.getClassName();
-  const m = new RegExp(`^(.*)_${cls.replace(/[^A-Za-z0-9]/g, '\\$&')}(\\d+)$`).exec(layer.name);
-  if (!m) return layer.name;
-  const n = Number(m[2]);
-  return n <= 1 ? m[1] : `${m[1]}_${n - 1}`;
 }
 
 /** `sequential_1` -> `sequential`, `sequential_2` -> `sequential_1`, `model_1` -> `functional`. */

@@ -12,39 +12,87 @@
  * the original code blocks, so Shiki still highlights them. `Cell` itself is handed to MDX by
  * the lesson page (`<Content components={{ Cell }} />`), so authors never import it.
  *
- * Mistakes stop the build with `file:line:column: problem`: a cell without `id`, an id used
- * twice in one lesson, a cell fence in another language, a `python keras` fence that does not
- * follow a cell.
+ * Mistakes stop the build with `file:line:column: problem`, all of them in one error
+ * (./lesson-problems.ts): a cell without `id`, an id used twice in one lesson, a cell fence in
+ * another language, a `python keras` fence that does not follow a cell. `findCellFences` finds
+ * them; remark-lesson-check, which runs first, reports them together with the lesson's other
+ * mistakes (and checks each cell's code and Keras twin).
  */
-import { relative } from 'node:path';
 import type { Code, Parent, Root, RootContent } from 'mdast';
 import type { MdxJsxFlowElement } from 'mdast-util-mdx-jsx';
 import type { VFile } from 'vfile';
 import { parseFenceMeta, sourceHash } from './cell-fence';
+import { problemAt, throwProblems, type LessonProblem } from './lesson-problems';
 
 const CELL_LANGS = new Set(['js', 'ts']);
 const ID_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*$/;
 
-/** The error thrown for a malformed cell: its message starts with `file:line:column:`. */
-export class CellFenceError extends Error {
-  constructor(file: VFile, node: Code, problem: string) {
-    const path = file.path ? relative(process.cwd(), file.path) : '<lesson>';
-    const pos = node.position?.start;
-    super(`${path}:${pos?.line ?? '?'}:${pos?.column ?? '?'}: ${problem}`);
-    this.name = 'CellFenceError';
-  }
+/** True for a fence whose info string has the `cell` flag (```js cell id="…"). */
+export function isCellFence(node: RootContent | undefined): node is Code {
+  return node?.type === 'code' && parseFenceMeta(node.meta).flags.has('cell');
 }
 
-function isCellFence(node: RootContent): node is Code {
-  return node.type === 'code' && parseFenceMeta(node.meta).flags.has('cell');
-}
-
-function isKerasFence(node: RootContent | undefined): node is Code {
+/** True for a ```python keras (or ```py keras) fence: a cell's Keras twin. */
+export function isKerasFence(node: RootContent | undefined): node is Code {
   return (
     node?.type === 'code' &&
     (node.lang === 'python' || node.lang === 'py') &&
     parseFenceMeta(node.meta).flags.has('keras')
   );
+}
+
+/** A cell fence found in a lesson, with the fence after it when that is its Keras twin. */
+export interface CellFence {
+  node: Code;
+  /** The cell's id; '' when it has none (that is one of the problems). */
+  id: string;
+  lang: string;
+  keras?: Code;
+  /** False when the fence itself is malformed (see `cellFenceProblems`). */
+  valid: boolean;
+}
+
+/**
+ * Every cell fence of the tree, in order (also inside JSX such as `<Aside>`), and every
+ * malformed one: a cell without id, an id used twice, a cell fence in another language, a
+ * `python keras` fence that does not follow a cell. Does not change the tree.
+ */
+export function findCellFences(tree: Root): { cells: CellFence[]; problems: LessonProblem[] } {
+  const cells: CellFence[] = [];
+  const problems: LessonProblem[] = [];
+  const ids = new Map<string, number>();
+  const walk = (parent: Parent): void => {
+    const kids = parent.children as RootContent[];
+    for (let i = 0; i < kids.length; i++) {
+      const node = kids[i];
+      const at = (message: string) => problems.push(problemAt(node.position?.start, message));
+      if (isKerasFence(node) && !(i > 0 && isCellFence(kids[i - 1]))) {
+        at('a ```python keras fence must come directly after a ```js cell fence (it becomes that cell\'s "Keras (Python)" tab).');
+      }
+      if (isCellFence(node)) {
+        const id = parseFenceMeta(node.meta).attrs.get('id') ?? '';
+        const lang = node.lang ?? '';
+        const keras = isKerasFence(kids[i + 1]) ? (kids[i + 1] as Code) : undefined;
+        const count = problems.length;
+        if (!CELL_LANGS.has(lang)) {
+          at(`a cell fence must be \`js cell\` or \`ts cell\`, not \`${lang || '(no language)'} cell\`.`);
+        } else if (!id) {
+          at(`this cell has no id. Write it as \`\`\`${lang} cell id="a-unique-name"`);
+        } else if (!ID_PATTERN.test(id)) {
+          at(`cell id "${id}" must start with a letter and use only letters, digits, "-" and "_".`);
+        } else if (ids.has(id)) {
+          at(`duplicate cell id "${id}" (already used on line ${ids.get(id)}). Cell ids must be unique in a lesson.`);
+        } else {
+          ids.set(id, node.position?.start.line ?? 0);
+        }
+        cells.push({ node, id, lang, keras, valid: problems.length === count });
+        continue;
+      }
+      if ('children' in node && Array.isArray(node.children)) walk(node as Parent);
+    }
+  };
+  walk(tree);
+  return { cells, problems };
 }
 
 function attr(name: string, value: string) {
@@ -53,39 +101,16 @@ function attr(name: string, value: string) {
 
 export default function remarkCells() {
   return function transform(tree: Root, file: VFile): void {
-    const ids = new Map<string, number>();
+    // Normally remark-lesson-check has already reported these (with the lesson's other problems).
+    throwProblems(file, findCellFences(tree).problems);
 
     const walk = (parent: Parent): void => {
       const kids = parent.children as RootContent[];
       for (let i = 0; i < kids.length; i++) {
         const node = kids[i];
-        if (isKerasFence(node) && !(i > 0 && isCellFence(kids[i - 1]))) {
-          throw new CellFenceError(
-            file,
-            node,
-            'a ```python keras fence must come directly after a ```js cell fence (it becomes that cell\'s "Keras (Python)" tab).',
-          );
-        }
         if (isCellFence(node)) {
-          const { attrs } = parseFenceMeta(node.meta);
+          const id = parseFenceMeta(node.meta).attrs.get('id') ?? '';
           const lang = node.lang ?? '';
-          if (!CELL_LANGS.has(lang)) {
-            throw new CellFenceError(file, node, `a cell fence must be \`js cell\` or \`ts cell\`, not \`${lang || '(no language)'} cell\`.`);
-          }
-          const id = attrs.get('id');
-          if (!id) {
-            throw new CellFenceError(file, node, `this cell has no id. Write it as \`\`\`${lang} cell id="a-unique-name"`);
-          }
-          if (!ID_PATTERN.test(id)) {
-            throw new CellFenceError(file, node, `cell id "${id}" must start with a letter and use only letters, digits, "-" and "_".`);
-          }
-          const firstLine = ids.get(id);
-          if (firstLine !== undefined) {
-            throw new CellFenceError(file, node, `duplicate cell id "${id}" (already used on line ${firstLine}). Cell ids must be unique in a lesson.`);
-          }
-          ids.set(id, node.position?.start.line ?? 0);
-
-          // Check the next fence before handing it over, so the outer loop does not see it.
           const keras = isKerasFence(kids[i + 1]) ? (kids[i + 1] as Code) : undefined;
           const element: MdxJsxFlowElement = {
             type: 'mdxJsxFlowElement',

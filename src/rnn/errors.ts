@@ -13,3 +13,30 @@ export class ValueError extends Error {
     this.name = 'ValueError';
   }
 }
+
+/** tfjs camelCase of a snake_case key: `'return_sequences'` -> `'returnSequences'`. */
+export function camelCaseOf(key: string): string {
+  return key.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+}
+
+/**
+ * The `TypeError` for an argument key that `where` does not take, in the layers' wording
+ * (`layers/weight-args.ts`): `LSTM: unrecognized keyword argument 'return_sequences' (use tfjs
+ * camelCase spelling, e.g. 'returnSequences'). Known arguments: …`. The hint is given only when
+ * it names a known key: the camelCase of a snake_case key, or else the known key that differs
+ * only in case and underscores (`maxLen`, `max_len` -> `(did you mean 'maxlen'?)`). `written`
+ * is the key as the reader wrote it, when the hint is worked out from another spelling (Keras 2's
+ * `lr` is looked up as `learning_rate`).
+ */
+export function unrecognizedArgument(where: string, key: string, known: readonly string[], written = key): TypeError {
+  const camel = camelCaseOf(key);
+  const loose = (k: string) => k.replace(/_/g, '').toLowerCase();
+  const near = known.find((k) => loose(k) === loose(key));
+  const hint =
+    key.includes('_') && known.includes(camel)
+      ? ` (use tfjs camelCase spelling, e.g. '${camel}')`
+      : near !== undefined
+        ? ` (did you mean '${near}'?)`
+        : '';
+  return new TypeError(`${where}: unrecognized keyword argument '${written}'${hint}. Known arguments: ${known.join(', ')}.`);
+}

@@ -14,14 +14,15 @@
  * ```
  */
 import * as tf from '@tensorflow/tfjs';
-import { Adam, type AdamArgs } from './optimizers/adam';
-import { Bidirectional, type BidirectionalLayerArgs } from './layers/bidirectional';
-import { Dense, type DenseLayerArgs } from './layers/dense';
-import { Embedding, type EmbeddingLayerArgs } from './layers/embedding';
+import { Adam as AdamClass, type AdamArgs } from './optimizers/adam';
+import { Bidirectional as BidirectionalClass, type BidirectionalLayerArgs, type MergeMode } from './layers/bidirectional';
+import { Dense as DenseClass, type DenseLayerArgs } from './layers/dense';
+import { Embedding as EmbeddingClass, type EmbeddingLayerArgs } from './layers/embedding';
 import {
-  GRU,
-  LSTM,
-  SimpleRNN,
+  GRU as GRUClass,
+  LSTM as LSTMClass,
+  SimpleRNN as SimpleRNNClass,
+  type FusedRecurrent,
   type GRULayerArgs,
   type LSTMLayerArgs,
   type SimpleRNNLayerArgs,
@@ -31,12 +32,40 @@ import { installFusedTfjsAdam } from './optimizers/tfjs-adam';
 import { installStockRecurrentNotice } from './layers/stock-notice';
 import { ready as compileKernels } from './kernels/index';
 import { installFusedFit } from './train/index';
+import { classExport } from './class-export';
 
 export * from './data/index';
 /** Gate activations, step predictions and gradient norms of trained layers (src/rnn/inspect). */
 export * as inspect from './inspect/index';
 
-export { Adam, Bidirectional, Dense, Embedding, GRU, LSTM, SimpleRNN };
+/** The Keras-parity Adam class (`new rnn.Adam({...})`; calling it without `new` says to use `rnn.adam`). */
+export const Adam = classExport(AdamClass, 'Adam', 'adam');
+/** Instances of `rnn.Adam`. */
+export type Adam = AdamClass;
+/** The Keras `Bidirectional` layer class (`new rnn.Bidirectional(...)`, or `rnn.bidirectional`). */
+export const Bidirectional = classExport(BidirectionalClass, 'Bidirectional', 'bidirectional');
+/** Instances of `rnn.Bidirectional`. */
+export type Bidirectional = BidirectionalClass;
+/** The Keras `Dense` layer class (`new rnn.Dense(...)`, or `rnn.dense`). */
+export const Dense = classExport(DenseClass, 'Dense', 'dense');
+/** Instances of `rnn.Dense`. */
+export type Dense = DenseClass;
+/** The Keras `Embedding` layer class (`new rnn.Embedding(...)`, or `rnn.embedding`). */
+export const Embedding = classExport(EmbeddingClass, 'Embedding', 'embedding');
+/** Instances of `rnn.Embedding`. */
+export type Embedding = EmbeddingClass;
+/** The Keras `GRU` layer class (`new rnn.GRU(...)`, or `rnn.gru`). */
+export const GRU = classExport(GRUClass, 'GRU', 'gru');
+/** Instances of `rnn.GRU`. */
+export type GRU = GRUClass;
+/** The Keras `LSTM` layer class (`new rnn.LSTM(...)`, or `rnn.lstm`). */
+export const LSTM = classExport(LSTMClass, 'LSTM', 'lstm');
+/** Instances of `rnn.LSTM`. */
+export type LSTM = LSTMClass;
+/** The Keras `SimpleRNN` layer class (`new rnn.SimpleRNN(...)`, or `rnn.simpleRNN`). */
+export const SimpleRNN = classExport(SimpleRNNClass, 'SimpleRNN', 'simpleRNN');
+/** Instances of `rnn.SimpleRNN`. */
+export type SimpleRNN = SimpleRNNClass;
 export { FusedRecurrent } from './layers/recurrent';
 export type {
   AdamArgs,
@@ -61,39 +90,43 @@ installFusedTfjsAdam();
 installStockRecurrentNotice();
 installFusedFit();
 
-/** Keras `SimpleRNN` with fused kernels. */
-export function simpleRNN(args: SimpleRNNLayerArgs): SimpleRNN {
-  return new SimpleRNN(args);
+/** Keras `SimpleRNN` with fused kernels. Keras-style `rnn.simpleRNN(5, { returnSequences: true })` works too (units first). */
+export function simpleRNN(args: SimpleRNNLayerArgs | number, more?: Omit<SimpleRNNLayerArgs, 'units'>): SimpleRNN {
+  return new SimpleRNNClass(args, more);
 }
 
-/** Keras `LSTM` with fused kernels (sigmoid gates, unit forget bias). */
-export function lstm(args: LSTMLayerArgs): LSTM {
-  return new LSTM(args);
+/** Keras `LSTM` with fused kernels (sigmoid gates, unit forget bias). Keras-style `rnn.lstm(5, { returnSequences: true })` works too. */
+export function lstm(args: LSTMLayerArgs | number, more?: Omit<LSTMLayerArgs, 'units'>): LSTM {
+  return new LSTMClass(args, more);
 }
 
-/** Keras `GRU` with fused kernels (resetAfter true by default: 585 params for GRU(5) on 32 inputs). */
-export function gru(args: GRULayerArgs): GRU {
-  return new GRU(args);
+/** Keras `GRU` with fused kernels (resetAfter true by default: 585 params for GRU(5) on 32 inputs); `rnn.gru(5)` works too. */
+export function gru(args: GRULayerArgs | number, more?: Omit<GRULayerArgs, 'units'>): GRU {
+  return new GRUClass(args, more);
 }
 
-/** Keras `Bidirectional` around an `rnn.lstm` / `rnn.gru` / `rnn.simpleRNN` layer. */
-export function bidirectional(args: BidirectionalLayerArgs): Bidirectional {
-  return new Bidirectional(args);
+/**
+ * Keras `Bidirectional` around an `rnn.lstm` / `rnn.gru` / `rnn.simpleRNN` layer:
+ * `rnn.bidirectional({ layer, mergeMode })`, or Keras-style `rnn.bidirectional(layer)`,
+ * `rnn.bidirectional(layer, 'sum')`, `rnn.bidirectional(layer, { mergeMode: 'sum' })`.
+ */
+export function bidirectional(args: BidirectionalLayerArgs | FusedRecurrent, more?: Omit<BidirectionalLayerArgs, 'layer'> | MergeMode): Bidirectional {
+  return new BidirectionalClass(args, more);
 }
 
-/** Keras `Embedding` with a scatter-add gradient. */
-export function embedding(args: EmbeddingLayerArgs): Embedding {
-  return new Embedding(args);
+/** Keras `Embedding` with a scatter-add gradient. Keras-style `rnn.embedding(10000, 32, { maskZero: true })` works too. */
+export function embedding(args: EmbeddingLayerArgs | number, outputDim?: number, more?: Omit<EmbeddingLayerArgs, 'inputDim' | 'outputDim'>): Embedding {
+  return new EmbeddingClass(args, outputDim, more);
 }
 
-/** Keras `Dense` (glorot_uniform kernel). */
-export function dense(args: DenseLayerArgs): Dense {
-  return new Dense(args);
+/** Keras `Dense` (glorot_uniform kernel). Keras-style `rnn.dense(1, { activation: 'sigmoid' })` works too. */
+export function dense(args: DenseLayerArgs | number, more?: Omit<DenseLayerArgs, 'units'>): Dense {
+  return new DenseClass(args, more);
 }
 
-/** Keras-parity Adam (ε = 1e-7), one fused update loop per variable. */
-export function adam(args: AdamArgs = {}): Adam {
-  return new Adam(args);
+/** Keras-parity Adam (ε = 1e-7), one fused update loop per variable; `rnn.adam(0.01)` sets the learning rate (Keras `Adam(0.01)`). */
+export function adam(args: AdamArgs | number = {}): Adam {
+  return new AdamClass(args);
 }
 
 /**

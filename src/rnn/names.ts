@@ -16,3 +16,15 @@ export function uniqueLayerName(prefix: string): string {
 export function resetLayerNames(): void {
   counters.clear();
 }
+
+/**
+ * A layer's name as Keras (and the notebook's model summary) prints it: tfjs's automatic
+ * `lstm_LSTM1` is `lstm`, `lstm_LSTM2` is `lstm_1`; other names are kept.
+ */
+export function kerasLayerName(layer: { name: string; getClassName(): string }): string {
+  const cls = layer.getClassName();
+  const m = new RegExp(`^(.*)_${cls.replace(/[^A-Za-z0-9]/g, '\\$&')}(\\d+)$`).exec(layer.name);
+  if (!m) return layer.name;
+  const n = Number(m[2]);
+  return n <= 1 ? m[1]! : `${m[1]}_${n - 1}`;
+}

@@ -1,7 +1,8 @@
 /**
- * "Download as a Jupyter notebook" on every lesson page: the link downloads `<slug>.ipynb`, which
- * is valid nbformat 4 (official schema, ajv) and holds the Keras twins of the page's cells in the
- * page's order (read from the rendered page, not from the MDX).
+ * "Download as a Jupyter notebook" on every lesson page with cells: the link downloads
+ * `<slug>.ipynb`, which is valid nbformat 4 (official schema, ajv) and holds the Keras twins of
+ * the page's cells in the page's order (read from the rendered page, not from the MDX). A lesson
+ * without cells has neither the link, nor a notebook toolbar, nor a .ipynb.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -9,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import Ajv from 'ajv-draft-04';
 import { openPage } from './browser';
 import { baseUrl, browser, useBrowser } from './use-browser';
-import { discoverLessons } from './site-helpers';
+import { discoverLessons, EXPECTED_LESSONS, LESSONS_WITH_CELLS, slugOf } from './site-helpers';
 
 const schema = JSON.parse(readFileSync(resolve(__dirname, '../fixtures/nbformat/nbformat.v4.schema.json'), 'utf8'));
 const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
@@ -21,10 +22,13 @@ beforeAll(async () => {
 });
 
 describe('lesson as a Jupyter notebook', () => {
-  it('every lesson page offers its .ipynb; the download is valid nbformat 4 with the page’s Keras cells in order', async () => {
-    expect(lessons.length).toBeGreaterThanOrEqual(6);
-    for (const url of lessons) {
-      const slug = url.replace(/\/$/, '').split('/').pop()!;
+  it('every lesson page with cells offers its .ipynb; the download is valid nbformat 4 with the page’s Keras cells in order', async () => {
+    // Every lesson of content/lessons/ with cells is on the home page and checked here.
+    const withCells = lessons.filter((url) => LESSONS_WITH_CELLS.some((l) => l.slug === slugOf(url)));
+    expect(withCells.map(slugOf)).toEqual(LESSONS_WITH_CELLS.map((l) => l.slug));
+    expect(withCells.length).toBeGreaterThan(0);
+    for (const url of withCells) {
+      const slug = slugOf(url);
       const { page, errors } = await openPage(browser, url);
       const link = page.getByRole('link', { name: 'Download as a Jupyter notebook (.ipynb)' });
       expect(await link.getAttribute('href')).toBe(new URL(`../${slug}.ipynb`, url).pathname);
@@ -51,6 +55,23 @@ describe('lesson as a Jupyter notebook', () => {
       expect(markdown).toMatch(/\$\$\n[\s\S]+?\n\$\$/);
       expect(markdown).not.toMatch(/```js cell/);
       expect(errors).toEqual([]);
+      await page.context().close();
+    }
+  });
+
+  it('a lesson without cells has no notebook link, no toolbar and no .ipynb', async () => {
+    const without = EXPECTED_LESSONS.filter((l) => l.cells === 0);
+    for (const { slug } of without) {
+      const url = new URL(`lessons/${slug}/`, baseUrl).href;
+      expect(lessons, `${slug} is on the home page`).toContain(url);
+      const { page, errors } = await openPage(browser, url);
+      expect(await page.locator('rnn-cell').count(), slug).toBe(0);
+      expect(await page.getByRole('link', { name: 'Download as a Jupyter notebook (.ipynb)' }).count(), slug).toBe(0);
+      expect(await page.locator('#notebook-bar').count(), slug).toBe(0);
+      expect(await page.getByRole('region', { name: 'Notebook toolbar' }).count(), slug).toBe(0);
+      expect((await fetch(new URL(`../${slug}.ipynb`, url))).status, `${slug}.ipynb`).toBe(404);
+      await page.waitForTimeout(50);
+      expect(errors, slug).toEqual([]);
       await page.context().close();
     }
   });

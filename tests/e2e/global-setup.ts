@@ -45,7 +45,6 @@ export default async function setup(project: TestProject) {
     } finally {
       if (buildDir !== outDir) rmSync(buildDir, { recursive: true, force: true });
     }
-    execFileSync('npx', ['pagefind', '--site', outDir], { cwd: root, env, stdio: 'inherit' });
   }
   const server = await startStaticServer(outDir, base);
   project.provide('baseUrl', server.url);

@@ -98,6 +98,13 @@ describe('gate heatmaps in the LSTM lesson', () => {
     expect(fCol).toBeGreaterThan(1);
     expect(rows[n - 1][fCol]).toBe(lib.f[n - 1].map((v) => (Math.abs(v) < 0.005 ? '0.00' : v.toFixed(2))).join(', '));
     expect(rows[n - 1].at(-1)).toBe(lib.p[n - 1].toFixed(3));
+    // The legend gives each colour scale as a short number: the cell state's measured range to
+    // three significant digits, not a float32's sixteen ("c ±1.7389769554138184").
+    const legend = await fig.locator('.nb-gates-legend').innerText();
+    const cRange = /c ±(\S+?)[,)]/.exec(legend)?.[1];
+    expect(cRange, legend).toBeDefined();
+    expect(cRange).toMatch(/^\d+(\.\d+)?$/);
+    expect(cRange!.replace(/^0\.0*|\./g, '').length).toBeLessThanOrEqual(3);
 
     // Keyboard: one tab stop; End selects the last word and the live readout says its values.
     const box = fig.locator('.nb-gates-box');

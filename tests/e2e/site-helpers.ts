@@ -1,20 +1,77 @@
 /**
- * Shared helpers for the site's browser tests: discovering the pages of the build from the
- * home page, running axe-core, and the lessons that docs/ARCHITECTURE.md promises.
+ * Shared helpers for the site's browser tests: the course's lessons as content/lessons/ defines
+ * them, discovering the pages of the build from the home page, and running axe-core.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseFrontmatter } from '@astrojs/markdown-remark';
 import type { Browser, Page } from 'playwright-core';
+import { unified } from 'unified';
+import remarkParse from 'remark-parse';
+import remarkMdx from 'remark-mdx';
+import remarkMath from 'remark-math';
+import { visit } from 'unist-util-visit';
+import { lessonCells } from '../../src/site/notebook-export';
+import { lessonSlug } from '../../src/site/order';
 import { openPage } from './browser';
 import { renderAllSections } from './sections';
 
-export const EXPECTED_LESSONS = [
-  { slug: 'simple-rnn', title: 'Recurrent networks and the simple RNN' },
-  { slug: 'lstm', title: 'Long short-term memory (LSTM)' },
-  { slug: 'gru', title: 'Gated recurrent units (GRU)' },
-  { slug: 'rnn-vs-lstm-vs-gru', title: 'RNN vs LSTM vs GRU' },
-  { slug: 'stacked-rnns', title: 'Deep (stacked) RNNs' },
-  { slug: 'bidirectional-rnns', title: 'Bidirectional RNNs' },
-];
+/** A lesson of the course, read from its MDX file (what the built site must show). */
+export interface CourseLesson {
+  /** Frontmatter `slug`, else the site's slug of the file name: the URL is `lessons/<slug>/`. */
+  slug: string;
+  /** Frontmatter `title`: the name in every list and the page's h1. */
+  title: string;
+  /** Frontmatter `order`. */
+  order: number;
+  /** How many live cells (`js cell` / `ts cell` fences) the MDX has. */
+  cells: number;
+  /** Whether the MDX has any `$…$` / `$$…$$` maths (KaTeX on the page). */
+  maths: boolean;
+  /** Whether it has display maths (`$$…$$`). */
+  displayMaths: boolean;
+}
+
+const LESSONS_DIR = fileURLToPath(new URL('../../content/lessons', import.meta.url));
+
+/**
+ * The lessons of content/lessons/*.mdx that a production build publishes (drafts left out), in
+ * course order (frontmatter `order`). The frontmatter is parsed as Astro parses it
+ * (`parseFrontmatter` of @astrojs/markdown-remark, js-yaml), so a fork's added, removed or
+ * reordered lesson changes what the tests expect, with nothing else to edit.
+ */
+export function courseLessons(dir: string = LESSONS_DIR): CourseLesson[] {
+  const lessons: (CourseLesson & { draft: boolean })[] = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.mdx'))) {
+    const { frontmatter, content } = parseFrontmatter(readFileSync(resolve(dir, file), 'utf8'));
+    const { title, order, draft, slug } = frontmatter as { title?: unknown; order?: unknown; draft?: unknown; slug?: unknown };
+    if (typeof title !== 'string' || typeof order !== 'number') throw new Error(`${file}: frontmatter without a title or a numeric order`);
+    let maths = false;
+    let displayMaths = false;
+    visit(unified().use(remarkParse).use(remarkMdx).use(remarkMath).parse(content), (node) => {
+      if (node.type === 'math') displayMaths = maths = true;
+      if (node.type === 'inlineMath') maths = true;
+    });
+    lessons.push({ slug: typeof slug === 'string' && slug ? slug : lessonSlug(file), title, order, cells: lessonCells(content).length, maths, displayMaths, draft: draft === true });
+  }
+  return lessons
+    .filter((l) => !l.draft)
+    .sort((a, b) => a.order - b.order)
+    .map(({ draft: _draft, ...l }) => l);
+}
+
+/** Every lesson the built site must list, in course order (see `courseLessons`). */
+export const EXPECTED_LESSONS: readonly CourseLesson[] = courseLessons();
+
+/** The lessons with live cells: those with a notebook toolbar and a .ipynb download. */
+export const LESSONS_WITH_CELLS: readonly CourseLesson[] = EXPECTED_LESSONS.filter((l) => l.cells > 0);
+
+/** Whether the course has the lesson `slug` (for tests about one lesson's own content). */
+export const hasLesson = (slug: string): boolean => EXPECTED_LESSONS.some((l) => l.slug === slug);
+
+/** A link's lesson slug: `…/lessons/gru/` -> `gru`. */
+export const slugOf = (href: string): string => new URL(href).pathname.replace(/\/$/, '').split('/').pop() ?? '';
 
 /** Absolute URLs of the lessons linked from the home page's lesson list, in page order. */
 export async function discoverLessons(browser: Browser, baseUrl: string): Promise<string[]> {

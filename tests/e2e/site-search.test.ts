@@ -153,6 +153,17 @@ describe('instant-search dialog', () => {
       const found = await results(page, 'dialog.search-dialog');
       expect(found.some((r) => /LSTM|Long short-term/.test(r.title))).toBe(true);
       expect(await axe(page, 'dialog.search-dialog')).toEqual([]);
+      // Arrow keys: Down from the box to the first result link, Down to the next, Up back to the box.
+      const focused = () => page.evaluate(() => (document.activeElement as HTMLAnchorElement | null)?.getAttribute('href') ?? document.activeElement?.tagName);
+      const links = await dialog.locator('.pagefind-ui__results a[href]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      expect(links.length).toBeGreaterThan(1);
+      await page.keyboard.press('ArrowDown');
+      expect(await focused()).toBe(links[0]);
+      await page.keyboard.press('ArrowDown');
+      expect(await focused()).toBe(links[1]);
+      await page.keyboard.press('ArrowUp');
+      await page.keyboard.press('ArrowUp');
+      expect(await focused()).toBe('INPUT');
       await page.keyboard.press('Escape');
       await expect.poll(() => dialog.evaluate((d: HTMLDialogElement) => d.open)).toBe(false);
 

@@ -62,6 +62,11 @@ export async function startStaticServer(dir: string, base = '/', opts: { headers
         return;
       }
       path = '/' + path.slice(base.length);
+      // As Netlify and Cloudflare Pages do: their configuration files are read, never served.
+      if (path === '/_headers' || path === '/_redirects') {
+        res.writeHead(404).end('not served');
+        return;
+      }
       let file = normalize(join(dir, path));
       if (!file.startsWith(dir)) {
         res.writeHead(403).end();

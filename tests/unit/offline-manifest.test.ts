@@ -29,13 +29,18 @@ describe('precache manifest', () => {
   put('_astro/KaTeX_Main-Regular.x.ttf', 'ttf');
   put('pagefind/index/en_1.pf_index', 'idx');
   put('data/imdb/x_train.bin', 'big');
+  put('data/imdb-available.json', '{"imdb":false}');
+  put('_headers', '/*\n  X-Content-Type-Options: nosniff');
+  put('_redirects', '/old /new');
   put('sw.js', 'old');
 
   it('lists the build under the base, pages as directories', () => {
     const m = buildManifest(dir, '/course');
     expect(m.base).toBe('/course/');
     expect(m.files.sort()).toEqual(
-      ['', '404.html', '_astro/KaTeX_Main-Regular.x.woff2', '_astro/worker-abc.js', 'lessons/lstm.ipynb', 'lessons/lstm/', 'pagefind/index/en_1.pf_index'].sort(),
+      // Not the IMDB data (cached on first use) but its availability flag; not the hosts' own
+      // files (_headers, _redirects), which they never serve: one failed fetch fails the install.
+      ['', '404.html', '_astro/KaTeX_Main-Regular.x.woff2', '_astro/worker-abc.js', 'data/imdb-available.json', 'lessons/lstm.ipynb', 'lessons/lstm/', 'pagefind/index/en_1.pf_index'].sort(),
     );
     expect(m.version).toMatch(/^[0-9a-f]{16}$/);
   });

@@ -401,3 +401,29 @@ describe('fused training step: what falls back to the stock path', () => {
     expect(() => rnn.setFusedTraining('yes' as unknown as boolean)).toThrow(/true or false/);
   });
 });
+
+describe('float ids in fused training (Keras 3 casts them to int32, as rnn.embedding does in predict)', () => {
+  const build = () => {
+    const m = tf.sequential();
+    m.add(rnn.embedding({ inputDim: 5, outputDim: 3, inputLength: 3 }));
+    m.add(rnn.lstm({ units: 2 }));
+    m.add(rnn.dense({ units: 1, activation: 'sigmoid' }));
+    m.compile({ optimizer: rnn.adam({ learningRate: 0.1 }), loss: 'binaryCrossentropy' });
+    return m;
+  };
+  it('trains on 2.7 exactly as on 2, and reports an id outside the table after the cast', async () => {
+    const a = build();
+    const b = build();
+    b.setWeights(a.getWeights());
+    const y = tf.tensor2d([[1], [0]]);
+    await a.fit(tf.tensor2d([[2.7, 1.2, 4.9], [0.5, 3.3, 2.0]]), y, { epochs: 2, batchSize: 2, shuffle: false, verbose: 0 });
+    await b.fit(tf.tensor2d([[2, 1, 4], [0, 3, 2]], undefined, 'int32'), y, { epochs: 2, batchSize: 2, shuffle: false, verbose: 0 });
+    expect(rnn.fusedStepInfo(a)).toMatchObject({ train: 'fused', trainSteps: 2 });
+    const wa = a.getWeights().map((w) => Array.from(w.dataSync()));
+    const wb = b.getWeights().map((w) => Array.from(w.dataSync()));
+    expect(wa).toEqual(wb);
+    await expect(a.fit(tf.tensor2d([[5.5, 1, 1], [1, 1, 1]]), y, { epochs: 1, batchSize: 2, verbose: 0 })).rejects.toThrow(
+      /5\.5 \(cast to int32: 5\) is outside \[0, 5\)/,
+    );
+  });
+});

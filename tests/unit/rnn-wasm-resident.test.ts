@@ -222,4 +222,28 @@ describe('stock recurrent layers', () => {
       console.warn = warn;
     }
   });
+
+  it('name an automatically named layer as the model summary does (lstm, not lstm_LSTM1)', async () => {
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (m: unknown) => void warnings.push(String(m));
+    try {
+      const model = tf.sequential();
+      model.add(tf.layers.lstm({ units: 2, inputShape: [3, 2] }));
+      model.add(tf.layers.dense({ units: 1 }));
+      model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+      const auto = model.layers[0]!.name;
+      expect(auto).toMatch(/^lstm_LSTM\d+$/);
+      const x = tf.ones([2, 3, 2]);
+      const y = tf.ones([2, 1]);
+      await model.fit(x, y, { epochs: 1, batchSize: 2, verbose: 0 });
+      const note = warnings.find((w) => w.includes('Slow layer'));
+      const n = Number(/\d+$/.exec(auto)![0]);
+      expect(note).toContain(`stock tf.layers.lstm '${n <= 1 ? 'lstm' : `lstm_${n - 1}`}'`);
+      tf.dispose([x, y]);
+      model.dispose();
+    } finally {
+      console.warn = warn;
+    }
+  });
 });

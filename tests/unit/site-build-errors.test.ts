@@ -45,8 +45,9 @@ const fence = (info: string, body: string) => '```' + info + '\n' + body + '\n``
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'site-fixture-'));
-  // rnn/data: the build writes the data-availability marker with the loader's format constants.
-  for (const part of ['pages', 'layouts', 'markdown', 'site', 'styles', 'content.config.ts', 'rnn/data']) {
+  // rnn/data: the build writes the data-availability marker with the loader's format constants;
+  // cells: the markdown plugins parse each cell with the notebook's parser.
+  for (const part of ['pages', 'layouts', 'markdown', 'site', 'styles', 'cells', 'content.config.ts', 'rnn/data']) {
     cpSync(join(ROOT, 'src', part), join(dir, 'src', part), { recursive: true });
   }
   cpSync(join(ROOT, 'src/components'), join(dir, 'src/components'), {
@@ -105,14 +106,25 @@ describe('astro build of fixture lessons', () => {
     expect(html).not.toMatch(/src="\/(?!course\/)/);
   });
 
-  it('fails on malformed frontmatter, naming the file and the field', () => {
+  it('fails on malformed frontmatter with our messages, naming the file, the line and the field', () => {
     setLessons({ 'good.mdx': lesson(GOOD), 'broken.mdx': lesson('title: Broken\norder: "two"') });
     const r = build();
     expect(r.ok).toBe(false);
-    expect(r.output).toContain('lessons → broken');
-    expect(r.output).toContain('content/lessons/broken.mdx');
-    expect(r.output).toMatch(/\border\b.*number/);
-    expect(r.output).toMatch(/description.*Required/);
+    expect(r.output).toContain('content/lessons/broken.mdx: description is required (one sentence shown on the home page and in search)');
+    expect(r.output).toContain('content/lessons/broken.mdx:3:1: order must be a whole number such as 3, without quotes');
+    expect(r.output).not.toMatch(/Expected type|description: Required/);
+  });
+
+  it('fails on a link to a missing lesson or heading, naming the lesson file and line (under the base path)', () => {
+    setLessons({
+      'good.mdx': lesson(GOOD, '## Gates\n\nSee [the LSTM lesson](/lessons/lstn/) and [the gates](/lessons/good/#gatez).\n'),
+    });
+    const r = build();
+    expect(r.ok).toBe(false);
+    expect(r.output).toContain('content/lessons/good.mdx:9 (page /lessons/good/) links to /lessons/lstn/: no such page');
+    expect(r.output).toContain(
+      'content/lessons/good.mdx:9 (page /lessons/good/) links to /lessons/good/#gatez: no heading or element with id "gatez" on this page (did you mean #gates?)',
+    );
   });
 
   it('fails when two lessons share an order, naming both files', () => {
@@ -133,6 +145,35 @@ describe('astro build of fixture lessons', () => {
     setLessons({ 'badmath.mdx': lesson(GOOD, '## Maths\n\nText.\n\n$$\nc_t = f_t \\odott c_{t-1}\n$$\n') });
     const r = build();
     expect(r.ok).toBe(false);
-    expect(r.output).toMatch(/content\/lessons\/badmath\.mdx:\d+:\d+: KaTeX cannot render this formula: .*\\odott/);
+    // The `$$` of the formula is on line 11 (5 lines of frontmatter, a blank line, then the body).
+    expect(r.output).toMatch(/content\/lessons\/badmath\.mdx:11:1: KaTeX cannot render this formula: .*\\odott/);
+    // Astro's own "Location:" points at the formula too.
+    expect(r.output).toMatch(/Location:\s+\S*content\/lessons\/badmath\.mdx:11:1/);
+    expect(r.output).not.toMatch(/badmath\.mdx:(0:0|undefined)/);
+  });
+
+  it('fails on unknown components, props and values, and on cells that do not parse or have no Keras twin, listing each at its line', () => {
+    const body =
+      '## Mistakes\n\n<Aside typ="tip" titel="Rule of thumb">\nStart with a GRU.\n</Aside>\n\n' +
+      '<Figure captoin="Accuracy.">\n  ![A chart](/a.png)\n</Figure>\n\n<Callout>Careful.</Callout>\n\n<Aside type="info">Hi.</Aside>\n\n' +
+      fence('js cell id="demo"', 'const a = 1;\nconst b = a +* 2;\nb') +
+      '\n' +
+      fence('python keras', 'b = 3') +
+      '\n' +
+      fence('js cell id="lonely"', '1 + 1');
+    setLessons({ 'mistakes.mdx': lesson(GOOD, body) });
+    const r = build();
+    expect(r.ok).toBe(false);
+    const at = (pos: string) => `content/lessons/mistakes.mdx:${pos}: `;
+    expect(r.output).toContain(`${at('9:8')}Aside has no prop \`typ\`; did you mean \`type\`? Aside takes type, title.`);
+    expect(r.output).toContain(`${at('9:18')}Aside has no prop \`titel\`; did you mean \`title\`? Aside takes type, title.`);
+    expect(r.output).toContain(`${at('13:9')}Figure has no prop \`captoin\`; did you mean \`caption\`? Figure takes caption, id.`);
+    expect(r.output).toContain(`${at('17:1')}there is no component \`<Callout>\`.`);
+    expect(r.output).toContain(`${at('19:8')}Aside's type must be one of note, tip, warning, not "info".`);
+    // The fence is on line 21; the error on line 2, column 14 of the cell.
+    expect(r.output).toContain(`${at('23:14')}cell "demo" has a syntax error: Unexpected token (line 2, column 14 of the cell).`);
+    expect(r.output).toContain(`${at('31:1')}cell "lonely" has no \`\`\`python keras twin`);
+    expect(r.output).toMatch(/Location:\s+\S*content\/lessons\/mistakes\.mdx:9:8/);
+    expect(r.output).not.toContain('Expected component');
   });
 });

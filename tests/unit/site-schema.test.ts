@@ -3,8 +3,8 @@
  * (ToC, base URLs). Pure functions, no Astro needed.
  */
 import { describe, expect, it } from 'vitest';
-import { lessonSchema } from '../../src/site/lesson-schema';
-import { checkUniqueOrder } from '../../src/site/order';
+import { checkLessonData, frontmatterLine, quotedLine, lessonSchema } from '../../src/site/lesson-schema';
+import { checkUniqueOrder, checkUniqueSlugs, lessonSlug } from '../../src/site/order';
 import { buildToc } from '../../src/site/toc';
 import { withBase, lessonUrl } from '../../src/site/url';
 import { prefixBase } from '../../src/markdown/remark-base-links';
@@ -30,6 +30,65 @@ describe('lesson schema', () => {
     expect(problems({ title: 'T', description: 'D', order: 1, tags: 'lstm' })).toEqual([
       'tags: tags must be a list, e.g. [lstm, gates]',
     ]);
+  });
+});
+
+describe('checkLessonData (what the build runs; site-lesson-loader.test.ts runs it inside Astro\'s loader)', () => {
+  const source = '---\ntitle: T\norder: "2"\ntags: lstm\n---\n\n# T\n';
+  it('names the file, the line of each written field, and says what to do', () => {
+    expect(() => checkLessonData({ title: 'T', order: '2', tags: 'lstm' }, 'content/lessons/t.mdx', source)).toThrow(
+      'content/lessons/t.mdx: description is required (one sentence shown on the home page and in search)\n' +
+        'content/lessons/t.mdx:3:1: order must be a whole number such as 3, without quotes\n' +
+        'content/lessons/t.mdx:4:1: tags must be a list, e.g. [lstm, gates]',
+    );
+    expect(checkLessonData({ title: 'T', description: 'D', order: 2 }, 'x.mdx')).toEqual({
+      title: 'T',
+      description: 'D',
+      order: 2,
+      tags: [],
+      draft: false,
+    });
+  });
+
+  it('refuses a field it does not know, so a misspelt `draft` cannot publish a draft', () => {
+    const src = '---\ntitle: T\ndescription: D\norder: 2\ndraf: true\nauthor: me\n---\n';
+    expect(() => checkLessonData({ title: 'T', description: 'D', order: 2, draf: true, author: 'me' }, 'content/lessons/t.mdx', src)).toThrow(
+      'content/lessons/t.mdx:5:1: unknown frontmatter field "draf" (did you mean "draft"?); the fields are title, description, order, tags, draft, slug\n' +
+        'content/lessons/t.mdx:6:1: unknown frontmatter field "author"; the fields are title, description, order, tags, draft, slug',
+    );
+    expect(checkLessonData({ title: 'T', description: 'D', order: 2, slug: 'gru-gates' }, 'x.mdx').slug).toBe('gru-gates');
+  });
+
+  it('finds a field only in the frontmatter, and quotes a YAML value', () => {
+    expect(frontmatterLine(source, 'order')).toBe(3);
+    expect(frontmatterLine(source, 'description')).toBeUndefined();
+    expect(frontmatterLine('# no frontmatter\norder: 1\n', 'order')).toBeUndefined();
+    expect(quotedLine('title: Attention: over RNN states')).toBe('title: "Attention: over RNN states"');
+    expect(quotedLine('title: The "gate" #1')).toBe(`title: 'The "gate" #1'`);
+    expect(quotedLine('title: "Already: quoted"')).toBeUndefined();
+    expect(quotedLine('  - item')).toBeUndefined();
+  });
+});
+
+describe('checkUniqueSlugs', () => {
+  it('gives Astro\'s slugs and names both files when two collide', () => {
+    expect(lessonSlug('Attention-Basics.mdx')).toBe('attention-basics');
+    expect(lessonSlug('attention basics.mdx')).toBe('attention-basics');
+    expect(lessonSlug('part-2/Intro.mdx')).toBe('part-2/intro');
+    expect(lessonSlug('part-2/index.mdx')).toBe('part-2');
+    expect(() =>
+      checkUniqueSlugs([
+        { file: 'content/lessons/lstm.mdx', slug: 'lstm' },
+        { file: 'content/lessons/gru.mdx', slug: 'gru' },
+      ]),
+    ).not.toThrow();
+    expect(() =>
+      checkUniqueSlugs([
+        { file: 'content/lessons/b.mdx', slug: 'b' },
+        { file: 'content/lessons/attention-basics.mdx', slug: 'attention-basics' },
+        { file: 'content/lessons/Attention-Basics.mdx', slug: 'attention-basics' },
+      ]),
+    ).toThrow(/^Two lessons have the same address \/lessons\/attention-basics\/: content\/lessons\/\S+\.mdx and content\/lessons\/\S+\.mdx\. /);
   });
 });
 

@@ -109,7 +109,27 @@ export async function mountSearch(root: HTMLElement): Promise<{ triggerSearch(te
   });
   // Pagefind's input only has a placeholder; give it a real accessible name.
   target.querySelector('input')?.setAttribute('aria-label', 'Search the lessons');
+  target.addEventListener('keydown', (e) => moveThroughResults(target, e));
   return ui;
+}
+
+/**
+ * Arrow keys in the search box and its results, as command palettes and DocSearch do: Down
+ * from the box goes to the first result link, Down and Up step through the result links
+ * (sub-results included, in reading order), Up from the first goes back to the box. Tab keeps
+ * its usual order (the box, Clear, the results); Enter on a link follows it.
+ */
+function moveThroughResults(target: HTMLElement, e: KeyboardEvent): void {
+  if ((e.key !== 'ArrowDown' && e.key !== 'ArrowUp') || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+  const input = target.querySelector<HTMLInputElement>('input');
+  const links = [...target.querySelectorAll<HTMLAnchorElement>('.pagefind-ui__results a[href]')];
+  const at = links.indexOf(e.target as HTMLAnchorElement);
+  if (e.target !== input && at < 0) return;
+  if (!links.length) return;
+  e.preventDefault();
+  const next = e.key === 'ArrowDown' ? (at < 0 ? 0 : Math.min(at + 1, links.length - 1)) : at - 1;
+  if (next < 0) input?.focus();
+  else links[next]!.focus();
 }
 
 /** The search page: mounts the UI, runs `?q=`, and keeps the query in the header box and the address. */

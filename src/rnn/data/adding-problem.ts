@@ -7,7 +7,7 @@
  * harder, which is the point of the LSTM/GRU lesson.
  */
 import { Prng } from './prng';
-import { integerOption } from './validate';
+import { checkArgCount, checkOptions, integerOption, rule } from './validate';
 
 /** Options of `datasets.addingProblem` (all optional). */
 export interface AddingProblemOptions {
@@ -25,6 +25,8 @@ export type AddingSplit = [number[][][], number[]];
 
 /** `[[xTrain, yTrain], [xTest, yTest]]`; xs are `[length][2]` per sequence, ys the sums. */
 export function addingProblem(options: AddingProblemOptions = {}): [AddingSplit, AddingSplit] {
+  checkArgCount('datasets.addingProblem', arguments.length, 'options');
+  checkOptions('datasets.addingProblem', options, { numSamples: null, numTest: null, length: null, seed: rule.int(-Infinity) });
   const numSamples = integerOption('numSamples', options.numSamples ?? 1000, 1);
   const numTest = integerOption('numTest', options.numTest ?? numSamples, 0);
   const length = integerOption('length', options.length ?? 50, 2);

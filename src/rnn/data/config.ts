@@ -2,7 +2,10 @@
  * `configureData`: how the data layer reaches the site and reports to the page. The kernel
  * calls it once, in the worker, before any cell runs.
  */
+import { ValueError } from '../errors';
+import { checkArgCount, checkOptions, rule } from './validate';
 
+/** Download progress callback: bytes `loaded` of `total` for `label`; `done` on its last call. */
 export type ProgressFn = (label: string, loaded: number, total: number, done: boolean) => void;
 
 /** What `configureData` accepts; every field is optional and only the given ones change. */
@@ -56,13 +59,22 @@ export function onConfigChange(fn: () => void): void {
 
 /** Sets where data comes from and where progress and notices go. Later calls override earlier ones. */
 export function configureData(config: DataConfig = {}): void {
+  checkArgCount('configureData', arguments.length, 'config');
+  checkOptions('configureData', config, {
+    baseUrl: rule.string(),
+    onProgress: rule.function(),
+    warn: rule.function(),
+    fetch: rule.function(),
+    useCache: rule.boolean(),
+    stallTimeoutMs: null,
+  });
   if (config.baseUrl !== undefined) state.baseUrl = config.baseUrl;
   if (config.onProgress) state.onProgress = config.onProgress;
   if (config.warn) state.warn = config.warn;
   if (config.fetch) state.fetch = config.fetch;
   if (config.useCache !== undefined) state.useCache = config.useCache;
   if (config.stallTimeoutMs !== undefined) {
-    if (!(config.stallTimeoutMs > 0)) throw new RangeError(`configureData: stallTimeoutMs must be a positive number of milliseconds, got ${config.stallTimeoutMs}`);
+    if (!(config.stallTimeoutMs > 0)) throw new ValueError(`configureData: stallTimeoutMs must be a positive number of milliseconds, got ${config.stallTimeoutMs}`);
     state.stallTimeoutMs = config.stallTimeoutMs;
   }
   for (const fn of listeners) fn();

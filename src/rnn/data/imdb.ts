@@ -33,6 +33,28 @@ import {
 import { applyKerasOptions, type ImdbData, type LoadDataOptions } from './imdb-pipeline';
 import { textToWordSequence } from './tokenizer';
 import { toySentimentRaw, toyWordIndex } from './toy-sentiment';
+import { checkArgCount, checkOptions, rule, type OptionRules } from './validate';
+
+const count = rule.int(0);
+const fallback = rule.nullable(rule.oneOf('toy'));
+/** Keras's `path` arguments (where the download is cached) have no meaning here. */
+const NO_PATH = { path: "the reviews come from the site's data/imdb/ files (configureData({ baseUrl }) sets the site), not from a local path" };
+
+/** `loadData`'s options: Keras's `load_data` arguments in camelCase (but `path`), plus `limit` and `fallback`. */
+const LOAD_DATA_OPTIONS: OptionRules = {
+  numWords: rule.nullable(count),
+  skipTop: count,
+  maxlen: rule.nullable(count),
+  startChar: rule.nullable(count),
+  oovChar: rule.nullable(count),
+  indexFrom: count,
+  seed: rule.nullable(rule.int(0, 0xffffffff)),
+  limit: rule.nullable(count),
+  fallback,
+};
+const WORD_INDEX_OPTIONS: OptionRules = { fallback };
+const DECODE_OPTIONS: OptionRules = { startChar: rule.nullable(count), oovChar: rule.nullable(count), indexFrom: count, showPadding: rule.boolean(), fallback };
+const ENCODE_OPTIONS: OptionRules = { numWords: rule.nullable(count), skipTop: count, startChar: rule.nullable(count), oovChar: count, indexFrom: count, fallback };
 
 let rawPromise: Promise<{ manifest: ImdbManifest; raw: RawImdb }> | null = null;
 let wordIndexPromise: Promise<Record<string, number>> | null = null;
@@ -170,6 +192,9 @@ function useToy(_reason: unknown, vocabSize: number, numWords: number | null): v
  * `seed` 113), plus `limit` (first N reviews of each split) and `fallback: 'toy'`.
  */
 export async function loadData(options: LoadDataOptions = {}): Promise<ImdbData> {
+  // Checked before anything is fetched, so a typo is reported as such, not as missing data.
+  checkArgCount('imdb.loadData', arguments.length, 'options');
+  checkOptions('imdb.loadData', options, LOAD_DATA_OPTIONS, { unsupported: NO_PATH, positional: 'numWords' });
   let raw: RawImdb;
   try {
     raw = (await loadRawImdb()).raw;
@@ -178,7 +203,7 @@ export async function loadData(options: LoadDataOptions = {}): Promise<ImdbData>
     const vocabSize = options.numWords ?? 10000;
     useToy(err, vocabSize, options.numWords ?? null);
     const toyRaw = toySentimentRaw({
-      numSamples: options.limit ?? 2500,
+      numSamples: Math.max(1, options.limit ?? 2500), // limit 0 still gives Keras's empty splits below
       vocabSize: Math.max(40, vocabSize),
       maxlen: options.maxlen ? Math.max(6, options.maxlen) : 100,
       seed: options.seed ?? 113,
@@ -221,6 +246,12 @@ export interface WordIndexOptions {
  * rank to get the id used in `loadData`'s reviews. After a toy fallback: the toy vocabulary.
  */
 export async function getWordIndex(options: WordIndexOptions = {}): Promise<Record<string, number>> {
+  checkArgCount('imdb.getWordIndex', arguments.length, 'options');
+  checkOptions('imdb.getWordIndex', options, WORD_INDEX_OPTIONS, { unsupported: NO_PATH });
+  return wordIndex(options);
+}
+
+async function wordIndex(options: WordIndexOptions): Promise<Record<string, number>> {
   if (active.source === 'toy') return toyWordIndex(active.vocabSize);
   if (!wordIndexPromise) {
     wordIndexPromise = fetchWordIndex();
@@ -262,9 +293,11 @@ type IdsLike = ArrayLike<number> | { dataSync(): ArrayLike<number> };
 
 /** Review ids back to words: `[START]` for the start mark, `[OOV]` for out-of-vocabulary, `?` for unknown ids. */
 export async function decode(ids: IdsLike, options: DecodeOptions = {}): Promise<string> {
+  checkArgCount('imdb.decode', arguments.length, 'ids, options');
+  checkOptions('imdb.decode', options, DECODE_OPTIONS);
   const { startChar = 1, oovChar = 2, indexFrom = 3, showPadding = false } = options;
   const values = 'dataSync' in ids && typeof ids.dataSync === 'function' ? ids.dataSync() : (ids as ArrayLike<number>);
-  const rev = reverseIndex(await getWordIndex(options));
+  const rev = reverseIndex(await wordIndex(options));
   const words: string[] = [];
   for (const id of Array.from(values)) {
     if (id === 0 && startChar !== 0 && oovChar !== 0) {
@@ -292,9 +325,11 @@ export interface EncodeOptions extends WordIndexOptions {
  * too-rare words as `oovChar`, the start mark first. Pad it with `padSequences` to score it.
  */
 export async function encode(text: string, options: EncodeOptions = {}): Promise<number[]> {
+  checkArgCount('imdb.encode', arguments.length, 'text, options');
+  checkOptions('imdb.encode', options, ENCODE_OPTIONS);
   const { startChar = 1, oovChar = 2, indexFrom = 3, skipTop = 0 } = options;
   const numWords = options.numWords === undefined ? active.numWords : options.numWords;
-  const index = await getWordIndex(options);
+  const index = await wordIndex(options);
   const out: number[] = startChar !== null ? [startChar] : [];
   for (const w of textToWordSequence(text)) {
     const rank = Object.prototype.hasOwnProperty.call(index, w) ? index[w] : undefined;
@@ -319,6 +354,7 @@ export function activeVocabulary(): 'imdb' | 'toy' {
  * the reader will see on either.
  */
 export function source(): 'imdb' | 'toy' {
+  checkArgCount('imdb.source', arguments.length, '');
   return active.source;
 }
 

@@ -28,7 +28,7 @@
  * Labels are balanced per split (exactly half each for 2 classes when the split size is even).
  */
 import { Prng } from './prng';
-import { fractionOption, integerOption } from './validate';
+import { checkArgCount, checkOptions, fractionOption, integerOption, rule } from './validate';
 
 /** Options of `datasets.longRangeMemory` (all optional). */
 export interface LongRangeMemoryOptions {
@@ -57,6 +57,17 @@ export type LongRangeMemoryData = [[number[][], number[]], [number[][], number[]
 
 /** Generates the task (see the module comment); deterministic for a given `seed`. */
 export function longRangeMemory(options: LongRangeMemoryOptions = {}): LongRangeMemoryData {
+  checkArgCount('datasets.longRangeMemory', arguments.length, 'options');
+  checkOptions('datasets.longRangeMemory', options, {
+    numSamples: null,
+    numTest: null,
+    gap: null,
+    minGap: null,
+    keyRate: null,
+    numClasses: null,
+    vocabSize: null,
+    seed: rule.int(-Infinity),
+  });
   const numSamples = integerOption('numSamples', options.numSamples ?? 1000, 1);
   const numTest = integerOption('numTest', options.numTest ?? numSamples, 0);
   const gap = integerOption('gap', options.gap ?? 20, 1);

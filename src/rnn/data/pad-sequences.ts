@@ -20,9 +20,13 @@
  *   and needs a string `value` (Keras's `dtype=str` pads with '0' in a one-character array
  *   that cuts every token to its first letter; we refuse instead of copying that). A string
  *   `value` with a numeric dtype fails as in Keras.
+ * - every option is checked (validate.ts): an unknown key (`maxLen`, `max_len`) is a TypeError
+ *   naming the known ones, a bad value a ValueError, and `padSequences(seqs, 100)` (Python's
+ *   positional maxlen) a TypeError showing `{ maxlen: 100 }`.
  */
 import * as tf from '@tensorflow/tfjs';
 import { ValueError } from '../errors';
+import { checkArgCount, checkOptions, rule, showValue, type OptionRules } from './validate';
 
 /** Which end of a sequence padding or truncation applies to: 'pre' (the start) or 'post' (the end). */
 export type PadMode = 'pre' | 'post';
@@ -55,6 +59,15 @@ export interface PaddedArray {
 type Sequence = ArrayLike<unknown>;
 
 const DTYPES: readonly PadDType[] = ['int32', 'float32', 'string', 'object'];
+
+/** Keras's `pad_sequences` arguments after `sequences`; maxlen, padding, truncating and dtype are checked below with Keras's messages. */
+const PAD_OPTIONS: OptionRules = {
+  maxlen: null,
+  padding: null,
+  truncating: null,
+  value: rule.either(rule.number(), rule.string()),
+  dtype: null,
+};
 
 function checkMode(name: string, mode: unknown): PadMode {
   if (mode === 'pre' || mode === 'post') return mode;
@@ -96,6 +109,7 @@ export function padSequencesToArray(sequences: readonly Sequence[], options: Pad
   if (!isArrayLike(sequences)) {
     throw new ValueError('padSequences expects an array of sequences (arrays of numbers, of vectors, or of strings)');
   }
+  checkOptions('padSequences', options, PAD_OPTIONS, { positional: 'maxlen' });
   const padding = checkMode('padding', options.padding ?? 'pre');
   const truncating = checkMode('truncating', options.truncating ?? 'pre');
   const dtype = options.dtype ?? 'int32';
@@ -136,7 +150,7 @@ export function padSequencesToArray(sequences: readonly Sequence[], options: Pad
     maxlen = Math.max(...lengths);
   }
   if (!Number.isInteger(maxlen) || maxlen < 0) {
-    throw new ValueError(`padSequences: maxlen must be a non-negative integer, got ${maxlen}`);
+    throw new ValueError(`padSequences: maxlen must be a non-negative integer or null, got ${showValue(maxlen)}`);
   }
   const total = n * maxlen * stepSize;
   const values: Int32Array | Float32Array | (number | string)[] =
@@ -205,6 +219,7 @@ export function padSequences(sequences: readonly ArrayLike<number>[], options?: 
 export function padSequences(sequences: readonly Sequence[], options: PadSequencesOptions & { dtype: 'object' }): unknown[][];
 export function padSequences(sequences: readonly Sequence[], options?: PadSequencesOptions): tf.Tensor;
 export function padSequences(sequences: readonly Sequence[], options: PadSequencesOptions = {}): tf.Tensor | unknown[][] {
+  checkArgCount('padSequences', arguments.length, 'sequences, options');
   const { values, shape } = padSequencesToArray(sequences, options);
   const dtype = options.dtype ?? 'int32';
   if (dtype === 'object') return nest(values, shape) as unknown[][];

@@ -13,9 +13,12 @@
  *
  * Labels: integers are kept (0/1 for sentiment); the words positive/pos/negative/neg (any case)
  * become 1/0; other words are numbered in sorted order and listed in `labelNames`.
- * Every failure throws a `TextDatasetError` whose message says what is wrong and how to fix it.
+ * Every failure throws a `TextDatasetError` whose message says what is wrong and how to fix it
+ * (a bad options object, e.g. `{ filename }`, is a TypeError/ValueError as everywhere in src/rnn).
  */
+import { checkArgCount, checkOptions, rule } from './validate';
 
+/** What `parseTextDataset` throws for a file it cannot read: the message says what is wrong and how to fix it. */
 export class TextDatasetError extends Error {
   constructor(message: string) {
     super(message);
@@ -126,7 +129,9 @@ function decodeUtf8(bytes: ArrayBuffer | Uint8Array, name: string): string {
  * Reads a labelled text file. `bytes` is the raw file content (e.g. from `files.pick()`),
  * `name` its file name (used for the separator guess and in error messages).
  */
-export function parseTextDataset(bytes: ArrayBuffer | Uint8Array | string, { name = 'the file' }: { name?: string } = {}): TextDataset {
+export function parseTextDataset(bytes: ArrayBuffer | Uint8Array | string, options: { name?: string } = {}): TextDataset {
+  checkArgCount('parseTextDataset', arguments.length, 'bytes, options');
+  const { name = 'the file' } = checkOptions('parseTextDataset', options, { name: rule.string() }, { positional: 'name' });
   const text = typeof bytes === 'string' ? bytes.replace(/^\ufeff/, '') : decodeUtf8(bytes, name);
   if (text.trim() === '') throw new TextDatasetError(`${name} is empty: expected rows of text and label, e.g. "great movie,1".`);
   const firstLine = text.split(/\r?\n/, 1)[0];

@@ -8,8 +8,14 @@
  *   order in which words were first seen (Python's stable sort). Index 0 is never assigned;
  *   an `oovToken` takes index 1;
  * - `textsToSequences` keeps a word only if its index is below `numWords` (when set); other
- *   words become the OOV index when there is an `oovToken`, and are dropped otherwise.
+ *   words become the OOV index when there is an `oovToken`, and are dropped otherwise;
+ * - `analyzer`, when given, replaces `textToWordSequence` for string texts (not with
+ *   `charLevel`, not for texts given as token arrays), and `documentCount` sets the starting
+ *   count (Keras's `document_count` keyword).
+ * Every option is checked (validate.ts): a Keras snake_case key (`num_words`) or a typo is a
+ * TypeError naming the known keys, a value of the wrong type a ValueError.
  */
+import { checkArgCount, checkOptions, rule, type OptionRules } from './validate';
 
 /** Keras's default filter: all punctuation except `'`, plus tabs and line breaks. */
 export const KERAS_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n';
@@ -28,7 +34,22 @@ export interface TokenizerOptions {
   charLevel?: boolean;
   /** A token standing for unknown words; it gets index 1. */
   oovToken?: string | null;
+  /** Splits a text into words instead of `textToWordSequence` (Keras `analyzer`). */
+  analyzer?: ((text: string) => string[]) | null;
+  /** Starting value of `documentCount` (Keras's `document_count` keyword, default 0). */
+  documentCount?: number;
 }
+
+const TOKENIZER_OPTIONS: OptionRules = {
+  numWords: rule.nullable(rule.int(0)),
+  filters: rule.string(),
+  lower: rule.boolean(),
+  split: rule.string(true),
+  charLevel: rule.boolean(),
+  oovToken: rule.nullable(rule.string()),
+  analyzer: rule.nullable(rule.function()),
+  documentCount: rule.int(0),
+};
 
 /** Keras's `text_to_word_sequence`. */
 export function textToWordSequence(
@@ -53,8 +74,10 @@ export class Tokenizer {
   split: string;
   charLevel: boolean;
   oovToken: string | null;
+  /** Splits a string text into words instead of `textToWordSequence` (null: the default). */
+  analyzer: ((text: string) => string[]) | null;
   /** How many texts `fitOnTexts` has seen. */
-  documentCount = 0;
+  documentCount: number;
   /** word -> number of occurrences, in first-seen order. */
   wordCounts = new Map<string, number>();
   /** word -> number of texts containing it. */
@@ -65,12 +88,16 @@ export class Tokenizer {
   indexWord: Record<number, string> = {};
 
   constructor(options: TokenizerOptions = {}) {
+    checkArgCount('Tokenizer', arguments.length, 'options');
+    checkOptions('Tokenizer', options, TOKENIZER_OPTIONS, { positional: 'numWords' });
     this.numWords = options.numWords ?? null;
     this.filters = options.filters ?? KERAS_FILTERS;
     this.lower = options.lower ?? true;
     this.split = options.split ?? ' ';
     this.charLevel = options.charLevel ?? false;
     this.oovToken = options.oovToken ?? null;
+    this.analyzer = options.analyzer ?? null;
+    this.documentCount = options.documentCount ?? 0;
   }
 
   private tokens(text: string | readonly string[]): string[] {
@@ -82,11 +109,17 @@ export class Tokenizer {
     if (typeof text !== 'string') {
       throw new TypeError(`Tokenizer expects strings, got ${typeof text}`);
     }
+    if (this.analyzer) {
+      const words = this.analyzer(text);
+      if (!Array.isArray(words)) throw new TypeError(`Tokenizer: analyzer must return an array of words, got ${typeof words}`);
+      return words;
+    }
     return textToWordSequence(text, { filters: this.filters, lower: this.lower, split: this.split });
   }
 
   /** Builds the vocabulary from texts (Keras `fit_on_texts`); may be called again to add texts. */
   fitOnTexts(texts: ReadonlyArray<string | readonly string[]>): this {
+    checkArgCount('Tokenizer.fitOnTexts', arguments.length, 'texts');
     for (const text of texts) {
       this.documentCount += 1;
       const seq = this.tokens(text);
@@ -106,6 +139,7 @@ export class Tokenizer {
 
   /** Texts to lists of word indices (Keras `texts_to_sequences`). */
   textsToSequences(texts: ReadonlyArray<string | readonly string[]>): number[][] {
+    checkArgCount('Tokenizer.textsToSequences', arguments.length, 'texts');
     const oovIndex = this.oovToken === null ? undefined : this.wordIndex[this.oovToken];
     const numWords = this.numWords;
     const has = (w: string) => Object.prototype.hasOwnProperty.call(this.wordIndex, w);
@@ -129,6 +163,7 @@ export class Tokenizer {
 
   /** Lists of indices back to space-joined text (Keras `sequences_to_texts`). */
   sequencesToTexts(sequences: ReadonlyArray<ArrayLike<number>>): string[] {
+    checkArgCount('Tokenizer.sequencesToTexts', arguments.length, 'sequences');
     const oovIndex = this.oovToken === null ? undefined : this.wordIndex[this.oovToken];
     const numWords = this.numWords;
     return sequences.map((seq) => {

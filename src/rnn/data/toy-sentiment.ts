@@ -16,7 +16,7 @@
 import { applyKerasOptions, rawSplitFrom, type ImdbData } from './imdb-pipeline';
 import type { RawImdb } from './imdb-format';
 import { Prng } from './prng';
-import { integerOption } from './validate';
+import { checkArgCount, checkOptions, integerOption, rule, type OptionRules } from './validate';
 
 const NEUTRAL = (
   'the and a of to is br in it i this that was as for with movie but film on not you are his ' +
@@ -64,6 +64,8 @@ const VOCAB = namedVocabulary();
 
 /** The toy word -> rank map (raw ranks, like Keras's `imdb.get_word_index()`). */
 export function toyWordIndex(vocabSize = 10000): Record<string, number> {
+  checkArgCount('datasets.toyWordIndex', arguments.length, 'vocabSize');
+  integerOption('vocabSize', vocabSize, 0);
   const index: Record<string, number> = {};
   VOCAB.words.forEach((w, i) => (index[w] = i + 1));
   const maxRank = Math.ceil(vocabSize * 1.5);
@@ -84,6 +86,9 @@ export interface ToySentimentOptions {
   /** Seed (default 113). */
   seed?: number;
 }
+
+/** `toySentiment`'s options; the numeric ones are checked by `integerOption` below. */
+const TOY_OPTIONS: OptionRules = { numSamples: null, numTest: null, vocabSize: null, maxlen: null, seed: rule.int(-Infinity) };
 
 /** Raw toy reviews (ranks) in the same layout as the IMDB files. */
 export function toySentimentRaw(options: ToySentimentOptions = {}): RawImdb {
@@ -143,6 +148,8 @@ export function toySentimentRaw(options: ToySentimentOptions = {}): RawImdb {
  * site; `padSequences(xTrain, { maxlen: 100 })` then feeds `Embedding(vocabSize, …)`.
  */
 export function toySentiment(options: ToySentimentOptions = {}): ImdbData {
+  checkArgCount('datasets.toySentiment', arguments.length, 'options');
+  checkOptions('datasets.toySentiment', options, TOY_OPTIONS);
   const vocabSize = options.vocabSize ?? 10000;
   return applyKerasOptions(toySentimentRaw(options), { numWords: vocabSize, seed: null }).data;
 }

@@ -5,6 +5,7 @@
  * derivative from the activation's *output* (y = f(x)), which is what they keep for
  * backpropagation through time. Every activation listed here has that property.
  */
+import { ValueError } from '../errors';
 
 /** Activation names accepted by the recurrent layers (Keras spelling and tfjs spelling). */
 export type RecurrentActivation = 'tanh' | 'sigmoid' | 'relu' | 'linear';
@@ -26,16 +27,18 @@ const CODES: Record<string, number> = {
 };
 
 /**
- * Maps an activation name to its kernel code, or throws an error that names the layer
- * argument (`activation` or `recurrentActivation`) and the supported values.
+ * Maps an activation argument to its kernel code, or throws an error that names the layer
+ * argument (`activation` or `recurrentActivation`) and the supported values. As in Keras,
+ * `undefined` (not given) means the layer's default (`fallback`) and `null` (Keras `None`)
+ * means no activation ('linear').
  */
-export function activationCode(name: string | null | undefined, argName: string, fallback: string): number {
-  const key = name == null ? fallback : String(name);
-  const code = CODES[key];
+export function activationCode(name: unknown, argName: string, fallback: string): number {
+  const key = name === undefined ? fallback : name === null ? 'linear' : name;
+  const code = typeof key === 'string' ? CODES[key] : undefined;
   if (code === undefined) {
-    throw new Error(
-      `Unsupported ${argName} '${key}': the fused recurrent layers support ` +
-        `${Object.keys(CODES).map((k) => `'${k}'`).join(', ')}.`,
+    throw new ValueError(
+      `Unsupported ${argName} ${typeof key === 'string' ? `'${key}'` : String(key)}: the fused recurrent layers support ` +
+        `${Object.keys(CODES).map((k) => `'${k}'`).join(', ')} (or null for linear).`,
     );
   }
   return code;

@@ -20,7 +20,7 @@ import * as tf from '@tensorflow/tfjs';
 import { uniqueLayerName } from '../names';
 import { applyWithInitialState, initialStatesOf } from './initial-states';
 import { FusedRecurrent } from './recurrent';
-import { checkLayerArgs, recordActivity, resolveRegularizer, serializeWeightArg, type Regularizer, type RegularizerSpec } from './weight-args';
+import { CALL_KWARGS, checkCallKwargs, checkLayerArgs, recordActivity, resolveRegularizer, serializeWeightArg, type Regularizer, type RegularizerSpec } from './weight-args';
 import { ValueError } from '../errors';
 
 type Shape = (number | null)[];
@@ -55,6 +55,33 @@ export interface BidirectionalLayerArgs {
 
 const MERGE_MODES = ['concat', 'sum', 'mul', 'ave'];
 
+/**
+ * The arguments of a Bidirectional given Keras-style, `rnn.bidirectional(rnn.lstm({ units: 5 }))`,
+ * `rnn.bidirectional(layer, 'sum')` or `rnn.bidirectional(layer, { mergeMode: 'sum' })` (Keras
+ * `Bidirectional(layer, merge_mode=...)`), or as one object `{ layer, ... }`.
+ */
+export function bidirectionalArgs(
+  args: BidirectionalLayerArgs | FusedRecurrent,
+  more: Omit<BidirectionalLayerArgs, 'layer'> | MergeMode | undefined,
+): BidirectionalLayerArgs {
+  if (args instanceof tf.layers.Layer) {
+    if (more === undefined) return { layer: args as FusedRecurrent };
+    if (more === null || typeof more === 'string') return { layer: args as FusedRecurrent, mergeMode: more as MergeMode };
+    if (typeof more !== 'object' || Array.isArray(more)) {
+      throw new TypeError(`Bidirectional: the second argument must be a merge mode ('concat', 'sum', 'mul', 'ave' or null) or an object of arguments, got ${String(more)}.`);
+    }
+    if ((more as Record<string, unknown>).layer !== undefined) throw new ValueError(`Bidirectional: 'layer' given twice (as the first argument and in the options).`);
+    return { ...more, layer: args as FusedRecurrent };
+  }
+  if (more !== undefined) {
+    throw new TypeError(`Bidirectional: unexpected second argument; pass the layer first, rnn.bidirectional(layer, { mergeMode }), or everything in one object { layer, mergeMode }.`);
+  }
+  if (args == null || typeof args !== 'object' || Array.isArray(args)) {
+    throw new TypeError(`Bidirectional: expected a recurrent layer or { layer: rnn.lstm({ units: 5 }), ... }, got ${String(args)}.`);
+  }
+  return args;
+}
+
 function deserializeLayer(dict: { className: string; config: tf.serialization.ConfigDict }): FusedRecurrent {
   const entry = tf.serialization.SerializationMap.getMap().classNameMap[dict.className];
   if (!entry) throw new ValueError(`Bidirectional: unknown wrapped layer class '${dict.className}'.`);
@@ -73,8 +100,9 @@ export class Bidirectional extends tf.layers.Layer {
   private readonly customBackward: boolean;
   private readonly activityRegularizerArg: Regularizer | null;
 
-  constructor(args: BidirectionalLayerArgs) {
-    if (args != null) checkLayerArgs(args, 'Bidirectional');
+  constructor(args: BidirectionalLayerArgs | FusedRecurrent, more?: Omit<BidirectionalLayerArgs, 'layer'> | MergeMode) {
+    args = bidirectionalArgs(args, more);
+    checkLayerArgs(args, 'Bidirectional');
     const layerArg = args?.layer;
     const layer = layerArg && !(layerArg instanceof FusedRecurrent) && typeof (layerArg as { className?: unknown }).className === 'string'
       ? deserializeLayer(layerArg as { className: string; config: tf.serialization.ConfigDict })
@@ -216,6 +244,7 @@ export class Bidirectional extends tf.layers.Layer {
     inputs: tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[],
     kwargs: Kwargs = {},
   ): tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[] {
+    checkCallKwargs(kwargs, `Bidirectional '${this.name}'`, CALL_KWARGS.recurrent);
     const out = applyWithInitialState((i, k) => super.apply(i, k), inputs, kwargs);
     // The activity penalty of a training call (weight-args.ts).
     recordActivity(this, this.activityRegularizerArg, out, kwargs);

@@ -7,9 +7,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { uniqueLayerName } from '../names';
+import { ValueError } from '../errors';
 import {
   addWeightConstraint,
   addWeightPenalty,
+  CALL_KWARGS,
+  checkCallKwargs,
   checkLayerArgs,
   recordActivity,
   resolveConstraint,
@@ -35,6 +38,25 @@ export type DenseLayerArgs = Omit<TfjsDenseArgs, WeightArgKey> & {
   autocast?: boolean;
 };
 
+/**
+ * The arguments of a Dense given Keras-style, `rnn.dense(1)` or `rnn.dense(1, { activation: 'sigmoid' })`
+ * (Keras `Dense(units, ...)`), or as one object `{ units, ... }`.
+ */
+export function denseArgs(args: DenseLayerArgs | number, more: Omit<DenseLayerArgs, 'units'> | undefined): DenseLayerArgs {
+  if (typeof args === 'number') {
+    if (more != null && (typeof more !== 'object' || Array.isArray(more))) {
+      throw new TypeError(`Dense: the second argument must be an object of arguments, e.g. rnn.dense(${args}, { activation: 'sigmoid' }).`);
+    }
+    if (more != null && (more as Record<string, unknown>).units !== undefined) throw new ValueError(`Dense: 'units' given twice.`);
+    return { ...(more ?? {}), units: args } as DenseLayerArgs;
+  }
+  if (more !== undefined) throw new TypeError(`Dense: unexpected second argument; pass all arguments in one object, e.g. { units: 1, activation: 'sigmoid' }.`);
+  if (args == null || typeof args !== 'object' || Array.isArray(args)) {
+    throw new TypeError(`Dense: expected the number of units or an object of arguments such as { units: 1 }, got ${String(args)}.`);
+  }
+  return args;
+}
+
 type DenseConstructor = new (args: TfjsDenseArgs) => tf.layers.Layer;
 
 /** tfjs does not export its Dense class; take it from an instance. */
@@ -46,8 +68,9 @@ export class Dense extends TfjsDense {
   static className = 'Dense';
   private readonly kerasWeightArgs: Record<WeightArgKey, Regularizer | Constraint | null>;
 
-  constructor(args: DenseLayerArgs) {
-    if (args != null) checkLayerArgs(args, 'Dense');
+  constructor(args: DenseLayerArgs | number, more?: Omit<DenseLayerArgs, 'units'>) {
+    args = denseArgs(args, more);
+    checkLayerArgs(args, 'Dense');
     const rest: Record<string, unknown> = { ...args };
     for (const k of ['kernelRegularizer', 'biasRegularizer', 'activityRegularizer', 'kernelConstraint', 'biasConstraint', 'autocast']) delete rest[k];
     super({
@@ -88,6 +111,7 @@ export class Dense extends TfjsDense {
     inputs: tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[],
     kwargs?: Record<string, unknown>,
   ): tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[] {
+    checkCallKwargs(kwargs, `Dense '${this.name}'`, CALL_KWARGS.plain);
     const out = super.apply(inputs, kwargs);
     recordActivity(this, this.kerasWeightArgs.activityRegularizer as Regularizer | null, out, kwargs);
     return out;

@@ -12,6 +12,8 @@ import { uniqueLayerName } from '../names';
 import {
   addWeightConstraint,
   addWeightPenalty,
+  CALL_KWARGS,
+  checkCallKwargs,
   checkLayerArgs,
   recordActivity,
   resolveConstraint,
@@ -61,14 +63,29 @@ export interface EmbeddingLayerArgs {
   trainable?: boolean;
 }
 
-/** Ids as an Int32Array (checked to be integers when they come as floats; the range is checked by the gather). */
-function idsAsInt32(ids: ArrayLike<number>, V: number): Int32Array {
+/** The shortest decimal that is this float32 (2.7, not 2.700000047683716). */
+function float32Text(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  for (let p = 1; p <= 9; p++) {
+    const t = Number(v.toPrecision(p));
+    if (Math.fround(t) === v) return String(t);
+  }
+  return String(v);
+}
+
+/**
+ * Ids as an Int32Array. Float ids are cast as Keras 3 does (`ops.cast(inputs, 'int32')`:
+ * truncation toward zero, so 2.7 -> 2 and -0.5 -> 0); the range is checked after the cast
+ * (here and by the gather), as Keras's gather on CPU does.
+ */
+export function idsAsInt32(ids: ArrayLike<number>, V: number): Int32Array {
   if (ids instanceof Int32Array) return ids;
   const out = new Int32Array(ids.length);
   for (let n = 0; n < ids.length; n++) {
-    const id = ids[n];
-    if (!(id >= 0 && id < V) || id !== Math.floor(id)) {
-      throw new ValueError(`Embedding: id ${id} is outside [0, ${V}) (inputDim ${V}).`);
+    const raw = ids[n];
+    const id = Math.trunc(raw);
+    if (!(id >= 0 && id < V)) {
+      throw new ValueError(`Embedding: id ${id === raw ? id : `${float32Text(raw)} (cast to int32: ${id})`} is outside [0, ${V}) (inputDim ${V}).`);
     }
     out[n] = id;
   }
@@ -88,6 +105,36 @@ function gatherRows(ids: ArrayLike<number>, table: Float32Array, V: number, E: n
     for (let e = 0; e < E; e++) out[dst + e] = table[src + e];
   }
   return out;
+}
+
+/**
+ * The arguments of an Embedding given Keras-style, `rnn.embedding(10000, 32)` or
+ * `rnn.embedding(10000, 32, { maskZero: true })` (Keras `Embedding(input_dim, output_dim, ...)`),
+ * or as one object `{ inputDim, outputDim, ... }`.
+ */
+export function embeddingArgs(
+  args: EmbeddingLayerArgs | number,
+  outputDim: number | undefined,
+  more: Omit<EmbeddingLayerArgs, 'inputDim' | 'outputDim'> | undefined,
+): EmbeddingLayerArgs {
+  if (typeof args === 'number') {
+    if (more != null && (typeof more !== 'object' || Array.isArray(more))) {
+      throw new TypeError(`Embedding: the third argument must be an object of arguments, e.g. rnn.embedding(${args}, ${String(outputDim)}, { maskZero: true }).`);
+    }
+    const m = (more ?? {}) as Record<string, unknown>;
+    for (const k of ['inputDim', 'outputDim']) {
+      if (m[k] !== undefined) throw new ValueError(`Embedding: '${k}' given twice (positionally and in the options).`);
+    }
+    if (outputDim === undefined) throw new ValueError(`Embedding: argument 'outputDim' is missing: rnn.embedding(${args}, outputDim) or { inputDim: ${args}, outputDim }.`);
+    return { ...m, inputDim: args, outputDim } as EmbeddingLayerArgs;
+  }
+  if (outputDim !== undefined || more !== undefined) {
+    throw new TypeError(`Embedding: unexpected extra argument; pass rnn.embedding(inputDim, outputDim, { ... }) or one object { inputDim, outputDim, ... }.`);
+  }
+  if (args == null || typeof args !== 'object' || Array.isArray(args)) {
+    throw new TypeError(`Embedding: expected { inputDim, outputDim, ... } or rnn.embedding(inputDim, outputDim), got ${String(args)}.`);
+  }
+  return args;
 }
 
 /**
@@ -133,16 +180,14 @@ export class Embedding extends tf.layers.Layer {
   private readonly embeddingsConstraint: Constraint | null;
   private readonly activityRegularizerArg: Regularizer | null;
 
-  constructor(args: EmbeddingLayerArgs) {
-    if (args != null) checkLayerArgs(args, 'Embedding');
+  constructor(args: EmbeddingLayerArgs | number, outputDim?: number, more?: Omit<EmbeddingLayerArgs, 'inputDim' | 'outputDim'>) {
+    args = embeddingArgs(args, outputDim, more);
+    checkLayerArgs(args, 'Embedding');
     for (const key of ['inputDim', 'outputDim'] as const) {
       const v = args?.[key];
       if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
         throw new ValueError(`Embedding: argument '${key}' must be a positive integer, got ${String(v)}.`);
       }
-    }
-    if (args.maskZero != null && typeof args.maskZero !== 'boolean') {
-      throw new ValueError(`Embedding: argument 'maskZero' must be true or false, got ${String(args.maskZero)}.`);
     }
     const base: Record<string, unknown> = { name: args.name ?? uniqueLayerName('embedding') };
     if (args.inputShape) base.inputShape = args.inputShape;
@@ -189,6 +234,7 @@ export class Embedding extends tf.layers.Layer {
 
   /** tfjs `apply`, plus the activity penalty of a training call (`weight-args.ts`). */
   override apply(inputs: tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[], kwargs?: Record<string, unknown>): tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[] {
+    checkCallKwargs(kwargs, `Embedding '${this.name}'`, CALL_KWARGS.plain);
     const out = super.apply(inputs, kwargs);
     recordActivity(this, this.activityRegularizerArg, out, kwargs);
     return out;

@@ -31,6 +31,8 @@ import { ValueError } from '../errors';
 import {
   addWeightConstraint,
   addWeightPenalty,
+  CALL_KWARGS,
+  checkCallKwargs,
   checkLayerArgs,
   recordActivity,
   resolveConstraint,
@@ -49,10 +51,10 @@ type Kwargs = Record<string, unknown>;
 export interface RecurrentLayerArgs {
   /** Dimensionality of the output space (required). */
   units: number;
-  /** Activation of the candidate / output. Default 'tanh'. Supported: tanh, sigmoid, relu, linear. */
-  activation?: string;
-  /** Activation of the gates (LSTM, GRU). Default 'sigmoid' (Keras; tfjs defaults to hardSigmoid). */
-  recurrentActivation?: string;
+  /** Activation of the candidate / output. Default 'tanh'. Supported: tanh, sigmoid, relu, linear; null = linear (Keras None). */
+  activation?: string | null;
+  /** Activation of the gates (LSTM, GRU). Default 'sigmoid' (Keras; tfjs defaults to hardSigmoid); null = linear. */
+  recurrentActivation?: string | null;
   /** Whether the layer has a bias vector. Default true. */
   useBias?: boolean;
   /** Default 'glorotUniform' (Keras). */
@@ -132,16 +134,35 @@ export interface GRULayerArgs extends RecurrentLayerArgs {
 /** Arguments of `SimpleRNN`: the common recurrent arguments, with no extras. */
 export type SimpleRNNLayerArgs = RecurrentLayerArgs;
 
+/**
+ * The arguments of a recurrent layer given Keras-style, `rnn.gru(5)` or `rnn.gru(5, { returnSequences: true })`
+ * (Keras `GRU(5, return_sequences=True)`: `units` is the first positional argument), or as one object.
+ */
+export function recurrentArgs<A extends RecurrentLayerArgs>(args: A | number, more: Omit<A, 'units'> | undefined, layer: string): A {
+  if (typeof args === 'number') {
+    if (more != null && (typeof more !== 'object' || Array.isArray(more))) {
+      throw new TypeError(`${layer}: the second argument must be an object of arguments, e.g. rnn.${layer === 'SimpleRNN' ? 'simpleRNN' : layer.toLowerCase()}(${args}, { returnSequences: true }).`);
+    }
+    if (more != null && (more as Record<string, unknown>).units !== undefined) {
+      throw new ValueError(`${layer}: 'units' given twice (${args} and { units: ${String((more as Record<string, unknown>).units)} }).`);
+    }
+    return { ...(more ?? {}), units: args } as A;
+  }
+  if (more !== undefined) {
+    throw new TypeError(`${layer}: unexpected second argument; pass all arguments in one object, e.g. { units: 5, returnSequences: true }.`);
+  }
+  if (args == null || typeof args !== 'object' || Array.isArray(args)) {
+    throw new TypeError(`${layer}: expected the number of units or an object of arguments such as { units: 5 }, got ${String(args)}.`);
+  }
+  return args;
+}
+
 function rejectUnsupported(args: Record<string, unknown>, layer: string): void {
   for (const key of ['dropout', 'recurrentDropout']) {
     const v = args[key];
     if (v != null && (typeof v !== 'number' || !Number.isFinite(v))) {
       throw new ValueError(`${layer}: argument '${key}' must be a number between 0 and 1, got ${String(v)}.`);
     }
-  }
-  for (const key of ['stateful', 'unroll', 'zeroOutputForMask']) {
-    const v = args[key];
-    if (v != null && typeof v !== 'boolean') throw new ValueError(`${layer}: argument '${key}' must be true or false, got ${String(v)}.`);
   }
   const seed = args['seed'];
   if (seed != null && (typeof seed !== 'number' || !Number.isInteger(seed))) {
@@ -377,6 +398,7 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
     inputs: tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[],
     kwargs: Kwargs = {},
   ): tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[] {
+    checkCallKwargs(kwargs, `${this.kerasClassName} '${this.name}'`, CALL_KWARGS.recurrent);
     const out = applyWithInitialState((i, k) => super.apply(i, k), inputs, kwargs);
     // The activity penalty of a training call (weight-args.ts).
     recordActivity(this, this.weightArgs.activityRegularizer, out, kwargs);
@@ -554,8 +576,8 @@ export abstract class FusedRecurrent extends tf.layers.Layer {
 /** Keras `SimpleRNN`: h = act(x·W + b + h_prev·U). */
 export class SimpleRNN extends FusedRecurrent {
   static className = 'SimpleRNN';
-  constructor(args: SimpleRNNLayerArgs) {
-    super('simple', 'simple_rnn', args);
+  constructor(args: SimpleRNNLayerArgs | number, more?: Omit<SimpleRNNLayerArgs, 'units'>) {
+    super('simple', 'simple_rnn', recurrentArgs(args, more, 'SimpleRNN'));
   }
   get kerasClassName(): string {
     return 'SimpleRNN';
@@ -565,8 +587,8 @@ export class SimpleRNN extends FusedRecurrent {
 /** Keras `LSTM` (gates i, f, c, o; sigmoid gates, unit forget bias by default). */
 export class LSTM extends FusedRecurrent {
   static className = 'LSTM';
-  constructor(args: LSTMLayerArgs) {
-    super('lstm', 'lstm', args);
+  constructor(args: LSTMLayerArgs | number, more?: Omit<LSTMLayerArgs, 'units'>) {
+    super('lstm', 'lstm', recurrentArgs(args, more, 'LSTM'));
   }
   get kerasClassName(): string {
     return 'LSTM';
@@ -576,8 +598,8 @@ export class LSTM extends FusedRecurrent {
 /** Keras `GRU` (gates z, r, h; resetAfter true by default, like Keras / CuDNN). */
 export class GRU extends FusedRecurrent {
   static className = 'GRU';
-  constructor(args: GRULayerArgs) {
-    super('gru', 'gru', args);
+  constructor(args: GRULayerArgs | number, more?: Omit<GRULayerArgs, 'units'>) {
+    super('gru', 'gru', recurrentArgs(args, more, 'GRU'));
   }
   get kerasClassName(): string {
     return 'GRU';

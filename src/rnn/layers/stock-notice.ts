@@ -9,6 +9,7 @@
  * changes: the layer still runs tfjs's code.
  */
 import * as tf from '@tensorflow/tfjs';
+import { kerasLayerName } from '../names';
 
 let installed = false;
 const warned = new WeakSet<object>();
@@ -41,7 +42,7 @@ export function installStockRecurrentNotice(): void {
     const state = (tf.engine() as unknown as { state?: { gradientDepth?: number } }).state;
     if ((state?.gradientDepth ?? 0) > 0 && !warned.has(this)) {
       warned.add(this);
-      console.warn(stockRecurrentNotice(this.getClassName(), this.name));
+      console.warn(stockRecurrentNotice(this.getClassName(), kerasLayerName(this)));
     }
     return stockCall.apply(this, args);
   };

@@ -33,7 +33,7 @@
  *   function add them, as Keras does; multi-output models keep tfjs's numbers.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ValueError } from '../errors';
+import { unrecognizedArgument, ValueError } from '../errors';
 
 /** Keras epsilon used by the norm constraints. */
 const EPSILON = 1e-7;
@@ -156,12 +156,13 @@ export function resolveRegularizer(spec: unknown, argName: string, layer: string
       getConfig: () => (typeof inst.getConfig === 'function' ? inst.getConfig() : {}),
     };
   }
-  if (typeof obj.className === 'string') {
-    const config = (obj.config ?? {}) as Record<string, unknown>;
-    const known = penaltyFrom(obj.className, config, where);
+  const dict = classDict(obj);
+  if (dict) {
+    const config = dict.config;
+    const known = penaltyFrom(dict.className, config, where);
     if (known) return known;
-    const entry = tf.serialization.SerializationMap.getMap().classNameMap[obj.className];
-    if (!entry) throw new ValueError(`${where}: unknown regularizer class '${obj.className}'.`);
+    const entry = tf.serialization.SerializationMap.getMap().classNameMap[dict.className];
+    if (!entry) throw new ValueError(`${where}: unknown regularizer class '${dict.className}' in ${JSON.stringify(spec)}.`);
     const [cls, fromConfig] = entry;
     return resolveRegularizer(fromConfig(cls, config as tf.serialization.ConfigDict), argName, layer);
   }
@@ -271,12 +272,13 @@ export function resolveConstraint(spec: unknown, argName: string, layer: string)
       getConfig: () => (typeof inst.getConfig === 'function' ? inst.getConfig() : {}),
     };
   }
-  if (typeof obj.className === 'string') {
-    const config = (obj.config ?? {}) as Record<string, unknown>;
-    const known = constraintFrom(obj.className, config, where);
+  const dict = classDict(obj);
+  if (dict) {
+    const config = dict.config;
+    const known = constraintFrom(dict.className, config, where);
     if (known) return known;
-    const entry = tf.serialization.SerializationMap.getMap().classNameMap[obj.className];
-    if (!entry) throw new ValueError(`${where}: unknown constraint class '${obj.className}'.`);
+    const entry = tf.serialization.SerializationMap.getMap().classNameMap[dict.className];
+    if (!entry) throw new ValueError(`${where}: unknown constraint class '${dict.className}' in ${JSON.stringify(spec)}.`);
     const [cls, fromConfig] = entry;
     return resolveConstraint(fromConfig(cls, config as tf.serialization.ConfigDict), argName, layer);
   }
@@ -560,16 +562,13 @@ export function checkLayerArgs(args: object, layer: keyof typeof LAYER_ARGS | st
   const a = args as Record<string, unknown>;
   for (const key of Object.keys(a)) {
     if (a[key] === undefined) continue;
-    if (!known.includes(key)) {
-      const snake = key.includes('_') ? ` (use tfjs camelCase spelling, e.g. '${key.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase())}')` : '';
-      throw new TypeError(`${layer}: unrecognized keyword argument '${key}'${snake}. Known arguments: ${known.join(', ')}.`);
-    }
+    if (!known.includes(key)) throw unrecognizedArgument(layer, key, known);
   }
   const refuse = (key: string, why: string) => {
     throw new ValueError(`${layer}: argument '${key}' = ${JSON.stringify(a[key])} is not supported: ${why}.`);
   };
+  checkBooleanArgs(a, layer);
   if (a.dtype != null && a.dtype !== 'float32') refuse('dtype', "the layers compute in float32 only (use 'float32')");
-  if (a.autocast != null && typeof a.autocast !== 'boolean') refuse('autocast', 'expected a boolean');
   if (a.useCudnn != null && a.useCudnn !== 'auto' && a.useCudnn !== false) {
     refuse('useCudnn', "the fused CPU/WebAssembly kernels are used instead of cuDNN (use 'auto' or false; the numbers are the same)");
   }
@@ -577,4 +576,72 @@ export function checkLayerArgs(args: object, layer: keyof typeof LAYER_ARGS | st
   if (a.timeMajor != null && a.timeMajor !== false) refuse('timeMajor', 'inputs are [batch, steps, features]');
   if (a.loraRank != null) refuse('loraRank', 'LoRA adapters are not implemented');
   if (a.loraAlpha != null) refuse('loraAlpha', 'LoRA adapters are not implemented');
+}
+
+/**
+ * The boolean arguments of every layer (and `amsgrad` of `rnn.adam`). Keras documents them as
+ * booleans; JavaScript would take any truthy value (`goBackwards: 'no'` would run backwards),
+ * so anything but true / false is refused by name.
+ */
+export const BOOLEAN_ARGS = [
+  'returnSequences',
+  'returnState',
+  'goBackwards',
+  'stateful',
+  'unroll',
+  'useBias',
+  'maskZero',
+  'resetAfter',
+  'unitForgetBias',
+  'trainable',
+  'zeroOutputForMask',
+  'fused',
+  'autocast',
+  'timeMajor',
+  'amsgrad',
+] as const;
+
+/**
+ * Refuses a boolean argument whose value is not true or false (undefined counts as absent),
+ * naming it: the one check every layer and `rnn.adam` share.
+ */
+export function checkBooleanArgs(args: Record<string, unknown>, where: string): void {
+  for (const key of BOOLEAN_ARGS) {
+    const v = args[key];
+    if (v !== undefined && typeof v !== 'boolean') {
+      throw new ValueError(`${where}: argument '${key}' must be true or false, got ${typeof v === 'string' ? `'${v}'` : String(v)}.`);
+    }
+  }
+}
+
+/** The call arguments of `layer.apply(x, kwargs)`: Keras's `training`, `mask` and (recurrent layers) `initial_state`. */
+export const CALL_KWARGS = {
+  recurrent: ['training', 'mask', 'initialState'],
+  plain: ['training', 'mask'],
+} as const;
+
+/**
+ * Refuses a call argument a layer does not take, naming it (`initial_state` would otherwise be
+ * dropped and the layer would start from zeros), with the camelCase hint for snake_case.
+ * Keys whose value is undefined count as absent.
+ */
+export function checkCallKwargs(kwargs: Record<string, unknown> | undefined, layer: string, known: readonly string[]): void {
+  if (kwargs == null) return;
+  if (typeof kwargs !== 'object' || Array.isArray(kwargs) || kwargs instanceof tf.Tensor) {
+    throw new TypeError(`${layer}: the second argument of apply() must be an object of call arguments (${known.join(', ')}), got ${String(kwargs)}.`);
+  }
+  for (const key of Object.keys(kwargs)) {
+    if (kwargs[key] === undefined || known.includes(key)) continue;
+    throw unrecognizedArgument(`${layer} apply()`, key, known);
+  }
+}
+
+/**
+ * A serialized dictionary in tfjs's `{className, config}` or Keras's `{class_name, config}`
+ * form (Keras 3 adds `module` and `registered_name`), or null when `obj` is neither.
+ */
+export function classDict(obj: Record<string, unknown>): { className: string; config: Record<string, unknown> } | null {
+  const name = obj.className ?? obj.class_name;
+  if (typeof name !== 'string') return null;
+  return { className: name, config: (obj.config ?? {}) as Record<string, unknown> };
 }

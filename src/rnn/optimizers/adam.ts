@@ -16,7 +16,8 @@ import { getKernels, getWasmKernels } from '../kernels/index';
 import { cpuStorage, residentTensor } from '../kernels/resident';
 import type { AdamState } from '../kernels/types';
 import type { WasmKernels } from '../kernels/wasm';
-import { ValueError } from '../errors';
+import { unrecognizedArgument, ValueError } from '../errors';
+import { checkBooleanArgs } from '../layers/weight-args';
 
 /** Arguments of `rnn.adam` (Keras defaults). */
 export interface AdamArgs {
@@ -34,6 +35,58 @@ export interface AdamArgs {
   globalClipnorm?: number;
   /** Keras `clipvalue`: every gradient element is clipped to [-clipvalue, clipvalue]. */
   clipvalue?: number;
+  /** Keras `amsgrad`: only false (the default) is supported; true is refused by name. */
+  amsgrad?: boolean;
+  /** Keras `weight_decay`: only null / 0 (no decay, the default) is supported; others are refused by name. */
+  weightDecay?: number | null;
+  /** Keras `use_ema`: only false (the default) is supported. `emaMomentum` / `emaOverwriteFrequency` have no effect without it, as in Keras. */
+  useEma?: boolean;
+  emaMomentum?: number;
+  emaOverwriteFrequency?: number | null;
+  /** Keras `loss_scale_factor` and `gradient_accumulation_steps`: only null (the default). */
+  lossScaleFactor?: number | null;
+  gradientAccumulationSteps?: number | null;
+  /** Keras optimizer name (default 'adam'); kept in the config. */
+  name?: string;
+}
+
+/** The arguments `rnn.adam` knows (tfjs camelCase of Keras 3's `Adam` signature). */
+const ADAM_ARGS = [
+  'learningRate', 'beta1', 'beta2', 'epsilon', 'clipnorm', 'globalClipnorm', 'clipvalue',
+  'amsgrad', 'weightDecay', 'useEma', 'emaMomentum', 'emaOverwriteFrequency', 'lossScaleFactor', 'gradientAccumulationSteps', 'name',
+];
+
+/**
+ * Checks the arguments of `rnn.adam` the way the layers do (`checkLayerArgs`): an unknown key
+ * (a snake_case spelling, Keras 2's `lr`, a typo) would otherwise leave the default in place,
+ * so it is refused by name; Keras arguments that are not implemented are refused unless they
+ * have their no-op value. Accepts `rnn.adam(0.01)` (Keras `Adam(0.01)`: the learning rate is
+ * the first positional argument).
+ */
+export function adamArgs(args: AdamArgs | number | undefined | null): AdamArgs {
+  if (args == null) return {};
+  if (typeof args === 'number') return { learningRate: args };
+  if (typeof args !== 'object' || Array.isArray(args)) {
+    throw new TypeError(`adam: expected a learning rate or an object of arguments such as { learningRate: 0.001 }, got ${String(args)}.`);
+  }
+  const a = args as Record<string, unknown>;
+  for (const key of Object.keys(a)) {
+    if (a[key] === undefined || ADAM_ARGS.includes(key)) continue;
+    // Keras 2's `lr` is `learning_rate` in Keras 3, `learningRate` here.
+    throw unrecognizedArgument('adam', key === 'lr' ? 'learning_rate' : key, ADAM_ARGS, key);
+  }
+  checkBooleanArgs(a, 'adam');
+  if (a.useEma !== undefined && typeof a.useEma !== 'boolean') throw new ValueError(`adam: argument 'useEma' must be true or false, got ${String(a.useEma)}.`);
+  const refuse = (key: string, why: string) => {
+    throw new ValueError(`adam: argument '${key}' = ${JSON.stringify(a[key])} is not supported: ${why}.`);
+  };
+  if (a.amsgrad === true) refuse('amsgrad', 'the fused Adam implements the plain Adam update only (use amsgrad: false)');
+  if (a.weightDecay != null && a.weightDecay !== 0) refuse('weightDecay', 'decoupled weight decay is not implemented (use a kernelRegularizer on the layers for an L2 penalty)');
+  if (a.useEma === true) refuse('useEma', 'an exponential moving average of the weights is not implemented');
+  if (a.lossScaleFactor != null) refuse('lossScaleFactor', 'loss scaling is not implemented (the layers compute in float32)');
+  if (a.gradientAccumulationSteps != null) refuse('gradientAccumulationSteps', 'gradient accumulation is not implemented');
+  if (a.name !== undefined && typeof a.name !== 'string') throw new ValueError(`adam: argument 'name' must be a string, got ${String(a.name)}.`);
+  return args;
 }
 
 /**
@@ -142,11 +195,15 @@ export class Adam extends tf.Optimizer {
   readonly clipnorm?: number;
   readonly globalClipnorm?: number;
   readonly clipvalue?: number;
+  /** Keras optimizer name ('adam' unless given). */
+  readonly name: string;
   private readonly slots = new Map<string, AdamState>();
   private readonly weights = new Map<string, ResidentWeight>();
 
-  constructor(args: AdamArgs = {}) {
+  constructor(args: AdamArgs | number = {}) {
     super();
+    args = adamArgs(args);
+    this.name = args.name ?? 'adam';
     this.learningRate = args.learningRate ?? 1e-3;
     this.beta1 = args.beta1 ?? 0.9;
     this.beta2 = args.beta2 ?? 0.999;
@@ -312,6 +369,7 @@ export class Adam extends tf.Optimizer {
     if (this.clipnorm !== undefined) config.clipnorm = this.clipnorm;
     if (this.globalClipnorm !== undefined) config.globalClipnorm = this.globalClipnorm;
     if (this.clipvalue !== undefined) config.clipvalue = this.clipvalue;
+    if (this.name !== 'adam') config.name = this.name;
     return config;
   }
 

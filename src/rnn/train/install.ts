@@ -10,10 +10,13 @@
  * (falling back to the stock function for a batch the plan cannot take, e.g. with sample
  * weights). The loop, callbacks, History, `stopTraining`, shuffling and validation splitting
  * stay tfjs's own. A `tf.Sequential` trains through its inner `LayersModel`, so it is covered.
+ * A model with a fused recurrent layer that the plan refuses gets a one-time notice with the
+ * reason and the fix (./notice.ts), before its first progress line.
  */
 import * as tf from '@tensorflow/tfjs';
 import { planFusedStep } from './plan';
 import { runFusedStep } from './step';
+import { noticeFusedFallback } from './notice';
 
 /** What the fused step did for a model (tests, the benchmark, curious readers). */
 export interface FusedStepInfo {
@@ -100,7 +103,10 @@ export function installFusedFit(): void {
     const plan = safePlan(model, true);
     const info = infoOf(this);
     info.train = typeof plan === 'string' ? plan : 'fused';
-    if (typeof plan === 'string') return stock;
+    if (typeof plan === 'string') {
+      noticeFusedFallback(model, plan);
+      return stock;
+    }
     return fusedOrStock(plan, model, stock, info, true);
   };
   proto.makeTestFunction = function (this: ModelInternals): void {

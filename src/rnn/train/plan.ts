@@ -31,6 +31,7 @@ import { Adam } from '../optimizers/adam';
 import { fusedTfjsAdamInstalled } from '../optimizers/tfjs-adam';
 import { Dense } from '../layers/dense';
 import { ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_TANH } from '../kernels/activations';
+import { kerasLayerName } from '../names';
 
 /** Loss functions the fused step computes (tfjs-layers' definitions). */
 export type FusedLoss = 'binaryCrossentropy' | 'meanSquaredError';
@@ -40,8 +41,6 @@ export interface EmbeddingStage {
   table: tf.Variable;
   vocab: number;
   dim: number;
-  /** tf.layers.embedding casts float ids to int32 (truncation); rnn.embedding refuses non-integers. */
-  truncateIds: boolean;
   /**
    * `maskZero`: the mask [batch, steps] is `input != 0` (both embeddings compare the input as
    * given, before any cast), and every recurrent layer gets it (a layer that returns sequences
@@ -157,6 +156,16 @@ function denseAct(layer: AnyLayer): number | null {
   return ({ linear: ACT_LINEAR, sigmoid: ACT_SIGMOID, tanh: ACT_TANH, relu: ACT_RELU } as Record<string, number>)[name] ?? null;
 }
 
+/** A stock tfjs recurrent layer (its own notice, layers/stock-notice.ts, says what to write). */
+const isTfjsRecurrent = (l: AnyLayer) => !(l instanceof FusedRecurrent) && ['LSTM', 'GRU', 'SimpleRNN', 'RNN', 'Bidirectional'].includes(l.getClassName());
+
+/** An optimizer's Keras string name where it has one (`RMSProp` -> `'rmsprop'`), else its class name. */
+function optimizerName(opt: unknown): string {
+  const cls = (opt as { getClassName?(): string } | null)?.getClassName?.() ?? String(opt);
+  const keras: Record<string, string> = { RMSProp: 'rmsprop', SGD: 'sgd', Momentum: 'sgd with momentum', Adagrad: 'adagrad', Adadelta: 'adadelta', Adamax: 'adamax' };
+  return keras[cls] !== undefined ? `'${keras[cls]}'` : cls;
+}
+
 const isTfjsEmbedding = (l: AnyLayer) => l.getClassName() === 'Embedding' && 'embeddingsRegularizer' in l && 'embeddings' in l;
 const isTfjsDense = (l: AnyLayer) => l.getClassName() === 'Dense' && 'kernelRegularizer' in l && 'units' in l;
 
@@ -175,12 +184,12 @@ export function planFusedStep(model: tf.LayersModel, training: boolean): FusedPl
   // A chain: each layer called once, on the previous layer's single output.
   for (const [i, l] of layers.entries()) {
     const nodes = l.inboundNodes as unknown as { inboundLayers: tf.layers.Layer[]; inputTensors: unknown[] }[];
-    if (nodes.length !== 1 || nodes[0].inboundLayers.length !== 1 || nodes[0].inputTensors.length !== 1) return `layer '${l.name}' is not in a simple chain`;
+    if (nodes.length !== 1 || nodes[0].inboundLayers.length !== 1 || nodes[0].inputTensors.length !== 1) return `layer '${kerasLayerName(l)}' is not in a simple chain`;
     const from = nodes[0].inboundLayers[0] as AnyLayer;
-    if (i === 0 ? from.getClassName() !== 'InputLayer' : from !== layers[i - 1]) return `layer '${l.name}' is not in a simple chain`;
-    if ((l.outboundNodes as unknown[]).length > 1) return `layer '${l.name}' is used more than once`;
-    if (!l.trainable) return `layer '${l.name}' is not trainable`;
-    if (l.losses.length > 0) return `layer '${l.name}' has regularization losses`;
+    if (i === 0 ? from.getClassName() !== 'InputLayer' : from !== layers[i - 1]) return `layer '${kerasLayerName(l)}' is not in a simple chain`;
+    if ((l.outboundNodes as unknown[]).length > 1) return `layer '${kerasLayerName(l)}' is used more than once`;
+    if (!l.trainable) return `layer '${kerasLayerName(l)}' is not trainable`;
+    if (l.losses.length > 0) return `layer '${kerasLayerName(l)}' has regularization losses`;
   }
   if ((model.outputs[0] as tf.SymbolicTensor).sourceLayer !== layers[layers.length - 1]) return 'the output is not the last layer';
   let k = 0;
@@ -193,13 +202,13 @@ export function planFusedStep(model: tf.LayersModel, training: boolean): FusedPl
     if (regs.some((r) => r != null)) return 'the embedding has a regularizer or constraint';
     const table = variableOf(f['embeddings']);
     if (!table) return 'the embedding is not built';
-    embedding = { table, vocab: f['inputDim'] as number, dim: f['outputDim'] as number, truncateIds: !ours, maskZero: f['maskZero'] === true };
+    embedding = { table, vocab: f['inputDim'] as number, dim: f['outputDim'] as number, maskZero: f['maskZero'] === true };
     k = 1;
   }
   const recurrent: RecurrentStage[] = [];
   /** One direction, or the reason it cannot be fused. */
   const direction = (l: FusedRecurrent & Record<string, unknown>): RecurrentDirection | string => {
-    const what = `${l.kerasClassName} '${l.name}'`;
+    const what = `${l.kerasClassName} '${kerasLayerName(l)}'`;
     if (!l.fused) return `${what} uses the reference path (fused: false)`;
     if (l.returnState || l.stateful) return `${what} has returnState or stateful`;
     if (!l.useBias) return `${what} has no bias`;
@@ -213,7 +222,7 @@ export function planFusedStep(model: tf.LayersModel, training: boolean): FusedPl
   for (; k < layers.length && (layers[k] instanceof FusedRecurrent || layers[k] instanceof Bidirectional); k++) {
     const l = layers[k];
     if (l instanceof Bidirectional) {
-      const what = `Bidirectional '${l.name}'`;
+      const what = `Bidirectional '${kerasLayerName(l)}'`;
       if (l.mergeMode === null) return `${what} has mergeMode null (two outputs)`;
       if ((l as unknown as Record<string, unknown>)['activityRegularizerArg'] != null) return `${what} has an activity regularizer`;
       const f = direction(l.forwardLayer as FusedRecurrent & Record<string, unknown>);
@@ -230,7 +239,11 @@ export function planFusedStep(model: tf.LayersModel, training: boolean): FusedPl
       recurrent.push({ name: l.name, dirs: [d], merge: null, units: u, outDim: u, sequence: d.layer.returnSequences });
     }
   }
-  if (recurrent.length === 0) return 'no fused recurrent layer after the input / embedding';
+  if (recurrent.length === 0) {
+    const l = layers[k];
+    if (l && !isTfjsRecurrent(l)) return `layer '${kerasLayerName(l)}' (${l.getClassName()}) before the recurrent layer is not supported by the fused step`;
+    return 'no fused recurrent layer after the input / embedding';
+  }
   for (const [i, r] of recurrent.entries()) {
     const last = i === recurrent.length - 1;
     if (r.sequence === last) return last ? `the last recurrent layer '${r.name}' returns sequences` : `recurrent layer '${r.name}' does not return sequences`;
@@ -238,16 +251,16 @@ export function planFusedStep(model: tf.LayersModel, training: boolean): FusedPl
   const dense: DenseStage[] = [];
   for (; k < layers.length; k++) {
     const l = layers[k];
-    if (!(l instanceof Dense) && !isTfjsDense(l)) return `layer '${l.name}' (${l.getClassName()}) is not supported by the fused step`;
+    if (!(l instanceof Dense) && !isTfjsDense(l)) return `layer '${kerasLayerName(l)}' (${l.getClassName()}) is not supported by the fused step`;
     const act = denseAct(l);
-    if (act === null) return `dense layer '${l.name}' has an unsupported activation`;
+    if (act === null) return `dense layer '${kerasLayerName(l)}' has an unsupported activation`;
     const regs = l instanceof Dense ? Object.values((l as unknown as { kerasWeightArgs: Record<string, unknown> }).kerasWeightArgs) : [];
     regs.push(l['kernelRegularizer'], l['biasRegularizer'], l['activityRegularizer'], l['kernelConstraint'], l['biasConstraint']);
-    if (regs.some((r) => r != null)) return `dense layer '${l.name}' has a regularizer or constraint`;
+    if (regs.some((r) => r != null)) return `dense layer '${kerasLayerName(l)}' has a regularizer or constraint`;
     const kernel = variableOf(l['kernel']);
-    if (!kernel || kernel.shape.length !== 2) return `dense layer '${l.name}' is not built`;
+    if (!kernel || kernel.shape.length !== 2) return `dense layer '${kerasLayerName(l)}' is not built`;
     const bias = l['useBias'] ? variableOf(l['bias']) : null;
-    if (l['useBias'] && !bias) return `dense layer '${l.name}' is not built`;
+    if (l['useBias'] && !bias) return `dense layer '${kerasLayerName(l)}' is not built`;
     dense.push({ kernel, bias, inDim: kernel.shape[0], units: kernel.shape[1], act });
   }
   if (dense.length === 0) return 'no dense layer at the end';
@@ -276,7 +289,7 @@ export function planFusedStep(model: tf.LayersModel, training: boolean): FusedPl
     // Not `instanceof`: tf.Optimizer's Symbol.hasInstance accepts any optimizer.
     if (Adam.prototype.isPrototypeOf(opt as object)) optimizer = { kind: 'rnn', opt: opt as Adam };
     else if (tf.AdamOptimizer.prototype.isPrototypeOf(opt as object) && fusedTfjsAdamInstalled()) optimizer = { kind: 'tfjs', opt: opt as tf.AdamOptimizer };
-    else return 'the optimizer is not Adam (rnn.adam, \'adam\' or tf.train.adam)';
+    else return `the optimizer is not Adam (rnn.adam, 'adam' or tf.train.adam): it is ${optimizerName(opt)}`;
   }
   return { wk, embedding, recurrent, dense, loss, metrics, variables: collected, optimizer };
 }

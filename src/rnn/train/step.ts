@@ -24,6 +24,7 @@ import { ACT_RELU, ACT_SIGMOID, ACT_TANH } from '../kernels/activations';
 import { gatesOf, outputSteps, type SequenceSpec } from '../kernels/types';
 import type { WasmHeap } from '../kernels/wasm';
 import { applyTfjsAdam, prepareTfjsAdam } from '../optimizers/tfjs-adam';
+import { idsAsInt32 } from '../layers/embedding';
 import type { FusedPlan } from './plan';
 
 /** Heap blocks reused across steps, by role; freed when the owner (a model) is collected. */
@@ -63,18 +64,6 @@ const vals = (v: tf.Variable) => v.dataSync() as Float32Array;
 
 /** tfjs-layers' epsilon on the cpu backend (the clipping of binary cross-entropy). */
 const EPS = 1e-7;
-
-/** Ids as Int32Array: in place when already int32; float ids are checked (rnn.embedding) or truncated (tf.layers.embedding casts). */
-function idsOf(data: tf.TypedArray, V: number, truncate: boolean): Int32Array {
-  if (data instanceof Int32Array) return data;
-  const out = new Int32Array(data.length);
-  for (let n = 0; n < data.length; n++) {
-    const id = data[n] as number;
-    if (!truncate && (!(id >= 0 && id < V) || id !== Math.floor(id))) throw new Error(`Embedding: id ${id} is outside [0, ${V}) (inputDim ${V}).`);
-    out[n] = truncate ? id | 0 : id;
-  }
-  return out;
-}
 
 /**
  * Runs one step of `plan` on the batch (`x`, `y`) and returns [loss, ...metrics] (batch
@@ -117,7 +106,7 @@ export function runFusedStep(plan: FusedPlan, owner: object, x: tf.Tensor, y: tf
   const pGradTable = train && emb ? ws.take('dtable', emb.vocab * emb.dim) : 0;
   // 2. The input sequence: gather, or a copy of float inputs.
   const xData = emb ? x.dataSync() : null;
-  const ids = emb ? idsOf(xData!, emb.vocab, emb.truncateIds) : null;
+  const ids = emb ? idsAsInt32(xData as ArrayLike<number>, emb.vocab) : null;
   // maskZero: 1 where the input (as given, before any cast) is not 0, for every recurrent layer.
   let mask: Uint8Array | null = null;
   if (emb?.maskZero) {

@@ -1,12 +1,15 @@
 /**
  * The offline copy, made at build time (an Astro integration, `astro:build:done`):
  *
- * 1. runs Pagefind on the output (the same `pagefind --site <out>` as `npm run build`, reading
- *    pagefind.yml; its output is a function of the HTML, so running it again afterwards rewrites
- *    the same files), so the search index is part of the build's file list;
+ * 1. runs Pagefind on the output (`pagefind --site <out>`, reading pagefind.yml): this is the one
+ *    place the build makes the search index (`npm run build` is just `astro build`), and it
+ *    comes first so the index is part of the build's file list;
  * 2. lists every file of the build, except the IMDB data (`data/`, large and optional: cached on
- *    first use instead), source maps, and KaTeX's .woff/.ttf fallbacks (every browser that has
- *    service workers takes .woff2);
+ *    first use instead; its small availability flag `data/imdb-available.json` is kept, so a
+ *    reader offline is told "no real data here" instead of the page trying the manifest), source
+ *    maps, KaTeX's .woff/.ttf fallbacks (every browser that has service workers takes .woff2),
+ *    and the hosts' configuration files (`_headers`, `_redirects`: Netlify and Cloudflare Pages
+ *    read them and never serve them, so fetching them would fail the whole install);
  * 3. writes `sw.js` at the root of the output: `self.__PRECACHE = { version, base, files }` plus
  *    src/site/offline/service-worker.js. The version is a hash of the listed files' paths and
  *    contents, so any change to the site makes a new version (and old caches are dropped), and an
@@ -16,10 +19,11 @@
  */
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
+import { filesUnder } from '../build-files';
 
 /** What `sw.js` is told about the build. */
 export interface PrecacheManifest {
@@ -31,23 +35,14 @@ export interface PrecacheManifest {
   files: string[];
 }
 
-const SKIP = [/^data\//, /\.map$/, /(^|\/)sw\.js$/, /^_astro\/KaTeX_[^/]*\.(woff|ttf)$/];
-
-function walk(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) walk(path, out);
-    else out.push(path);
-  }
-  return out;
-}
+const SKIP = [/^data\/(?!imdb-available\.json$)/, /\.map$/, /(^|\/)sw\.js$/, /^_astro\/KaTeX_[^/]*\.(woff|ttf)$/, /^_(headers|redirects)$/];
 
 /** Lists the build in `outDir` and hashes it (exported for tests). */
 export function buildManifest(outDir: string, base: string): PrecacheManifest {
   const root = base.endsWith('/') ? base : `${base}/`;
   const hash = createHash('sha256');
   const files: string[] = [];
-  for (const path of walk(outDir).map((p) => relative(outDir, p).split(sep).join('/')).sort()) {
+  for (const path of filesUnder(outDir)) {
     if (SKIP.some((re) => re.test(path))) continue;
     hash.update(path).update('\0').update(readFileSync(join(outDir, path))).update('\0');
     files.push(path === 'index.html' ? '' : path.endsWith('/index.html') ? path.slice(0, -'index.html'.length) : path);

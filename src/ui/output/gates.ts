@@ -147,7 +147,9 @@ export function renderGates(b: GatesBundle): HTMLElement {
     },
   }, svg);
 
-  const scales = b.rows.map((r) => `${rowSymbol(r.name, r.label)} ${r.range[0] >= 0 ? `${r.range[0]}–${r.range[1]}` : `±${r.range[1]}`}`);
+  // A range measured from the data (the cell state's) is a float32: three significant digits.
+  const end = (v: number) => String(Number(v.toPrecision(3)));
+  const scales = b.rows.map((r) => `${rowSymbol(r.name, r.label)} ${r.range[0] >= 0 ? `${end(r.range[0])}–${end(r.range[1])}` : `±${end(r.range[1])}`}`);
   const legend = h(
     'p',
     { class: 'nb-gates-legend' },
