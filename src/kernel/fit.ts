@@ -247,22 +247,21 @@ export function instrumentFit(tf: Tf, host: FitHost): void {
     );
 
     const user = args.callbacks == null ? [] : Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks];
-    const callbacks = user.map((c) =>
-      isCallbackInstance(c) ? c : new tf.CustomCallback(c as tfTypes.CustomCallbackArgs, args.yieldEvery),
-    );
-    // First (after the validation, which fitLoop puts before all): Keras names for the reader's callbacks.
-    const aliases = new tf.CustomCallback(
-      {
-        onBatchEnd: async (_b: number, logs?: tfTypes.Logs) => aliasKerasNames(logs),
-        onEpochEnd: async (_e: number, logs?: tfTypes.Logs) => aliasKerasNames(logs),
-      },
-      'never',
-    );
+    // The reader's own callbacks see Keras's metric names in their logs. Only theirs: a callback
+    // of our own with onBatchEnd would make tfjs read the loss back after every batch (about
+    // 0.7 s of the course's LSTM epoch in the page), which the progress lines avoid.
+    const withAliases = <F extends ((i: number, logs?: tfTypes.Logs) => unknown) | undefined>(fn: F): F =>
+      (fn && ((i: number, logs?: tfTypes.Logs) => (aliasKerasNames(logs), fn(i, logs)))) as F;
+    const callbacks = user.map((c) => {
+      if (isCallbackInstance(c)) return c;
+      const a = c as tfTypes.CustomCallbackArgs;
+      return new tf.CustomCallback({ ...a, onBatchEnd: withAliases(a.onBatchEnd), onEpochEnd: withAliases(a.onEpochEnd) }, args.yieldEvery);
+    });
     const fitArgs: tfTypes.ModelFitArgs = {
       ...args,
       verbose: 0,
       yieldEvery: args.yieldEvery ?? 'never',
-      callbacks: [aliases, ...(callbacks as tfTypes.CustomCallback[]), ours],
+      callbacks: [...(callbacks as tfTypes.CustomCallback[]), ours],
     };
     if (host.interrupted()) throw new KeyboardInterrupt();
     stepwise.set(model, (valF, valIns, batchSize, outLabels) => {
