@@ -1,6 +1,6 @@
 /**
- * Numbers as Keras 3 prints them, shared by the kernel's plain-text summary and the page's
- * output renderers (src/ui/output). Pure functions: no DOM, no tfjs.
+ * Numbers as Keras 3 prints them, shared by the kernel (its plain-text summary, the `verbose: 2`
+ * lines of fit) and the page's output renderers (src/ui/output). Pure functions: no DOM, no tfjs.
  */
 
 /**
@@ -39,4 +39,38 @@ export function formatBytes(bytes: number): string {
     value /= 1024;
   }
   return `${toFixedPy(value, 2)} PB`;
+}
+
+/** A number in Python's `{:.4e}` form: `0.000123` -> `"1.2300e-04"`. */
+export function formatExponent(x: number, digits = 4): string {
+  const [mantissa, exp] = x.toExponential(digits).split('e');
+  const e = Number(exp);
+  const sign = e < 0 ? '-' : '+';
+  return `${mantissa}e${sign}${String(Math.abs(e)).padStart(2, '0')}`;
+}
+
+/** A metric value as Keras's progress bar prints it: 4 decimals, or scientific when tiny. */
+export function formatMetric(x: number): string {
+  if (!Number.isFinite(x)) return String(x).toLowerCase() === 'nan' ? 'nan' : x > 0 ? 'inf' : '-inf';
+  return Math.abs(x) > 1e-3 ? toFixedPy(x, 4) : formatExponent(x);
+}
+
+/**
+ * Metric names in display order: training metrics with `loss` first, then the rest
+ * alphabetically; validation metrics after them in the same order. (Keras 3 prints
+ * `accuracy - loss - val_accuracy - val_loss` in the progress line; tables start with loss.)
+ */
+export function orderMetricNames(names: string[], lossFirst: boolean): string[] {
+  const rank = (n: string) => (lossFirst && (n === 'loss' || n === 'val_loss') ? 0 : 1);
+  const byName = (a: string, b: string) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
+  const train = names.filter((n) => !n.startsWith('val_')).sort(byName);
+  const val = names.filter((n) => n.startsWith('val_')).sort(byName);
+  return [...train, ...val];
+}
+
+/** Time per step as Keras's `_format_time`: `" 34ms/step"`, `" 2s/step"`, `" 850us/step"`. */
+export function formatStepTime(secondsPerStep: number, unit = 'step'): string {
+  if (secondsPerStep >= 1 || secondsPerStep === 0) return `${Math.round(secondsPerStep)}s/${unit}`;
+  if (secondsPerStep >= 1e-3) return `${Math.round(secondsPerStep * 1000)}ms/${unit}`;
+  return `${Math.round(secondsPerStep * 1e6)}us/${unit}`;
 }

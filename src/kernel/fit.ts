@@ -44,7 +44,7 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import { kerasLogs, kerasMetricName } from './display';
 import { checkArgs } from './keras-args';
-import { toFixedPy } from '../contract/keras-format';
+import { formatMetric, formatStepTime, orderMetricNames } from '../contract/keras-format';
 import { KeyboardInterrupt } from './interrupt';
 import type { DisplayBundle, ProgressBundle } from '../contract/protocol';
 
@@ -401,23 +401,6 @@ export function aliasKerasNames(obj: Record<string, unknown> | undefined): void 
   }
 }
 
-/** Keras's `_format_time`: `" 34ms/step"`, `" 2s/step"`, `" 850us/step"`. */
-function stepTime(secondsPerStep: number): string {
-  if (secondsPerStep >= 1 || secondsPerStep === 0) return `${Math.round(secondsPerStep)}s/step`;
-  if (secondsPerStep >= 1e-3) return `${Math.round(secondsPerStep * 1000)}ms/step`;
-  return `${Math.round(secondsPerStep * 1e6)}us/step`;
-}
-
-/** A value as Keras's progress bar prints it: `{:.4f}` above 1e-3, else `{:.4e}`. */
-function metricText(x: number): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (x > 1e-3) return x === Infinity ? 'inf' : toFixedPy(x, 4);
-  if (x === -Infinity) return '-inf';
-  const [mantissa, exp] = x.toExponential(4).split('e');
-  const e = Number(exp);
-  return `${mantissa}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
-}
-
 /**
  * The line Keras 3 prints at the end of an epoch with `verbose=2`:
  * `782/782 - 27s - 34ms/step - accuracy: 0.7818 - loss: 0.4638 - val_accuracy: … - val_loss: …`
@@ -427,11 +410,8 @@ export function epochLine(step: number, steps: number, elapsedMs: number, logs: 
   const total = steps || step;
   const count = `${String(step).padStart(String(Math.max(1, total)).length, ' ')}/${total}`;
   const seconds = Math.max(0, elapsedMs) / 1000;
-  const names = Object.keys(logs);
-  const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  const ordered = [...names.filter((n) => !n.startsWith('val_')).sort(byName), ...names.filter((n) => n.startsWith('val_')).sort(byName)];
-  const metrics = ordered.map((k) => ` - ${k}: ${metricText(logs[k])}`).join('');
-  return `${count} - ${Math.round(seconds)}s - ${stepTime(step > 0 ? seconds / step : 0)}${metrics}`;
+  const metrics = orderMetricNames(Object.keys(logs), false).map((k) => ` - ${k}: ${formatMetric(logs[k]!)}`).join('');
+  return `${count} - ${Math.round(seconds)}s - ${formatStepTime(step > 0 ? seconds / step : 0)}${metrics}`;
 }
 
 function cloneMetrics(m: Record<string, number[]>): Record<string, number[]> {

@@ -14,6 +14,15 @@ export class ValueError extends Error {
   }
 }
 
+/**
+ * The `ValueError` for a Keras argument that is known but not implemented at the value given:
+ * `LSTM: argument 'dtype' = "float16" is not supported: the layers compute in float32 only.`
+ */
+export function unsupportedArgument(where: string, key: string, value: unknown, why: string): ValueError {
+  const shown = JSON.stringify(value) ?? (typeof value === 'function' ? 'a function' : String(value));
+  return new ValueError(`${where}: argument '${key}' = ${shown} is not supported: ${why}.`);
+}
+
 /** tfjs camelCase of a snake_case key: `'return_sequences'` -> `'returnSequences'`. */
 export function camelCaseOf(key: string): string {
   return key.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());

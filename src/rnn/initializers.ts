@@ -32,6 +32,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ValueError } from './errors';
+import { classDict } from './layers/weight-args';
 
 /** What the layers accept for an initializer argument. */
 export type InitializerSpec =
@@ -312,8 +313,8 @@ export function resolveInitializer(spec: InitializerSpec | null | undefined, fal
   if (typeof s !== 'object') throw new ValueError(`Unknown ${argName} ${String(s)}: expected an initializer name, object or {class_name, config}.`);
   const obj = s as Record<string, unknown>;
   if (typeof obj.apply === 'function') return obj as unknown as InitializerLike;
-  const name = obj.className ?? obj.class_name;
-  if (typeof name !== 'string') {
+  const dict = classDict(obj);
+  if (!dict) {
     throw new ValueError(
       `Unknown ${argName} ${describe(obj)}: expected an initializer name (${KNOWN_NAMES}), a tfjs initializer, or a dictionary {class_name, config} / {className, config}.`,
     );
@@ -323,7 +324,7 @@ export function resolveInitializer(spec: InitializerSpec | null | undefined, fal
       throw new ValueError(`${argName}: unrecognized key '${k}' in ${describe(obj)} (expected {class_name, config} or {className, config}).`);
     }
   }
-  const config = (obj.config ?? {}) as Config;
+  const { className: name, config } = dict;
   if (typeof config !== 'object') throw new ValueError(`${argName}: 'config' of initializer '${name}' must be a dictionary, got ${describe(config)}.`);
   const className = ALIASES[normalizeName(name)];
   if (className) return fromClass(className, config, argName);

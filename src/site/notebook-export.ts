@@ -32,6 +32,7 @@ import type { Root, RootContent } from 'mdast';
 import type { Node } from 'unist';
 import type { MdxJsxFlowElement, MdxJsxTextElement } from 'mdast-util-mdx-jsx';
 import { parseFenceMeta } from '../markdown/cell-fence';
+import { findCellFences, isCellFence, isKerasFence } from '../markdown/remark-cells';
 import { ASIDE_LABELS } from './aside';
 
 /** One nbformat 4 cell (the subset of fields this exporter writes). */
@@ -112,18 +113,6 @@ type Piece = { kind: 'prose'; text: string; heading: boolean } | { kind: 'code';
 
 function parse(body: string): Root {
   return unified().use(remarkParse).use(remarkMdx).use(remarkMath).parse(body) as Root;
-}
-
-function isCell(node: RootContent): boolean {
-  return node.type === 'code' && parseFenceMeta(node.meta).flags.has('cell');
-}
-
-function isKeras(node: RootContent | undefined): boolean {
-  return (
-    node?.type === 'code' &&
-    (node.lang === 'python' || node.lang === 'py') &&
-    parseFenceMeta(node.meta).flags.has('keras')
-  );
 }
 
 /** Whether a JSX element is one of the site's components (capitalised), not plain HTML. */
@@ -324,16 +313,16 @@ function pieces(ctx: Ctx, nodes: RootContent[], out: Piece[]): void {
   for (let i = 0; i < nodes.length; i++) {
     const node = nodes[i]!;
     if (node.type === 'mdxjsEsm' || node.type === 'mdxFlowExpression') continue;
-    if (isCell(node)) {
-      const id = parseFenceMeta(node.type === 'code' ? node.meta : '').attrs.get('id') ?? `cell-${i}`;
+    if (isCellFence(node)) {
+      const id = parseFenceMeta(node.meta).attrs.get('id') ?? `cell-${i}`;
       const next = nodes[i + 1];
-      if (isKeras(next) && next.type === 'code') {
+      if (isKerasFence(next)) {
         out.push({ kind: 'code', id, text: next.value, raises: parseFenceMeta(next.meta).flags.has('raises') });
         i++;
       }
       continue;
     }
-    if (isKeras(node)) continue; // a stray twin: remark-cells already fails the build for it
+    if (isKerasFence(node)) continue; // a stray twin: remark-cells already fails the build for it
     const el = blockComponent(node);
     if (el?.name === 'Aside') {
       asidePieces(ctx, el, out);
@@ -362,24 +351,7 @@ export function toLines(text: string): string[] {
 
 /** The live cells of a lesson, in order, with their Keras twins (used by tests and the cheat sheet). */
 export function lessonCells(body: string): LessonCellSource[] {
-  const nodes = parse(body).children;
-  const cells: LessonCellSource[] = [];
-  const walk = (kids: RootContent[]) => {
-    for (let i = 0; i < kids.length; i++) {
-      const node = kids[i];
-      if (isCell(node) && node.type === 'code') {
-        const next = kids[i + 1];
-        cells.push({
-          id: parseFenceMeta(node.meta).attrs.get('id') ?? '',
-          lang: node.lang ?? '',
-          source: node.value,
-          keras: isKeras(next) && next.type === 'code' ? next.value : undefined,
-        });
-      } else if ('children' in node && Array.isArray(node.children)) walk(node.children as RootContent[]);
-    }
-  };
-  walk(nodes);
-  return cells;
+  return findCellFences(parse(body)).cells.map((c) => ({ id: c.id, lang: c.lang, source: c.node.value, keras: c.keras?.value }));
 }
 
 /** Builds the notebook for one lesson. Throws (naming the lesson) if a live cell has no Keras twin. */

@@ -94,6 +94,8 @@ describe('verbose', () => {
       '782/782 - 27s - 35ms/step - acc: 0.5000 - accuracy: 0.7818 - loss: 0.4638 - val_loss: 1.2340e-04',
     );
     expect(epochLine(3, 30, 3, {})).toBe(' 3/30 - 0s - 1ms/step');
+    // Keras compares abs(value) with 1e-3, as the page's progress lines do (a cosine loss is negative).
+    expect(epochLine(1, 1, 1000, { loss: -0.5 })).toBe('1/1 - 1s - 1s/step - loss: -0.5000');
   });
 });
 

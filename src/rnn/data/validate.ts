@@ -10,7 +10,7 @@
  * - `integerOption` / `fractionOption` check the numeric options of the generators the same
  *   way, e.g. `ValueError: gap must be an integer in [1, ∞), got 0.5`.
  */
-import { unrecognizedArgument, ValueError } from '../errors';
+import { unrecognizedArgument, unsupportedArgument, ValueError } from '../errors';
 
 /** How one option's value is checked: `test`, and `accepts`, the words that describe what passes. */
 export interface OptionRule {
@@ -87,7 +87,7 @@ export function checkOptions<T>(
     const value = o[key];
     if (value === undefined) continue;
     if (Object.prototype.hasOwnProperty.call(unsupported, key)) {
-      throw new ValueError(`${where}: argument '${key}' = ${JSON.stringify(value) ?? showValue(value)} is not supported: ${unsupported[key]}.`);
+      throw unsupportedArgument(where, key, value, unsupported[key]!);
     }
     if (!Object.prototype.hasOwnProperty.call(rules, key)) throw unrecognizedArgument(where, key, known);
     const r = rules[key];

@@ -33,7 +33,7 @@
  *   function add them, as Keras does; multi-output models keep tfjs's numbers.
  */
 import * as tf from '@tensorflow/tfjs';
-import { unrecognizedArgument, ValueError } from '../errors';
+import { unrecognizedArgument, unsupportedArgument, ValueError } from '../errors';
 
 /** Keras epsilon used by the norm constraints. */
 const EPSILON = 1e-7;
@@ -565,7 +565,7 @@ export function checkLayerArgs(args: object, layer: keyof typeof LAYER_ARGS | st
     if (!known.includes(key)) throw unrecognizedArgument(layer, key, known);
   }
   const refuse = (key: string, why: string) => {
-    throw new ValueError(`${layer}: argument '${key}' = ${JSON.stringify(a[key])} is not supported: ${why}.`);
+    throw unsupportedArgument(layer, key, a[key], why);
   };
   checkBooleanArgs(a, layer);
   if (a.dtype != null && a.dtype !== 'float32') refuse('dtype', "the layers compute in float32 only (use 'float32')");
@@ -579,7 +579,7 @@ export function checkLayerArgs(args: object, layer: keyof typeof LAYER_ARGS | st
 }
 
 /**
- * The boolean arguments of every layer (and `amsgrad` of `rnn.adam`). Keras documents them as
+ * The boolean arguments of every layer (and `amsgrad`, `useEma` of `rnn.adam`). Keras documents them as
  * booleans; JavaScript would take any truthy value (`goBackwards: 'no'` would run backwards),
  * so anything but true / false is refused by name.
  */
@@ -599,6 +599,7 @@ export const BOOLEAN_ARGS = [
   'autocast',
   'timeMajor',
   'amsgrad',
+  'useEma',
 ] as const;
 
 /**

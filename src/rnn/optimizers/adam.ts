@@ -16,7 +16,7 @@ import { getKernels, getWasmKernels } from '../kernels/index';
 import { cpuStorage, residentTensor } from '../kernels/resident';
 import type { AdamState } from '../kernels/types';
 import type { WasmKernels } from '../kernels/wasm';
-import { unrecognizedArgument, ValueError } from '../errors';
+import { unrecognizedArgument, unsupportedArgument, ValueError } from '../errors';
 import { checkBooleanArgs } from '../layers/weight-args';
 
 /** Arguments of `rnn.adam` (Keras defaults). */
@@ -76,9 +76,8 @@ export function adamArgs(args: AdamArgs | number | undefined | null): AdamArgs {
     throw unrecognizedArgument('adam', key === 'lr' ? 'learning_rate' : key, ADAM_ARGS, key);
   }
   checkBooleanArgs(a, 'adam');
-  if (a.useEma !== undefined && typeof a.useEma !== 'boolean') throw new ValueError(`adam: argument 'useEma' must be true or false, got ${String(a.useEma)}.`);
   const refuse = (key: string, why: string) => {
-    throw new ValueError(`adam: argument '${key}' = ${JSON.stringify(a[key])} is not supported: ${why}.`);
+    throw unsupportedArgument('adam', key, a[key], why);
   };
   if (a.amsgrad === true) refuse('amsgrad', 'the fused Adam implements the plain Adam update only (use amsgrad: false)');
   if (a.weightDecay != null && a.weightDecay !== 0) refuse('weightDecay', 'decoupled weight decay is not implemented (use a kernelRegularizer on the layers for an L2 penalty)');
